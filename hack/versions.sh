@@ -1,0 +1,9 @@
+# Pinned versions of the local test cluster; sourced by the other hack/ scripts.
+K8S_VERSION=v1.37.2
+ETCD_VERSION=v3.6.16
+KWOK_VERSION=v0.8.0
+KREW_VERSION=v0.4.3
+
+# Built binaries live outside the checkout so that fresh clones (CI) reuse them.
+MANNEQUIN_CACHE=${MANNEQUIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-mannequin}
+CLUSTER_BIN_DIR=${CLUSTER_BIN_DIR:-$MANNEQUIN_CACHE/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION}
