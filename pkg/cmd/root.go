@@ -1,0 +1,94 @@
+// Package cmd holds the `kubectl mannequin` command tree. Each subcommand is
+// an Options struct with Complete, Validate and Run, as in kubectl itself.
+package cmd
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/klog/v2"
+)
+
+// NewCmdMannequin returns the root command with every standard kubectl flag.
+func NewCmdMannequin(streams genericiooptions.IOStreams) *cobra.Command {
+	configFlags := genericclioptions.NewConfigFlags(true)
+	root := &cobra.Command{
+		Use:   "mannequin",
+		Short: "See and steer Kubernetes rollouts",
+		Long: `kubectl mannequin draws every pod of a workload as a mannequin, grouped by
+revision, and redraws the moment the cluster changes.`,
+		Annotations: map[string]string{
+			cobra.CommandDisplayNameAnnotation: "kubectl mannequin",
+		},
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Subcommands do the work; the bare command only helps.
+		Run: func(cmd *cobra.Command, _ []string) { _ = cmd.Help() },
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	configFlags.AddFlags(root.PersistentFlags())
+	addVerbosityFlag(root.PersistentFlags())
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w; see '%s --help'", err, c.CommandPath())
+	})
+
+	root.AddCommand(NewCmdVersion(configFlags, streams))
+	root.AddCommand(NewCmdWatch(configFlags, streams))
+	return root
+}
+
+// addVerbosityFlag exposes klog's -v, and only that: its other flags are
+// noise to a plugin user.
+func addVerbosityFlag(fs *pflag.FlagSet) {
+	gofs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(gofs)
+	fs.AddGoFlag(gofs.Lookup("v"))
+}
+
+// Execute runs the plugin and returns its exit code. Errors are printed as one
+// line, never as a stack trace.
+func Execute() int {
+	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	root := NewCmdMannequin(streams)
+	if err := root.Execute(); err != nil {
+		var ex *ExitError
+		if errors.As(err, &ex) {
+			if ex.Err != nil {
+				fmt.Fprintln(streams.ErrOut, "error: "+oneLine(ex.Err.Error()))
+			}
+			return ex.Code
+		}
+		fmt.Fprintln(streams.ErrOut, "error: "+oneLine(err.Error()))
+		return 1
+	}
+	return 0
+}
+
+// ExitError carries a specific exit code; a nil Err prints nothing.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}

@@ -1,0 +1,98 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/discovery"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
+)
+
+// VersionOptions prints the plugin's version and, when reachable, the server's.
+type VersionOptions struct {
+	configFlags *genericclioptions.ConfigFlags
+	genericiooptions.IOStreams
+
+	Output string
+	info   versionInfo
+}
+
+type versionInfo struct {
+	ClientVersion string `json:"clientVersion"`
+	GoVersion     string `json:"goVersion"`
+	Platform      string `json:"platform"`
+	ServerVersion string `json:"serverVersion,omitempty"`
+}
+
+// NewCmdVersion returns the `version` subcommand.
+func NewCmdVersion(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &VersionOptions{configFlags: configFlags, IOStreams: streams}
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the plugin version (and the server's, when reachable)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run()
+		},
+	}
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: json")
+	return cmd
+}
+
+// Complete gathers the client facts and asks the server for its version.
+func (o *VersionOptions) Complete() error {
+	o.info = versionInfo{
+		ClientVersion: version.Version,
+		GoVersion:     runtime.Version(),
+		Platform:      runtime.GOOS + "/" + runtime.GOARCH,
+	}
+	cfg, err := o.configFlags.ToRESTConfig()
+	if err != nil {
+		return nil // no usable kubeconfig: the client facts are still worth printing
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil
+	}
+	if sv, err := dc.ServerVersion(); err == nil {
+		o.info.ServerVersion = sv.GitVersion
+	}
+	return nil
+}
+
+// Validate checks the output format.
+func (o *VersionOptions) Validate() error {
+	if o.Output != "" && o.Output != "json" {
+		return fmt.Errorf("unknown output format %q; use -o json or leave -o out", o.Output)
+	}
+	return nil
+}
+
+// Run prints the version.
+func (o *VersionOptions) Run() error {
+	if o.Output == "json" {
+		enc := json.NewEncoder(o.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(o.info)
+	}
+	fmt.Fprintf(o.Out, "Client Version: %s\nGo Version: %s\nPlatform: %s\n", o.info.ClientVersion, o.info.GoVersion, o.info.Platform)
+	if o.info.ServerVersion != "" {
+		fmt.Fprintf(o.Out, "Server Version: %s\n", o.info.ServerVersion)
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package snapshot
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+const (
+	revisionAnnotation    = "deployment.kubernetes.io/revision"
+	changeCauseAnnotation = "kubernetes.io/change-cause"
+	podTemplateHashLabel  = "pod-template-hash"
+)
+
+// FromDeployment builds the snapshot of a Deployment's rollout. ReplicaSets
+// not controlled by the Deployment, and pods not controlled by one of its
+// ReplicaSets, are ignored: a shared selector must not leak strangers in.
+func FromDeployment(d *appsv1.Deployment, replicaSets []*appsv1.ReplicaSet, pods []*corev1.Pod, now, started time.Time) Snapshot {
+	s := Snapshot{
+		Workload: deploymentWorkload(d),
+		Now:      now,
+		Started:  started,
+	}
+	s.Phase, s.Message = DeploymentPhase(d)
+
+	owned := make(map[types.UID]*Revision)
+	current := currentReplicaSet(d, replicaSets)
+	for _, rs := range replicaSets {
+		if !metav1.IsControlledBy(rs, d) {
+			continue
+		}
+		rev := replicaSetRevision(rs)
+		rev.Current = rs == current
+		s.Revisions = append(s.Revisions, rev)
+		owned[rs.UID] = &s.Revisions[len(s.Revisions)-1]
+	}
+	// Pointers into s.Revisions stay valid: the slice is not grown past here.
+	for _, p := range pods {
+		ref := metav1.GetControllerOf(p)
+		if ref == nil {
+			continue
+		}
+		if rev, ok := owned[ref.UID]; ok {
+			rev.Pods = append(rev.Pods, PodFrom(p))
+		}
+	}
+	for i := range s.Revisions {
+		sortPods(s.Revisions[i].Pods)
+	}
+	sort.SliceStable(s.Revisions, func(i, j int) bool {
+		a, b := s.Revisions[i], s.Revisions[j]
+		if a.Number != b.Number {
+			return a.Number > b.Number
+		}
+		return a.Created.After(b.Created)
+	})
+	return s
+}
+
+func deploymentWorkload(d *appsv1.Deployment) Workload {
+	w := Workload{
+		Kind:               "Deployment",
+		Namespace:          d.Namespace,
+		Name:               d.Name,
+		Generation:         d.Generation,
+		ObservedGeneration: d.Status.ObservedGeneration,
+		Paused:             d.Spec.Paused,
+		Desired:            replicas(d.Spec.Replicas),
+		Current:            d.Status.Replicas,
+		Updated:            d.Status.UpdatedReplicas,
+		Ready:              d.Status.ReadyReplicas,
+		Available:          d.Status.AvailableReplicas,
+		Unavailable:        d.Status.UnavailableReplicas,
+	}
+	w.Strategy.Type = string(d.Spec.Strategy.Type)
+	if w.Strategy.Type == "" {
+		w.Strategy.Type = string(appsv1.RollingUpdateDeploymentStrategyType)
+	}
+	if d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
+		w.Strategy.MaxSurge, w.Strategy.MaxUnavailable = resolveFenceposts(d.Spec.Strategy.RollingUpdate, w.Desired)
+	}
+	for _, c := range d.Status.Conditions {
+		w.Conditions = append(w.Conditions, Condition{
+			Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message,
+		})
+	}
+	return w
+}
+
+// resolveFenceposts turns maxSurge/maxUnavailable into pod counts the way the
+// deployment controller does: surge rounds up, unavailability rounds down, and
+// both zero would deadlock, so unavailability becomes one.
+func resolveFenceposts(ru *appsv1.RollingUpdateDeployment, desired int32) (surge, unavailable int32) {
+	def := intstr.FromString("25%")
+	ms, mu := &def, &def
+	if ru != nil {
+		if ru.MaxSurge != nil {
+			ms = ru.MaxSurge
+		}
+		if ru.MaxUnavailable != nil {
+			mu = ru.MaxUnavailable
+		}
+	}
+	s, err := intstr.GetScaledValueFromIntOrPercent(ms, int(desired), true)
+	if err != nil {
+		s = 0
+	}
+	u, err := intstr.GetScaledValueFromIntOrPercent(mu, int(desired), false)
+	if err != nil {
+		u = 0
+	}
+	if s == 0 && u == 0 {
+		u = 1
+	}
+	return int32(s), int32(u)
+}
+
+// DeploymentPhase applies the rules of `kubectl rollout status` to a
+// Deployment, in kubectl's order, and returns the phase with the exact line
+// kubectl would print.
+func DeploymentPhase(d *appsv1.Deployment) (Phase, string) {
+	if d.Generation > d.Status.ObservedGeneration {
+		return PhaseWaitingSpec, "Waiting for deployment spec update to be observed..."
+	}
+	for _, c := range d.Status.Conditions {
+		if c.Type == appsv1.DeploymentProgressing && c.Reason == "ProgressDeadlineExceeded" {
+			return PhaseFailed, fmt.Sprintf("deployment %q exceeded its progress deadline", d.Name)
+		}
+	}
+	want := replicas(d.Spec.Replicas)
+	st := d.Status
+	switch {
+	case st.UpdatedReplicas < want:
+		return PhaseUpdating, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d out of %d new replicas have been updated...", d.Name, st.UpdatedReplicas, want)
+	case st.Replicas > st.UpdatedReplicas:
+		return PhaseTerminating, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d old replicas are pending termination...", d.Name, st.Replicas-st.UpdatedReplicas)
+	case st.AvailableReplicas < st.UpdatedReplicas:
+		return PhaseAvailability, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d of %d updated replicas are available...", d.Name, st.AvailableReplicas, st.UpdatedReplicas)
+	}
+	return PhaseComplete, fmt.Sprintf("deployment %q successfully rolled out", d.Name)
+}
+
+func replicas(p *int32) int32 {
+	if p == nil {
+		return 1
+	}
+	return *p
+}
+
+// currentReplicaSet picks the ReplicaSet whose template equals the
+// Deployment's, ignoring the pod-template-hash label; among equals the oldest
+// wins, as in the deployment controller.
+func currentReplicaSet(d *appsv1.Deployment, rss []*appsv1.ReplicaSet) *appsv1.ReplicaSet {
+	var best *appsv1.ReplicaSet
+	for _, rs := range rss {
+		if !metav1.IsControlledBy(rs, d) || !EqualIgnoreHash(&rs.Spec.Template, &d.Spec.Template) {
+			continue
+		}
+		if best == nil || olderThan(rs, best) {
+			best = rs
+		}
+	}
+	return best
+}
+
+func olderThan(a, b *appsv1.ReplicaSet) bool {
+	if a.CreationTimestamp.Equal(&b.CreationTimestamp) {
+		return a.Name < b.Name
+	}
+	return a.CreationTimestamp.Before(&b.CreationTimestamp)
+}
+
+func replicaSetRevision(rs *appsv1.ReplicaSet) Revision {
+	n, _ := strconv.ParseInt(rs.Annotations[revisionAnnotation], 10, 64)
+	return Revision{
+		Number:      n,
+		Name:        rs.Name,
+		Images:      Images(&rs.Spec.Template.Spec),
+		ChangeCause: rs.Annotations[changeCauseAnnotation],
+		Desired:     replicas(rs.Spec.Replicas),
+		Ready:       rs.Status.ReadyReplicas,
+		Created:     rs.CreationTimestamp.Time,
+	}
+}
+
+// Images lists a pod spec's container images in spec order.
+func Images(spec *corev1.PodSpec) []string {
+	out := make([]string, 0, len(spec.Containers))
+	for _, c := range spec.Containers {
+		out = append(out, c.Image)
+	}
+	return out
+}
+
+func sortPods(pods []Pod) {
+	sort.Slice(pods, func(i, j int) bool {
+		if !pods[i].Created.Equal(pods[j].Created) {
+			return pods[i].Created.Before(pods[j].Created)
+		}
+		return pods[i].Name < pods[j].Name
+	})
+}

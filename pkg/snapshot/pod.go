@@ -1,0 +1,123 @@
+package snapshot
+
+import (
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// stuckReasons are container waiting reasons that mean the pod will not
+// progress without a change (as opposed to ContainerCreating, which will).
+var stuckReasons = map[string]bool{
+	"ErrImagePull":               true,
+	"ImagePullBackOff":           true,
+	"InvalidImageName":           true,
+	"ErrImageNeverPull":          true,
+	"CrashLoopBackOff":           true,
+	"CreateContainerConfigError": true,
+	"CreateContainerError":       true,
+	"RunContainerError":          true,
+}
+
+// PodFrom classifies a pod into the state a rollout watcher cares about.
+func PodFrom(p *corev1.Pod) Pod {
+	out := Pod{
+		Name:    p.Name,
+		Node:    p.Spec.NodeName,
+		Created: p.CreationTimestamp.Time,
+	}
+	for _, cs := range p.Status.ContainerStatuses {
+		out.Restarts += cs.RestartCount
+	}
+	out.State, out.Reason, out.Message, out.StateSince = classify(p)
+	return out
+}
+
+func classify(p *corev1.Pod) (PodState, string, string, time.Time) {
+	if p.DeletionTimestamp != nil {
+		since := p.DeletionTimestamp.Time
+		if g := p.DeletionGracePeriodSeconds; g != nil {
+			// The API sets the deletion timestamp to request time + grace.
+			since = since.Add(-time.Duration(*g) * time.Second)
+		}
+		return PodTerminating, "", "", since
+	}
+	switch p.Status.Phase {
+	case corev1.PodFailed:
+		return PodFailed, orDefault(p.Status.Reason, "Failed"), p.Status.Message, time.Time{}
+	case corev1.PodSucceeded:
+		return PodFailed, "Completed", "the pod's containers exited; a Deployment's pods should keep running", time.Time{}
+	}
+	// Init containers run first: one stuck there holds the whole pod.
+	if reason, msg, ok := stuckContainer(p.Status.InitContainerStatuses); ok {
+		return PodFailed, reason, msg, time.Time{}
+	}
+	if reason, msg, ok := stuckContainer(p.Status.ContainerStatuses); ok {
+		return PodFailed, reason, msg, time.Time{}
+	}
+	if c := condition(p, corev1.PodScheduled); p.Spec.NodeName == "" {
+		if c != nil && c.Status == corev1.ConditionFalse {
+			return PodPending, orDefault(c.Reason, "Unschedulable"), c.Message, c.LastTransitionTime.Time
+		}
+		return PodPending, "", "", time.Time{}
+	}
+	if c := condition(p, corev1.PodReady); c != nil && c.Status == corev1.ConditionTrue {
+		return PodReady, "", "", c.LastTransitionTime.Time
+	}
+	if p.Status.Phase == corev1.PodRunning && allRunning(p.Status.ContainerStatuses, len(p.Spec.Containers)) {
+		return PodRunning, "", "", time.Time{}
+	}
+	reason := "ContainerCreating"
+	for _, cs := range p.Status.InitContainerStatuses {
+		if cs.State.Terminated == nil || cs.State.Terminated.ExitCode != 0 {
+			reason = "PodInitializing"
+			break
+		}
+	}
+	return PodCreating, reason, "", time.Time{}
+}
+
+func stuckContainer(statuses []corev1.ContainerStatus) (reason, message string, ok bool) {
+	for _, cs := range statuses {
+		if w := cs.State.Waiting; w != nil && stuckReasons[w.Reason] {
+			if w.Reason == "CrashLoopBackOff" {
+				if t := cs.LastTerminationState.Terminated; t != nil && t.Reason == "OOMKilled" {
+					return "OOMKilled", w.Message, true
+				}
+			}
+			return w.Reason, w.Message, true
+		}
+		if t := cs.State.Terminated; t != nil && t.Reason == "OOMKilled" {
+			return "OOMKilled", t.Message, true
+		}
+	}
+	return "", "", false
+}
+
+func allRunning(statuses []corev1.ContainerStatus, want int) bool {
+	if len(statuses) < want {
+		return false
+	}
+	for _, cs := range statuses {
+		if cs.State.Running == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func condition(p *corev1.Pod, t corev1.PodConditionType) *corev1.PodCondition {
+	for i := range p.Status.Conditions {
+		if p.Status.Conditions[i].Type == t {
+			return &p.Status.Conditions[i]
+		}
+	}
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,129 @@
+// Package snapshot holds a plain, client-free picture of one workload's
+// rollout at one instant. The watcher builds it from API objects; the
+// renderer draws it. Neither side needs to know how the other works.
+package snapshot
+
+import "time"
+
+// PodState is what a pod looks like to someone watching a rollout.
+type PodState string
+
+const (
+	PodPending     PodState = "pending"     // not scheduled to a node yet
+	PodCreating    PodState = "creating"    // scheduled, containers not running yet
+	PodRunning     PodState = "running"     // running but not ready
+	PodReady       PodState = "ready"       // passing its readiness checks
+	PodTerminating PodState = "terminating" // deletion requested
+	PodFailed      PodState = "failed"      // stuck or dead; Reason says why
+)
+
+// Phase is the rollout's phase, decided by the rules of `kubectl rollout status`.
+type Phase string
+
+const (
+	PhaseWaitingSpec  Phase = "waiting-spec" // generation not observed yet
+	PhaseUpdating     Phase = "updating"     // new replicas being created
+	PhaseTerminating  Phase = "terminating"  // old replicas pending termination
+	PhaseAvailability Phase = "availability" // updated replicas becoming available
+	PhaseComplete     Phase = "complete"     // successfully rolled out
+	PhaseFailed       Phase = "failed"       // progress deadline exceeded
+	PhaseDeleted      Phase = "deleted"      // the workload went away while watched
+)
+
+// Snapshot is one observation of a workload's rollout.
+type Snapshot struct {
+	Workload Workload
+	Phase    Phase
+	// Message is the line `kubectl rollout status` would print for this state.
+	Message string
+	// Revisions, newest first. Includes revisions with no pods (history).
+	Revisions []Revision
+	// Now is when this snapshot was taken; ages are relative to it.
+	Now time.Time
+	// Started is when the watch began; elapsed time and pace count from it.
+	Started time.Time
+	// Problems lists what the watcher could not see (e.g. forbidden pods).
+	Problems []string
+}
+
+// Done reports whether the rollout reached a terminal phase.
+func (s *Snapshot) Done() bool {
+	return s.Phase == PhaseComplete || s.Phase == PhaseFailed || s.Phase == PhaseDeleted
+}
+
+// Workload is the controller being rolled out.
+type Workload struct {
+	Kind      string // e.g. "Deployment"
+	Namespace string
+	Name      string
+
+	Generation         int64
+	ObservedGeneration int64
+	Paused             bool
+	Strategy           Strategy
+
+	Desired     int32 // spec.replicas
+	Current     int32 // status.replicas (all revisions)
+	Updated     int32
+	Ready       int32
+	Available   int32
+	Unavailable int32
+
+	Conditions []Condition
+}
+
+// Strategy is the update strategy with surge and unavailability resolved to pod counts.
+type Strategy struct {
+	Type           string // "RollingUpdate" or "Recreate"
+	MaxSurge       int32
+	MaxUnavailable int32
+}
+
+// Condition mirrors a workload status condition.
+type Condition struct {
+	Type    string
+	Status  string
+	Reason  string
+	Message string
+}
+
+// Revision is one ReplicaSet (or ControllerRevision) of the workload.
+type Revision struct {
+	Number      int64
+	Name        string
+	Images      []string // container images, in spec order
+	ChangeCause string
+	Desired     int32
+	Ready       int32
+	Current     bool // the revision the workload is rolling towards
+	Created     time.Time
+	Pods        []Pod // sorted by creation time, then name
+}
+
+// Active reports whether the revision has anything to show in a live view.
+func (r *Revision) Active() bool {
+	return r.Current || r.Desired > 0 || len(r.Pods) > 0
+}
+
+// Pod is one pod of a revision.
+type Pod struct {
+	Name     string
+	State    PodState
+	Reason   string // e.g. ImagePullBackOff, CrashLoopBackOff, Unschedulable
+	Message  string // what the kubelet or scheduler wrote
+	Restarts int32
+	Node     string
+	Created  time.Time
+	// StateSince is when the pod entered its state, as far as the API tells
+	// (Ready's transition time, the start of deletion); zero when unknown.
+	StateSince time.Time
+}
+
+// Counts tallies the pods of a revision by state.
+func (r *Revision) Counts() map[PodState]int {
+	c := make(map[PodState]int, 6)
+	for i := range r.Pods {
+		c[r.Pods[i].State]++
+	}
+	return c
+}
