@@ -30,7 +30,7 @@ func FromDeployment(d *appsv1.Deployment, replicaSets []*appsv1.ReplicaSet, pods
 	}
 	s.Phase, s.Message = DeploymentPhase(d)
 
-	owned := make(map[types.UID]*Revision)
+	owned := make(map[types.UID]int) // ReplicaSet UID → index in s.Revisions
 	current := currentReplicaSet(d, replicaSets)
 	for _, rs := range replicaSets {
 		if !metav1.IsControlledBy(rs, d) {
@@ -38,17 +38,16 @@ func FromDeployment(d *appsv1.Deployment, replicaSets []*appsv1.ReplicaSet, pods
 		}
 		rev := replicaSetRevision(rs)
 		rev.Current = rs == current
+		owned[rs.UID] = len(s.Revisions)
 		s.Revisions = append(s.Revisions, rev)
-		owned[rs.UID] = &s.Revisions[len(s.Revisions)-1]
 	}
-	// Pointers into s.Revisions stay valid: the slice is not grown past here.
 	for _, p := range pods {
 		ref := metav1.GetControllerOf(p)
 		if ref == nil {
 			continue
 		}
-		if rev, ok := owned[ref.UID]; ok {
-			rev.Pods = append(rev.Pods, PodFrom(p))
+		if i, ok := owned[ref.UID]; ok {
+			s.Revisions[i].Pods = append(s.Revisions[i].Pods, PodFrom(p))
 		}
 	}
 	for i := range s.Revisions {
@@ -134,11 +133,11 @@ func DeploymentPhase(d *appsv1.Deployment) (Phase, string) {
 			return PhaseFailed, fmt.Sprintf("deployment %q exceeded its progress deadline", d.Name)
 		}
 	}
-	want := replicas(d.Spec.Replicas)
 	st := d.Status
 	switch {
-	case st.UpdatedReplicas < want:
-		return PhaseUpdating, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d out of %d new replicas have been updated...", d.Name, st.UpdatedReplicas, want)
+	// kubectl skips this rule when replicas is unset (the API always sets it).
+	case d.Spec.Replicas != nil && st.UpdatedReplicas < *d.Spec.Replicas:
+		return PhaseUpdating, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d out of %d new replicas have been updated...", d.Name, st.UpdatedReplicas, *d.Spec.Replicas)
 	case st.Replicas > st.UpdatedReplicas:
 		return PhaseTerminating, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d old replicas are pending termination...", d.Name, st.Replicas-st.UpdatedReplicas)
 	case st.AvailableReplicas < st.UpdatedReplicas:

@@ -1,0 +1,45 @@
+# kubectl-mannequin — see README.md.
+SHELL := /usr/bin/env bash
+MODULE  := github.com/kubectl-mannequin/kubectl-mannequin
+VERSION ?= $(shell git describe --tags --dirty 2>/dev/null || echo v0.1.0-dev+$$(git rev-parse --short HEAD 2>/dev/null || echo unknown))
+LDFLAGS := -s -w -X $(MODULE)/pkg/version.Version=$(VERSION)
+BIN     := bin/kubectl-mannequin
+E2E_TIMEOUT ?= 45m
+
+.PHONY: all build test unit e2e vet fmt cluster-binaries cluster-up cluster-down demo clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/kubectl-mannequin
+
+## test: unit tests, then end-to-end tests on a fresh local cluster
+test: vet unit e2e
+
+vet:
+	@test -z "$$(gofmt -l cmd pkg test)" || { echo "gofmt needed:"; gofmt -l cmd pkg test; exit 1; }
+	go vet ./...
+
+unit:
+	go test ./pkg/... ./cmd/...
+
+e2e: cluster-binaries
+	go test ./test/e2e/ -count=1 -v -timeout $(E2E_TIMEOUT)
+
+## cluster-binaries: build the control plane once per machine (cached outside the checkout)
+cluster-binaries:
+	@hack/cluster-binaries.sh >/dev/null
+
+cluster-up:
+	@hack/cluster-up.sh
+
+cluster-down:
+	@hack/cluster-down.sh
+
+## demo: a rolling update of clerk-squad, watched live
+# Only a KUBECONFIG given on the make command line selects another cluster.
+demo: build
+	@DEMO_KUBECONFIG='$(if $(filter command line,$(origin KUBECONFIG)),$(KUBECONFIG))' hack/demo.sh
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,143 @@
+package snapshot
+
+import (
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/kubectl/pkg/polymorphichelpers"
+)
+
+// The phase must say exactly what `kubectl rollout status` says: each
+// fixture is checked against kubectl's own status viewer.
+func TestDeploymentPhaseMatchesKubectl(t *testing.T) {
+	viewer := &polymorphichelpers.DeploymentStatusViewer{}
+	for _, d := range decodeAll[appsv1.Deployment](t, "testdata/deployments.yaml") {
+		t.Run(d.Name, func(t *testing.T) {
+			phase, msg := DeploymentPhase(d)
+			if want := Phase(d.Annotations["expect/phase"]); phase != want {
+				t.Errorf("phase = %q, want %q", phase, want)
+			}
+			u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kmsg, done, kerr := viewer.Status(&unstructured.Unstructured{Object: u}, 0)
+			switch {
+			case kerr != nil:
+				if phase != PhaseFailed || msg != kerr.Error() {
+					t.Errorf("kubectl fails with %q; we say %q (%s)", kerr, msg, phase)
+				}
+			case done:
+				if phase != PhaseComplete || msg+"\n" != kmsg {
+					t.Errorf("kubectl is done with %q; we say %q (%s)", kmsg, msg, phase)
+				}
+			default:
+				if msg+"\n" != kmsg {
+					t.Errorf("kubectl says %q; we say %q", kmsg, msg)
+				}
+			}
+		})
+	}
+}
+
+func TestResolveFenceposts(t *testing.T) {
+	pct := func(s string) *intstr.IntOrString { v := intstr.FromString(s); return &v }
+	num := func(i int32) *intstr.IntOrString { v := intstr.FromInt32(i); return &v }
+	for _, tc := range []struct {
+		name           string
+		ru             *appsv1.RollingUpdateDeployment
+		desired        int32
+		surge, unavail int32
+	}{
+		{"defaults 25% of 10", nil, 10, 3, 2},
+		{"ints", &appsv1.RollingUpdateDeployment{MaxSurge: num(1), MaxUnavailable: num(0)}, 6, 1, 0},
+		{"both zero means one unavailable", &appsv1.RollingUpdateDeployment{MaxSurge: num(0), MaxUnavailable: num(0)}, 6, 0, 1},
+		{"percent rounding", &appsv1.RollingUpdateDeployment{MaxSurge: pct("50%"), MaxUnavailable: pct("50%")}, 3, 2, 1},
+	} {
+		s, u := resolveFenceposts(tc.ru, tc.desired)
+		if s != tc.surge || u != tc.unavail {
+			t.Errorf("%s: got surge %d unavailable %d, want %d %d", tc.name, s, u, tc.surge, tc.unavail)
+		}
+	}
+}
+
+func TestFromDeploymentGroupsPodsByRevision(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC)
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "clerk-squad", Namespace: "shop", UID: "d1", Generation: 2},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr(int32(2)),
+			Template: template("registry.example/uniform:winter-2024"),
+		},
+		Status: appsv1.DeploymentStatus{ObservedGeneration: 2, Replicas: 3, UpdatedReplicas: 1, AvailableReplicas: 2},
+	}
+	newRS := replicaSet("clerk-squad-new", "4", d, "registry.example/uniform:winter-2024", 1)
+	oldRS := replicaSet("clerk-squad-old", "3", d, "registry.example/uniform:summer-2023", 2)
+	oldRS.Annotations["kubernetes.io/change-cause"] = "summer"
+	stranger := replicaSet("other", "9", &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "other", UID: "d2"}}, "x", 1)
+	pods := []*corev1.Pod{
+		pod("old-b", oldRS, 2), pod("old-a", oldRS, 1), pod("new-a", newRS, 3),
+		pod("orphan", nil, 1), pod("strange", stranger, 1),
+	}
+	s := FromDeployment(d, []*appsv1.ReplicaSet{oldRS, stranger, newRS}, pods, now, now.Add(-time.Minute))
+
+	if len(s.Revisions) != 2 {
+		t.Fatalf("want 2 revisions (stranger excluded), got %d", len(s.Revisions))
+	}
+	r4, r3 := s.Revisions[0], s.Revisions[1]
+	if r4.Number != 4 || !r4.Current || r3.Number != 3 || r3.Current {
+		t.Fatalf("revisions out of order or current wrong: %+v", s.Revisions)
+	}
+	if r3.ChangeCause != "summer" || r4.Images[0] != "registry.example/uniform:winter-2024" {
+		t.Errorf("revision details wrong: %+v %+v", r3, r4)
+	}
+	if len(r4.Pods) != 1 || r4.Pods[0].Name != "new-a" {
+		t.Errorf("rev 4 pods: %+v", r4.Pods)
+	}
+	if len(r3.Pods) != 2 || r3.Pods[0].Name != "old-a" || r3.Pods[1].Name != "old-b" {
+		t.Errorf("rev 3 pods not in creation order: %+v", r3.Pods)
+	}
+	if s.Phase != PhaseUpdating || s.Workload.Strategy.Type != "RollingUpdate" {
+		t.Errorf("phase %q strategy %+v", s.Phase, s.Workload.Strategy)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func template(image string) corev1.PodTemplateSpec {
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "clerk-squad"}},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: image}}},
+	}
+}
+
+func replicaSet(name, rev string, owner *appsv1.Deployment, image string, replicas int32) *appsv1.ReplicaSet {
+	tpl := template(image)
+	tpl.Labels = map[string]string{"app": "clerk-squad", "pod-template-hash": name}
+	return &appsv1.ReplicaSet{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: name, UID: types.UID("uid-" + name),
+			Annotations:     map[string]string{"deployment.kubernetes.io/revision": rev},
+			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(owner, appsv1.SchemeGroupVersion.WithKind("Deployment"))},
+		},
+		Spec: appsv1.ReplicaSetSpec{Replicas: &replicas, Template: tpl},
+	}
+}
+
+func pod(name string, owner *appsv1.ReplicaSet, createdSec int) *corev1.Pod {
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
+		Name:              name,
+		CreationTimestamp: metav1.NewTime(time.Date(2026, 1, 1, 0, 0, createdSec, 0, time.UTC)),
+	}}
+	if owner != nil {
+		p.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(owner, appsv1.SchemeGroupVersion.WithKind("ReplicaSet"))}
+	}
+	return p
+}

@@ -1,0 +1,120 @@
+// Package framework runs the plugin against a real local control plane:
+// it starts and stops the cluster through the project's hack/ scripts, runs
+// `kubectl mannequin …` through the real kubectl, and drives it inside a
+// pseudo-terminal whose screen it can read back.
+package framework
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// Cluster is a running local control plane.
+type Cluster struct {
+	Root       string // repository root
+	Dir        string // state directory given to hack/cluster-up.sh
+	Kubeconfig string
+	Client     kubernetes.Interface
+}
+
+// RepoRoot finds the repository root from the working directory.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "hack", "cluster-up.sh")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("repository root not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// StartCluster brings up a fresh cluster in dir with the given number of fake nodes.
+func StartCluster(ctx context.Context, root, dir string, nodes int, extraEnv ...string) (*Cluster, error) {
+	c := &Cluster{Root: root, Dir: dir, Kubeconfig: filepath.Join(dir, "kubeconfig")}
+	cmd := exec.CommandContext(ctx, filepath.Join(root, "hack", "cluster-up.sh"))
+	cmd.Env = append(os.Environ(), "CLUSTER_DIR="+dir, fmt.Sprintf("CLUSTER_NODES=%d", nodes))
+	cmd.Env = append(cmd.Env, extraEnv...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return c, fmt.Errorf("cluster-up: %w\n%s", err, out.String())
+	}
+	fmt.Fprint(os.Stderr, out.String())
+	cfg, err := clientcmd.BuildConfigFromFlags("", c.Kubeconfig)
+	if err != nil {
+		return c, fmt.Errorf("load kubeconfig: %w", err)
+	}
+	cfg.QPS, cfg.Burst = 200, 400
+	if c.Client, err = kubernetes.NewForConfig(cfg); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// Stop ends every component process and waits for them.
+func (c *Cluster) Stop() error {
+	cmd := exec.Command(filepath.Join(c.Root, "hack", "cluster-down.sh"))
+	cmd.Env = append(os.Environ(), "CLUSTER_DIR="+c.Dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("cluster-down: %w: %s", err, out)
+	}
+	return nil
+}
+
+// Alive lists component PIDs that are still running.
+func (c *Cluster) Alive() []string {
+	cmd := exec.Command(filepath.Join(c.Root, "hack", "cluster-down.sh"), "--check")
+	cmd.Env = append(os.Environ(), "CLUSTER_DIR="+c.Dir)
+	out, _ := cmd.Output()
+	return strings.Fields(string(out))
+}
+
+// BuildPlugin compiles the plugin into dir/kubectl-mannequin.
+func BuildPlugin(ctx context.Context, root, dir, version string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "kubectl-mannequin"),
+		"-ldflags", "-X github.com/kubectl-mannequin/kubectl-mannequin/pkg/version.Version="+version,
+		"./cmd/kubectl-mannequin")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("build plugin: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// Eventually polls cond until it returns true or the timeout passes.
+func Eventually(timeout time.Duration, cond func() (bool, error)) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for {
+		ok, err := cond()
+		if ok {
+			return nil
+		}
+		last = err
+		if time.Now().After(deadline) {
+			if last != nil {
+				return fmt.Errorf("timed out after %s: %w", timeout, last)
+			}
+			return fmt.Errorf("timed out after %s", timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
