@@ -1,12 +1,281 @@
 package cmd
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/klog/v2"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 )
+
+const watchExample = `  # Watch a rollout live
+  kubectl mannequin watch deploy/clerk-squad
+
+  # Wait in CI until the rollout completes (exit 0) or fails (exit 1)
+  kubectl mannequin watch deployment clerk-squad --until-done --timeout 5m`
+
+// WatchOptions draws a workload's rollout live.
+type WatchOptions struct {
+	configFlags *genericclioptions.ConfigFlags
+	genericiooptions.IOStreams
+
+	UntilDone bool
+	Timeout   time.Duration
+	Plain     bool
+	Color     string
+	Compact   bool
+
+	args      []string
+	namespace string
+	name      string
+	client    kubernetes.Interface
+	tty       bool
+	style     render.Style
+}
 
 // NewCmdWatch returns the `watch` subcommand.
 func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	return &cobra.Command{Use: "watch TYPE/NAME"}
+	o := &WatchOptions{configFlags: configFlags, IOStreams: streams}
+	cmd := &cobra.Command{
+		Use:     "watch (TYPE/NAME | TYPE NAME)",
+		Short:   "Watch a rollout live, one mannequin per pod",
+		Example: watchExample,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVar(&o.UntilDone, "until-done", false, "Exit when the rollout completes (0) or fails (1)")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "Give up after this long (e.g. 5m); 0 waits forever")
+	cmd.Flags().BoolVar(&o.Plain, "plain", false, "Print one line per change instead of drawing")
+	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
+	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
+	return cmd
 }
+
+// Complete resolves the workload and builds the client.
+func (o *WatchOptions) Complete(args []string) error {
+	o.args = args
+	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return fmt.Errorf("read kubeconfig: %w", err)
+	}
+	o.namespace = ns
+	o.tty = !o.Plain && terminal.IsTerminal(o.Out)
+	color := o.Color == "always" || o.Color == "auto" && o.tty && os.Getenv("NO_COLOR") == ""
+	o.style = render.Style{Color: color, Unicode: terminal.UTF8(), Compact: o.Compact}
+	return nil
+}
+
+// Validate checks the arguments and flags before anything touches the cluster.
+func (o *WatchOptions) Validate() error {
+	switch o.Color {
+	case "auto", "always", "never":
+	default:
+		return fmt.Errorf("invalid --color %q: use auto, always or never", o.Color)
+	}
+	if o.Timeout < 0 {
+		return fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout)
+	}
+	gr, name, err := resolveWorkload(o.configFlags, o.args)
+	if err != nil {
+		return err
+	}
+	if gr != deploymentsResource {
+		return fmt.Errorf("watching %s is not supported yet; supported kinds: deployment (deploy)", gr.String())
+	}
+	o.name = name
+	cfg, err := o.configFlags.ToRESTConfig()
+	if err != nil {
+		return fmt.Errorf("read kubeconfig: %w", err)
+	}
+	if o.tty {
+		// Warnings and klog lines would scribble over the drawing.
+		cfg.WarningHandler = rest.NoWarnings{}
+	}
+	o.client, err = kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("create client: %w", err)
+	}
+	return nil
+}
+
+// Run watches until the user quits, the rollout ends (--until-done) or time runs out.
+func (o *WatchOptions) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, errTimeout)
+		defer cancel()
+	}
+	if o.tty {
+		klog.SetOutput(discard{})
+		klog.LogToStderr(false)
+	}
+
+	w := watcher.NewDeployment(o.client, o.namespace, o.name)
+	if err := w.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return o.interrupted(ctx, nil)
+		}
+		return describeGetError(err, "deployment", o.name, o.namespace)
+	}
+	started := time.Now()
+	if o.tty {
+		return o.runScreen(ctx, w, started)
+	}
+	return o.runPlain(ctx, w, started)
+}
+
+var errTimeout = errors.New("timeout")
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// runPlain prints a timestamped line per meaningful change: for pipes, CI
+// logs and --plain.
+func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Deployment, started time.Time) error {
+	var prev *snapshot.Snapshot
+	for {
+		select {
+		case <-ctx.Done():
+			return o.interrupted(ctx, prev)
+		case <-w.Changes():
+		}
+		s := w.Snapshot(time.Now(), started)
+		for _, line := range render.Changes(prev, &s) {
+			fmt.Fprintf(o.Out, "%s %s\n", s.Now.Format("15:04:05"), line)
+		}
+		prev = &s
+		if err := o.finished(&s); err != nil || (o.UntilDone && s.Done()) {
+			return err
+		}
+	}
+}
+
+// runScreen draws the live view on the alternate screen.
+func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Deployment, started time.Time) (err error) {
+	screen, err := terminal.Open(o.Out, o.In)
+	if err != nil {
+		return err
+	}
+	var last string
+	defer func() {
+		screen.Restore()
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v (please report it)", r)
+		}
+		// Leave the last picture on the normal screen, as kubectl would.
+		if last != "" {
+			fmt.Fprintln(o.Out, last)
+		}
+	}()
+	var keys <-chan terminal.Key
+	if screen.Raw() {
+		keys = terminal.ReadKeys(o.In)
+	}
+	resizes, stopResizes := terminal.Resizes()
+	defer stopResizes()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+
+	// Frames are limited to ~30 a second: a burst of events becomes one frame.
+	const minFrameGap = 33 * time.Millisecond
+	var lastDraw time.Time
+	var s snapshot.Snapshot
+	pending := true
+	throttle := time.NewTimer(0)
+	for {
+		if pending {
+			if gap := time.Since(lastDraw); gap < minFrameGap {
+				throttle.Reset(minFrameGap - gap)
+			} else {
+				s = w.Snapshot(time.Now(), started)
+				width, height := terminal.Size(o.Out)
+				frame := render.Frame(&s, width, height, o.style)
+				if err := screen.Draw(frame); err != nil {
+					return err
+				}
+				last = frame
+				lastDraw, pending = time.Now(), false
+				if err := o.finished(&s); err != nil || (o.UntilDone && s.Done()) {
+					return err
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return o.interrupted(ctx, &s)
+		case <-w.Changes():
+			pending = true
+		case <-resizes:
+			pending = true
+		case <-tick.C:
+			pending = true
+		case <-throttle.C:
+		case k, ok := <-keys:
+			if !ok {
+				keys = nil
+				continue
+			}
+			switch k {
+			case "q", terminal.KeyEsc:
+				return nil
+			case terminal.KeyCtrlC:
+				return &ExitError{Code: 130}
+			case terminal.KeyEOF:
+				keys = nil
+			}
+		}
+	}
+}
+
+// finished turns a terminal phase into the exit --until-done promises.
+func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
+	switch {
+	case s.Phase == snapshot.PhaseDeleted:
+		return fmt.Errorf("deployment %q in namespace %q was deleted while being watched", o.name, o.namespace)
+	case o.UntilDone && s.Phase == snapshot.PhaseFailed:
+		return errors.New(s.Message)
+	}
+	return nil
+}
+
+func (o *WatchOptions) interrupted(ctx context.Context, s *snapshot.Snapshot) error {
+	if errors.Is(context.Cause(ctx), errTimeout) {
+		msg := fmt.Sprintf("timed out after %s waiting for deployment %q to finish its rollout", o.Timeout, o.name)
+		if s != nil && s.Message != "" {
+			msg += "; last status: " + strings.TrimSuffix(s.Message, "...")
+		}
+		return errors.New(msg)
+	}
+	return &ExitError{Code: 130}
+}
+
+var deploymentsResource = schema.GroupResource{Group: "apps", Resource: "deployments"}

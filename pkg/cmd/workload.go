@@ -1,0 +1,94 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+)
+
+// resolveWorkload accepts every spelling kubectl accepts (TYPE/NAME or TYPE
+// NAME; deploy, deployment, deployments.apps) and resolves the type through
+// the cluster's RESTMapper.
+func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.GroupResource, string, error) {
+	var typ, name string
+	switch len(args) {
+	case 0:
+		return schema.GroupResource{}, "", errors.New("name the workload to watch, e.g. deploy/clerk-squad")
+	case 1:
+		var ok bool
+		if typ, name, ok = strings.Cut(args[0], "/"); !ok {
+			return schema.GroupResource{}, "", fmt.Errorf("%q has no type: write TYPE/NAME, e.g. deploy/%s", args[0], args[0])
+		}
+	case 2:
+		typ, name = args[0], args[1]
+	default:
+		return schema.GroupResource{}, "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
+	}
+	if typ == "" || name == "" || strings.Contains(name, "/") {
+		return schema.GroupResource{}, "", fmt.Errorf("%q is not a workload reference: write TYPE/NAME, e.g. deploy/clerk-squad", strings.Join(args, " "))
+	}
+	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+		return schema.GroupResource{}, "", fmt.Errorf("invalid name %q: %s", shorten(name, 40), errs[0])
+	}
+	mapper, err := f.ToRESTMapper()
+	if err != nil {
+		return schema.GroupResource{}, "", describeConnError(err)
+	}
+	gvr, err := mapper.ResourceFor(schema.ParseGroupResource(strings.ToLower(typ)).WithVersion(""))
+	if err != nil {
+		if isConnError(err) {
+			return schema.GroupResource{}, "", describeConnError(err)
+		}
+		return schema.GroupResource{}, "", fmt.Errorf("unknown resource type %q: use deploy/NAME", typ)
+	}
+	return gvr.GroupResource(), name, nil
+}
+
+// describeGetError turns a failed read of the workload into one actionable line.
+func describeGetError(err error, kind, name, namespace string) error {
+	switch {
+	case apierrors.IsNotFound(err):
+		return fmt.Errorf("%s %q not found in namespace %q: check the name, or pick the namespace with -n", kind, name, namespace)
+	case apierrors.IsForbidden(err):
+		return fmt.Errorf("forbidden: you may not read %s %q in namespace %q (%s)", kind, name, namespace, apierrors.ReasonForError(err))
+	case isConnError(err):
+		return describeConnError(err)
+	}
+	return err
+}
+
+func isConnError(err error) bool {
+	var ne net.Error
+	var oe *net.OpError
+	return errors.As(err, &ne) || errors.As(err, &oe) || strings.Contains(err.Error(), "connection refused")
+}
+
+func describeConnError(err error) error {
+	if isConnError(err) {
+		return fmt.Errorf("cannot reach the Kubernetes API server (%v): check --kubeconfig, --context and that the cluster is running", rootCause(err))
+	}
+	return err
+}
+
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

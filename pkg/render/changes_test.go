@@ -1,0 +1,176 @@
+package render
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+func TestChangesInitial(t *testing.T) {
+	got := Changes(nil, midRollout())
+	want := []string{
+		"Deployment shop/clerk-squad (RollingUpdate · maxSurge 2 · maxUnavailable 0)",
+		`Waiting for deployment "clerk-squad" rollout to finish: 4 out of 6 new replicas have been updated...`,
+		"rev 4: 3/6 ready · rev 3: 3 pods left",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	got = Changes(nil, failedRollout())
+	if len(got) != 3 || !strings.HasSuffix(got[2], "rev 2: 0/3 ready, 2 failed · rev 1: 3 pods left") {
+		t.Errorf("failed initial state: %q", got)
+	}
+	s := midRollout()
+	s.Phase, s.Message = snapshot.PhaseDeleted, ""
+	if got := Changes(nil, s); len(got) != 2 || got[1] != "deployment deleted" {
+		t.Errorf("deleted initial state: %q", got)
+	}
+}
+
+func TestChanges(t *testing.T) {
+	cases := []struct {
+		name   string
+		prev   func() *snapshot.Snapshot
+		change func(s *snapshot.Snapshot)
+		want   []string
+	}{
+		{
+			name:   "time passing is not a change",
+			prev:   midRollout,
+			change: func(s *snapshot.Snapshot) { s.Now = s.Now.Add(time.Minute) },
+		},
+		{
+			name: "a new pod starting is not worth a line",
+			prev: midRollout,
+			change: func(s *snapshot.Snapshot) {
+				s.Revisions[0].Pods = append(s.Revisions[0].Pods, pod("x", snapshot.PodPending, time.Time{}))
+			},
+		},
+		{
+			name: "one in, one out",
+			prev: midRollout,
+			change: func(s *snapshot.Snapshot) {
+				s.Revisions[0].Pods[3].State = snapshot.PodReady
+				s.Revisions[1].Pods[0].State = snapshot.PodTerminating
+			},
+			want: []string{"rev 4: 4/6 ready (+1) · rev 3: 2 pods left (-1)"},
+		},
+		{
+			name: "last old pod gone with its ReplicaSet",
+			prev: midRollout,
+			change: func(s *snapshot.Snapshot) {
+				s.Revisions = s.Revisions[:1]
+			},
+			want: []string{"rev 4: 3/6 ready · rev 3: 0 pods left (-3)"},
+		},
+		{
+			name: "complete",
+			prev: midRollout,
+			change: func(s *snapshot.Snapshot) {
+				s.Phase, s.Message = snapshot.PhaseComplete, `deployment "clerk-squad" successfully rolled out`
+			},
+			want: []string{"rollout complete"},
+		},
+		{
+			name: "failed",
+			prev: midRollout,
+			change: func(s *snapshot.Snapshot) {
+				s.Phase, s.Message = snapshot.PhaseFailed, `deployment "clerk-squad" exceeded its progress deadline`
+			},
+			want: []string{`rollout failed: deployment "clerk-squad" exceeded its progress deadline`},
+		},
+		{
+			name: "another phase",
+			prev: midRollout,
+			change: func(s *snapshot.Snapshot) {
+				s.Phase, s.Message = snapshot.PhaseTerminating, "Waiting for deployment \"clerk-squad\" rollout to finish: 1 old replicas are pending termination..."
+			},
+			want: []string{`Waiting for deployment "clerk-squad" rollout to finish: 1 old replicas are pending termination...`},
+		},
+		{
+			name: "pod failed",
+			prev: midRollout,
+			change: func(s *snapshot.Snapshot) {
+				p := &s.Revisions[0].Pods[3]
+				p.State, p.Reason = snapshot.PodFailed, "ImagePullBackOff"
+			},
+			want: []string{"pod clerk-squad-7c9d8f6b5-j7k8l: ImagePullBackOff"},
+		},
+		{
+			name:   "pod still failing for the same reason",
+			prev:   failedRollout,
+			change: func(s *snapshot.Snapshot) { s.Now = s.Now.Add(time.Minute) },
+		},
+		{
+			name: "pod failing for a new reason",
+			prev: failedRollout,
+			change: func(s *snapshot.Snapshot) {
+				s.Revisions[0].Pods[1].Reason = "ErrImagePull"
+			},
+			want: []string{"pod clerk-squad-6b7c8d9e0-n4o5p: ErrImagePull"},
+		},
+		{
+			name:   "paused",
+			prev:   midRollout,
+			change: func(s *snapshot.Snapshot) { s.Workload.Paused = true },
+			want:   []string{"paused"},
+		},
+		{
+			name: "resumed",
+			prev: func() *snapshot.Snapshot {
+				s := midRollout()
+				s.Workload.Paused = true
+				return s
+			},
+			change: func(s *snapshot.Snapshot) { s.Workload.Paused = false },
+			want:   []string{"resumed"},
+		},
+		{
+			name:   "deleted",
+			prev:   midRollout,
+			change: func(s *snapshot.Snapshot) { s.Phase, s.Message = snapshot.PhaseDeleted, "" },
+			want:   []string{"deployment deleted"},
+		},
+		{
+			name: "new revision",
+			prev: singlePod,
+			change: func(s *snapshot.Snapshot) {
+				s.Phase, s.Message = snapshot.PhaseUpdating, `Waiting for deployment "clerk-squad" rollout to finish: 0 out of 1 new replicas have been updated...`
+				s.Revisions[0].Current = false
+				s.Revisions = append([]snapshot.Revision{revision(2, "9a8b7c6d5", "uniform:spring-2025", true, 1)}, s.Revisions...)
+			},
+			want: []string{
+				"rolling out rev 2: uniform:spring-2025",
+				"rev 2: 0/1 ready · rev 1: 1 pod left",
+				`Waiting for deployment "clerk-squad" rollout to finish: 0 out of 1 new replicas have been updated...`,
+			},
+		},
+		{
+			name:   "problem",
+			prev:   midRollout,
+			change: func(s *snapshot.Snapshot) { s.Problems = append(s.Problems, "cannot list pods: forbidden") },
+			want:   []string{"cannot list pods: forbidden"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			prev := tc.prev()
+			cur := clone(prev)
+			tc.change(cur)
+			if got := Changes(prev, cur); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestChangesDeletedOnce(t *testing.T) {
+	s := midRollout()
+	s.Phase = snapshot.PhaseDeleted
+	if got := Changes(s, clone(s)); got != nil {
+		t.Errorf("deleted twice: %q", got)
+	}
+}

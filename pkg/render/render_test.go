@@ -1,0 +1,187 @@
+package render
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var (
+	sgrPattern = regexp.MustCompile("\x1b\\[[0-9;]*m")
+	measure    = &runewidth.Condition{StrictEmojiNeutral: true}
+)
+
+var (
+	colour  = Style{Color: true, Unicode: true}
+	mono    = Style{Unicode: true}
+	ascii   = Style{}
+	compact = Style{Unicode: true, Compact: true}
+)
+
+func TestFrameGolden(t *testing.T) {
+	cases := []struct {
+		name   string
+		s      *snapshot.Snapshot
+		w, h   int
+		style  Style
+		expect string // a line the frame must contain, as a sanity check on the golden file
+	}{
+		{"mid-rollout-color", midRollout(), 100, 30, colour, "uniform:winter-2024"},
+		{"mid-rollout-nocolor", midRollout(), 100, 30, mono, "rev 4 (new) · uniform:winter-2024 · 3/6 ready"},
+		{"mid-rollout-ascii", midRollout(), 100, 30, ascii, "RollingUpdate | maxSurge 2 | maxUnavailable 0"},
+		{"mid-rollout-compact", midRollout(), 100, 30, compact, " ●●↑○"},
+		{"mid-rollout-20cols", midRollout(), 20, 30, mono, "rev 4 · 3/6 ready"},
+		{"mid-rollout-10x5", midRollout(), 10, 5, mono, ""},
+		{"failed-color", failedRollout(), 100, 30, colour, "ImagePullBackOff"},
+		{"failed-nocolor", failedRollout(), 100, 30, mono, "✗ clerk-squad-6b7c8d9e0-k2l3m +1 more: ImagePullBackOff"},
+		{"single-pod", singlePod(), 80, 24, mono, "rev 1 (new) · uniform:spring-2024 · 1/1 ready"},
+		{"1000-pods", manyPods(1000), 120, 40, mono, "rev 7 (new)"},
+		{"1000-pods-ascii", manyPods(1000), 120, 40, ascii, "rev 6"},
+		{"counts", manyPods(1000), 60, 8, mono, "rev 7 (new): "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Frame(tc.s, tc.w, tc.h, tc.style)
+			checkFrame(t, got, tc.w, tc.h, tc.style)
+			if !strings.Contains(got, tc.expect) {
+				t.Errorf("frame lacks %q:\n%s", tc.expect, got)
+			}
+			golden(t, tc.name, got)
+		})
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got+"\n" != string(want) {
+		t.Errorf("frame differs from %s (run go test -update if intended):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// checkFrame asserts the promises Frame makes for any input.
+func checkFrame(t *testing.T, frame string, w, h int, st Style) {
+	t.Helper()
+	if frame == "" {
+		return
+	}
+	lines := strings.Split(frame, "\n")
+	if len(lines) > h {
+		t.Errorf("%dx%d: %d lines", w, h, len(lines))
+	}
+	for i, l := range lines {
+		// Measured apart from the code under test, with the same rule for
+		// ambiguous widths.
+		plain := sgrPattern.ReplaceAllString(l, "")
+		if got := measure.StringWidth(plain); got > w {
+			t.Errorf("%dx%d: line %d is %d columns: %q", w, h, i, got, l)
+		}
+		if strings.ContainsFunc(plain, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			t.Errorf("%dx%d: control character in line %d: %q", w, h, i, l)
+		}
+	}
+	if !st.Color && strings.Contains(frame, "\x1b") {
+		t.Errorf("%dx%d: escape sequence without colour", w, h)
+	}
+	if !st.Unicode {
+		for i := 0; i < len(frame); i++ {
+			if frame[i] >= 0x80 {
+				t.Errorf("%dx%d: byte %#x at %d in ASCII mode", w, h, frame[i], i)
+				break
+			}
+		}
+	}
+}
+
+func TestFrameNil(t *testing.T) {
+	if got := Frame(nil, 80, 24, colour); got != "" {
+		t.Errorf("Frame(nil) = %q", got)
+	}
+	if got := Frame(midRollout(), 0, 24, colour); got != "" {
+		t.Errorf("zero width = %q", got)
+	}
+}
+
+func TestFrameDeterministic(t *testing.T) {
+	s := manyPods(300)
+	a := Frame(s, 90, 30, colour)
+	if b := Frame(s, 90, 30, colour); a != b {
+		t.Error("two frames of one snapshot differ")
+	}
+}
+
+func TestFrameMarksJustChanged(t *testing.T) {
+	s := midRollout()
+	if got := Frame(s, 100, 30, mono); !strings.Contains(got, "↑") || !strings.Contains(got, "↓") {
+		t.Errorf("no step marks:\n%s", got)
+	}
+	s.Now = s.Now.Add(2 * justChanged)
+	if got := Frame(s, 100, 30, mono); strings.ContainsAny(got, "↑↓") {
+		t.Errorf("marks outlived their moment:\n%s", got)
+	}
+}
+
+// A message from the cluster may hold anything; it must not add lines.
+func TestFrameCleansText(t *testing.T) {
+	s := failedRollout()
+	s.Problems = []string{"line one\nline two\x1b[31m"}
+	s.Revisions[0].Pods[0].Reason = "Bad\r\nReason"
+	got := Frame(s, 100, 30, mono)
+	checkFrame(t, got, 100, 30, mono)
+	if strings.Contains(got, "\x1b") || strings.Contains(got, "\r") {
+		t.Errorf("control characters leaked:\n%q", got)
+	}
+	if !strings.Contains(got, "! line one line two [31m") {
+		t.Errorf("problem not on one line:\n%s", got)
+	}
+}
+
+func TestShortImage(t *testing.T) {
+	for in, want := range map[string]string{
+		"registry.example/uniform:winter-2024":        "uniform:winter-2024",
+		"registry.example:5000/a/b/uniform:v1":        "uniform:v1",
+		"uniform":                                     "uniform",
+		"r.example/uniform@sha256:0123456789abcdef00": "uniform@sha256:0123456789ab",
+	} {
+		if got := shortImage(in); got != want {
+			t.Errorf("shortImage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"hello", 5, "hello"},
+		{"hello world", 8, "hello w…"},
+		{"\x1b[96mhello world\x1b[0m", 6, "\x1b[96mhello…\x1b[0m"},
+		{"日本語テキスト", 5, "日本…"},
+		{"abc", 0, ""},
+	} {
+		if got := truncate(tc.in, tc.w, "…"); got != tc.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// Figure cells are three columns and a gap.
+const figureWidth = 4
+
+// body draws one shelf per active revision, newest first. It reports false
+// when the layout cannot fit the width or needs more than budget lines; the
+// lines built until then are still returned.
+func (r *renderer) body(l layout, budget int) ([]string, bool) {
+	if len(r.shelves) == 0 {
+		return []string{"no pods"}, budget >= 1
+	}
+	var lines []string
+	ok := true
+	for i := range r.shelves {
+		sh := &r.shelves[i]
+		switch l {
+		case counts:
+			lines = append(lines, r.countLine(sh))
+		case figures:
+			lines = append(lines, r.shelfTitle(sh))
+			lines, ok = r.figureRows(sh, lines, budget)
+			lines = append(lines, r.reasons(sh)...)
+		case glyphRows:
+			lines = append(lines, r.shelfTitle(sh))
+			lines, ok = r.glyphRows(sh, lines, budget)
+			lines = append(lines, r.reasons(sh)...)
+		}
+		if !ok || len(lines) > budget {
+			return lines, false
+		}
+	}
+	return lines, true
+}
+
+// indent sets pods off from their shelf title, unless columns are scarce.
+func (r *renderer) indent() int {
+	if r.w < 12 {
+		return 0
+	}
+	return 1
+}
+
+func (r *renderer) newLine() *line {
+	l := &line{color: r.st.Color}
+	l.space(r.indent())
+	return l
+}
+
+func (r *renderer) figureRows(sh *shelf, lines []string, budget int) ([]string, bool) {
+	pods := sh.rev.Pods
+	per := (r.w - r.indent() + 1) / figureWidth
+	if per < 1 {
+		return lines, false
+	}
+	if len(lines)+3*((len(pods)+per-1)/per) > budget {
+		return lines, false
+	}
+	g := r.g
+	for start := 0; start < len(pods); start += per {
+		head, body, legs := r.newLine(), r.newLine(), r.newLine()
+		for i := start; i < min(start+per, len(pods)); i++ {
+			p := &pods[i]
+			if i > start {
+				head.space(1)
+				body.space(1)
+				legs.space(1)
+			}
+			k := stateOf(p.State)
+			mark := r.mark(p)
+			sgr := podColor(sh.rev, k, mark != "")
+			head.space(1)
+			head.put(sgr, g.glyph[k])
+			if mark != "" {
+				head.put(sgrMark, mark)
+			} else {
+				head.space(1)
+			}
+			body.put(sgr, g.body[k])
+			if g.legs[k] == "" {
+				legs.space(3)
+			} else {
+				legs.put(sgr, g.legs[k])
+			}
+		}
+		lines = append(lines, head.done(), body.done(), legs.done())
+	}
+	return lines, true
+}
+
+// glyphRows draws a cell per pod, in groups of ten when there is room so
+// that pods can be counted by eye.
+func (r *renderer) glyphRows(sh *shelf, lines []string, budget int) ([]string, bool) {
+	pods := sh.rev.Pods
+	per, group := r.w-r.indent(), 0
+	if per >= 21 {
+		group = 10
+		per = (per + 1) / (group + 1) * group
+	}
+	if per < 1 || len(lines)+(len(pods)+per-1)/per > budget {
+		return lines, false
+	}
+	for start := 0; start < len(pods); start += per {
+		l := r.newLine()
+		for i := start; i < min(start+per, len(pods)); i++ {
+			if group > 0 && i > start && (i-start)%group == 0 {
+				l.space(1)
+			}
+			p := &pods[i]
+			if mark := r.mark(p); mark != "" {
+				l.put(sgrMark, mark)
+				continue
+			}
+			k := stateOf(p.State)
+			l.put(podColor(sh.rev, k, false), r.g.glyph[k])
+		}
+		lines = append(lines, l.done())
+	}
+	return lines, true
+}
+
+// podColor makes the revision being rolled out stand out from the old ones,
+// and failures from both.
+func podColor(rev *snapshot.Revision, k state, marked bool) string {
+	sgr := sgrOld
+	switch {
+	case k == failed:
+		sgr = sgrFail
+	case rev.Current:
+		sgr = sgrNew
+	}
+	if marked {
+		return "1;" + sgr
+	}
+	return sgr
+}
+
+func (r *renderer) shelfTitle(sh *shelf) string {
+	rev := sh.rev
+	label := revName(rev, !r.st.Unicode)
+	tag := label
+	if rev.Current {
+		tag += " (new)"
+	}
+	var tally, tiny string
+	if rev.Current {
+		tiny = fmt.Sprintf("%d/%d", sh.n[ready], r.s.Workload.Desired)
+		tally = tiny + " ready"
+	} else {
+		left := len(rev.Pods) - sh.n[terminating]
+		tiny = fmt.Sprintf("%d left", left)
+		tally = plural(left, "pod left", "pods left")
+	}
+	sep := r.g.sep
+	full := tag + sep + tally
+	if img := r.text(shortImages(rev.Images)); img != "" {
+		full = tag + sep + img + sep + tally
+	}
+	sgr := sgrOld
+	if rev.Current {
+		sgr = sgrTitle + ";" + sgrNew
+	}
+	return r.paint(sgr, r.fit(full, tag+sep+tally, label+sep+tally, label+" "+tiny))
+}
+
+// countOrder puts failures first: when the line is cut, they must survive.
+var countOrder = [numStates]state{failed, ready, running, creating, pending, terminating, unknown}
+
+// countLine is a shelf in one line, for when even glyphs do not fit.
+func (r *renderer) countLine(sh *shelf) string {
+	var parts []string
+	for _, k := range countOrder {
+		if sh.n[k] == 0 {
+			continue
+		}
+		part := fmt.Sprintf("%d %s", sh.n[k], stateWords[k])
+		if k == failed {
+			if reason := r.firstReason(sh); reason != "" {
+				part += " (" + reason + ")"
+			}
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		parts = []string{"no pods"}
+	}
+	tag := revName(sh.rev, !r.st.Unicode)
+	sgr := sgrOld
+	if sh.rev.Current {
+		tag += " (new)"
+		sgr = sgrNew
+	}
+	return r.paint(sgr, r.fit(tag+": "+strings.Join(parts, ", ")))
+}
+
+func (r *renderer) firstReason(sh *shelf) string {
+	for i := range sh.rev.Pods {
+		if p := &sh.rev.Pods[i]; p.State == snapshot.PodFailed {
+			return r.text(p.Reason)
+		}
+	}
+	return ""
+}
+
+// maxReasons bounds the failure lines of a shelf: a thousand pods failing
+// for one reason is one line, and many reasons must not push pods away.
+const maxReasons = 3
+
+// reasons writes why pods failed beneath the shelf, one line per reason,
+// naming the first pod so it can be described.
+func (r *renderer) reasons(sh *shelf) []string {
+	if sh.n[failed] == 0 {
+		return nil
+	}
+	type group struct {
+		first string
+		n     int
+	}
+	var order []string
+	groups := make(map[string]*group)
+	for i := range sh.rev.Pods {
+		p := &sh.rev.Pods[i]
+		if p.State != snapshot.PodFailed {
+			continue
+		}
+		reason := r.text(p.Reason)
+		if reason == "" {
+			reason = "failed"
+		}
+		g := groups[reason]
+		if g == nil {
+			g = &group{first: r.text(p.Name)}
+			groups[reason] = g
+			order = append(order, reason)
+		}
+		g.n++
+	}
+	prefix := strings.Repeat(" ", r.indent()) + r.g.cross + " "
+	var out []string
+	for i, reason := range order {
+		if i == maxReasons-1 && len(order) > maxReasons {
+			rest := 0
+			for _, o := range order[i:] {
+				rest += groups[o].n
+			}
+			out = append(out, r.paint(sgrFail, r.fit(prefix+plural(rest, "more failed pod", "more failed pods"))))
+			break
+		}
+		g := groups[reason]
+		suffix := ": " + reason
+		if g.n > 1 {
+			suffix = fmt.Sprintf(" +%d more: %s", g.n-1, reason)
+		}
+		// The reason matters more than the end of a long pod name.
+		name := g.first
+		if room := r.w - columns(prefix) - columns(suffix); columns(name) > room && room >= 8 {
+			name = truncate(name, room, r.g.more)
+		}
+		out = append(out, r.paint(sgrFail, r.fit(prefix+name+suffix)))
+	}
+	return out
+}

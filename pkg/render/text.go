@@ -1,0 +1,145 @@
+package render
+
+import (
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// cells measures display columns. It ignores the locale on purpose: East
+// Asian ambiguous characters always count as one column, so a frame depends
+// only on its inputs. Terminals that draw them two columns wide should be
+// given Style{Unicode: false}.
+var cells = &runewidth.Condition{StrictEmojiNeutral: true}
+
+const sgrReset = "\x1b[0m"
+
+// columns is the display width of s, not counting SGR escape sequences.
+func columns(s string) int {
+	w := 0
+	for s != "" {
+		i := strings.IndexByte(s, '\x1b')
+		if i < 0 {
+			return w + cells.StringWidth(s)
+		}
+		w += cells.StringWidth(s[:i])
+		j := strings.IndexByte(s[i:], 'm')
+		if j < 0 {
+			return w
+		}
+		s = s[i+j+1:]
+	}
+	return w
+}
+
+// truncate cuts s to at most w columns, ending in tail when anything was cut.
+// Escapes before the cut are kept, so a reset is added after them.
+func truncate(s string, w int, tail string) string {
+	if len(s) <= w || columns(s) <= w {
+		return s
+	}
+	room := w - cells.StringWidth(tail)
+	if room < 0 {
+		room, tail = w, ""
+	}
+	var b strings.Builder
+	colored := false
+	for s != "" {
+		i := strings.IndexByte(s, '\x1b')
+		if i != 0 {
+			text := s
+			if i > 0 {
+				text = s[:i]
+			}
+			tw := cells.StringWidth(text)
+			if tw > room {
+				b.WriteString(cells.Truncate(text, room, ""))
+				break
+			}
+			b.WriteString(text)
+			room -= tw
+			s = s[len(text):]
+			continue
+		}
+		j := strings.IndexByte(s, 'm')
+		if j < 0 {
+			break
+		}
+		b.WriteString(s[:j+1])
+		colored = true
+		s = s[j+1:]
+	}
+	b.WriteString(tail)
+	if colored {
+		b.WriteString(sgrReset)
+	}
+	return b.String()
+}
+
+// clean makes text from the cluster safe to draw: a newline or escape in a
+// message must not break the frame's geometry.
+func clean(s string, ascii bool) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return ' '
+		case ascii && r >= 0x80:
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// joinFit joins as many leading parts as fit in w columns.
+func joinFit(w int, sep string, parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		next := p
+		if out != "" {
+			next = out + sep + p
+		}
+		if columns(next) > w {
+			break
+		}
+		out = next
+	}
+	return out
+}
+
+// line builds a row of coloured cells, switching colour only when it
+// changes and writing spaces lazily so rows carry no trailing blanks.
+type line struct {
+	b      strings.Builder
+	color  bool
+	sgr    string
+	spaces int
+}
+
+func (l *line) put(sgr, s string) {
+	for ; l.spaces > 0; l.spaces-- {
+		l.b.WriteByte(' ')
+	}
+	if l.color && sgr != l.sgr {
+		if sgr == "" {
+			l.b.WriteString(sgrReset)
+		} else {
+			l.b.WriteString("\x1b[0;" + sgr + "m")
+		}
+		l.sgr = sgr
+	}
+	l.b.WriteString(s)
+}
+
+func (l *line) space(n int) { l.spaces += n }
+
+func (l *line) done() string {
+	if l.sgr != "" {
+		l.b.WriteString(sgrReset)
+		l.sgr = ""
+	}
+	l.spaces = 0
+	return l.b.String()
+}
