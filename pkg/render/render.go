@@ -188,22 +188,10 @@ func (r *renderer) legend() []string {
 	return []string{r.paint(sgrLegend, l)}
 }
 
-// shortImage drops the registry and repository path: the last element is
-// what tells revisions apart at a glance.
-func shortImage(img string) string {
-	if i := strings.LastIndexByte(img, '/'); i >= 0 {
-		img = img[i+1:]
-	}
-	if i := strings.Index(img, "@sha256:"); i >= 0 && len(img) > i+len("@sha256:")+12 {
-		img = img[:i+len("@sha256:")+12]
-	}
-	return img
-}
-
 func shortImages(imgs []string) string {
 	out := make([]string, len(imgs))
 	for i, img := range imgs {
-		out[i] = shortImage(img)
+		out[i] = snapshot.ShortImage(img)
 	}
 	return strings.Join(out, ",")
 }

@@ -162,8 +162,8 @@ func TestShortImage(t *testing.T) {
 		"uniform":                                     "uniform",
 		"r.example/uniform@sha256:0123456789abcdef00": "uniform@sha256:0123456789ab",
 	} {
-		if got := shortImage(in); got != want {
-			t.Errorf("shortImage(%q) = %q, want %q", in, got, want)
+		if got := snapshot.ShortImage(in); got != want {
+			t.Errorf("ShortImage(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -3,7 +3,10 @@
 // renderer draws it. Neither side needs to know how the other works.
 package snapshot
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // PodState is what a pod looks like to someone watching a rollout.
 type PodState string
@@ -126,4 +129,16 @@ func (r *Revision) Counts() map[PodState]int {
 		c[r.Pods[i].State]++
 	}
 	return c
+}
+
+// ShortImage drops the registry and repository path: the last element is
+// what tells revisions apart at a glance. Digests are cut to 12 hex digits.
+func ShortImage(img string) string {
+	if i := strings.LastIndexByte(img, '/'); i >= 0 {
+		img = img[i+1:]
+	}
+	if i := strings.Index(img, "@sha256:"); i >= 0 && len(img) > i+len("@sha256:")+12 {
+		img = img[:i+len("@sha256:")+12]
+	}
+	return img
 }
