@@ -43,6 +43,8 @@ revision, and redraws the moment the cluster changes.`,
 
 	root.AddCommand(NewCmdVersion(configFlags, streams))
 	root.AddCommand(NewCmdWatch(configFlags, streams))
+	root.AddCommand(NewCmdHistory(configFlags, streams))
+	root.AddCommand(NewCmdUndo(configFlags, streams))
 	return root
 }
 

@@ -185,75 +185,31 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Deployment, sta
 	if err != nil {
 		return err
 	}
-	var last string
+	v := &liveView{
+		screen: screen, out: o.Out, style: o.style, watcher: w, started: started,
+		untilDone: o.UntilDone, client: o.client, finished: o.finished,
+	}
 	defer func() {
 		screen.Restore()
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v (please report it)", r)
 		}
 		// Leave the last picture on the normal screen, as kubectl would.
-		if last != "" {
-			fmt.Fprintln(o.Out, last)
+		if v.last != "" {
+			fmt.Fprintln(o.Out, v.last)
 		}
 	}()
-	var keys <-chan terminal.Key
 	if screen.Raw() {
-		keys = terminal.ReadKeys(o.In)
+		v.keys = terminal.ReadKeys(o.In)
 	}
-	resizes, stopResizes := terminal.Resizes()
-	defer stopResizes()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-
-	// Frames are limited to ~30 a second: a burst of events becomes one frame.
-	const minFrameGap = 33 * time.Millisecond
-	var lastDraw time.Time
-	var s snapshot.Snapshot
-	pending := true
-	throttle := time.NewTimer(0)
-	for {
-		if pending {
-			if gap := time.Since(lastDraw); gap < minFrameGap {
-				throttle.Reset(minFrameGap - gap)
-			} else {
-				s = w.Snapshot(time.Now(), started)
-				width, height := terminal.Size(o.Out)
-				frame := render.Frame(&s, width, height, o.style)
-				if err := screen.Draw(frame); err != nil {
-					return err
-				}
-				last = frame
-				lastDraw, pending = time.Now(), false
-				if err := o.finished(&s); err != nil || (o.UntilDone && s.Done()) {
-					return err
-				}
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return o.interrupted(ctx, &s)
-		case <-w.Changes():
-			pending = true
-		case <-resizes:
-			pending = true
-		case <-tick.C:
-			pending = true
-		case <-throttle.C:
-		case k, ok := <-keys:
-			if !ok {
-				keys = nil
-				continue
-			}
-			switch k {
-			case "q", terminal.KeyEsc:
-				return nil
-			case terminal.KeyCtrlC:
-				return &ExitError{Code: 130}
-			case terminal.KeyEOF:
-				keys = nil
-			}
-		}
+	err = v.run(ctx)
+	switch {
+	case errors.Is(err, errQuit):
+		return nil
+	case ctx.Err() != nil:
+		return o.interrupted(ctx, &v.snap)
 	}
+	return err
 }
 
 // finished turns a terminal phase into the exit --until-done promises.

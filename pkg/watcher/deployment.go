@@ -198,12 +198,7 @@ func (w *Deployment) Snapshot(now, started time.Time) snapshot.Snapshot {
 	deleted := w.deleted
 	w.mu.Unlock()
 
-	var d *appsv1.Deployment
-	for _, obj := range w.deployments.GetStore().List() {
-		if dd, ok := obj.(*appsv1.Deployment); ok && dd.Name == w.name {
-			d = dd
-		}
-	}
+	d := w.Deployment()
 	if d == nil || deleted {
 		s := snapshot.Snapshot{Now: now, Started: started, Phase: snapshot.PhaseDeleted,
 			Message: fmt.Sprintf("deployment %q was deleted", w.name)}
@@ -225,4 +220,14 @@ func (w *Deployment) Snapshot(now, started time.Time) snapshot.Snapshot {
 	s := snapshot.FromDeployment(d, rss, pods, now, started)
 	s.Problems = w.Problems()
 	return s
+}
+
+// Deployment returns a copy of the Deployment as last seen, or nil.
+func (w *Deployment) Deployment() *appsv1.Deployment {
+	for _, obj := range w.deployments.GetStore().List() {
+		if d, ok := obj.(*appsv1.Deployment); ok && d.Name == w.name {
+			return d.DeepCopy()
+		}
+	}
+	return nil
 }

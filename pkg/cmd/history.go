@@ -1,0 +1,464 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/cli-runtime/pkg/printers"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+)
+
+const historyExample = `  # List the revisions; on a terminal, pick one and press u to roll back to it
+  kubectl mannequin history deploy/clerk-squad
+
+  # Show revision 3's pod template
+  kubectl mannequin history deploy/clerk-squad --revision 3
+
+  # What changed between revisions 1 and 3 (default: previous against current)
+  kubectl mannequin history deploy/clerk-squad --diff 1 3
+
+  # The revisions as JSON
+  kubectl mannequin history deploy/clerk-squad -o json`
+
+// HistoryOptions lists a workload's revisions and, on a terminal, lets the
+// user diff them and roll back to one.
+type HistoryOptions struct {
+	configFlags *genericclioptions.ConfigFlags
+	genericiooptions.IOStreams
+
+	Limit    int
+	Revision int64
+	Diff     bool
+	Output   string
+	Color    string
+
+	revisionSet bool
+	diffRevs    []int64
+	args        []string
+	namespace   string
+	name        string
+	client      kubernetes.Interface
+	interactive bool
+	color       bool
+}
+
+// NewCmdHistory returns the `history` subcommand.
+func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &HistoryOptions{configFlags: configFlags, IOStreams: streams}
+	cmd := &cobra.Command{
+		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
+		Short:   "List revisions, diff them, and roll back to one",
+		Example: historyExample,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.revisionSet = cmd.Flags().Changed("revision")
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().IntVar(&o.Limit, "limit", 0, "Show only the newest N revisions")
+	cmd.Flags().Int64Var(&o.Revision, "revision", 0, "Print the pod template of this revision")
+	cmd.Flags().BoolVar(&o.Diff, "diff", false, "Print a unified diff of two revisions' pod templates: A B, or A against the current one, or the previous against the current one")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: json or yaml")
+	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
+	return cmd
+}
+
+// Complete separates the workload from the revision numbers of --diff.
+func (o *HistoryOptions) Complete(args []string) error {
+	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return fmt.Errorf("read kubeconfig: %w", err)
+	}
+	o.namespace = ns
+	n := 1
+	if len(args) > 0 && !strings.Contains(args[0], "/") {
+		n = 2
+	}
+	if len(args) < n {
+		n = len(args)
+	}
+	o.args = args[:n]
+	for _, a := range args[n:] {
+		if !o.Diff {
+			return fmt.Errorf("unexpected argument %q: revision numbers go with --diff", a)
+		}
+		v, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || v <= 0 {
+			return fmt.Errorf("invalid revision %q for --diff: use positive revision numbers, e.g. --diff 1 3", a)
+		}
+		o.diffRevs = append(o.diffRevs, v)
+	}
+	tty := terminal.IsTerminal(o.Out)
+	o.color = o.Color == "always" || o.Color == "auto" && tty && os.Getenv("NO_COLOR") == ""
+	o.interactive = tty && isTerminalInput(o.In) && o.Output == "" && !o.Diff && !o.revisionSet
+	return nil
+}
+
+// Validate checks flags and resolves the workload.
+func (o *HistoryOptions) Validate() error {
+	switch {
+	case o.Color != "auto" && o.Color != "always" && o.Color != "never":
+		return fmt.Errorf("invalid --color %q: use auto, always or never", o.Color)
+	case o.Output != "" && o.Output != "json" && o.Output != "yaml":
+		return fmt.Errorf("unknown output format %q: use -o json or -o yaml", o.Output)
+	case o.revisionSet && o.Revision <= 0:
+		return errors.New("revision must be a positive integer")
+	case len(o.diffRevs) > 2:
+		return errors.New("--diff compares two revisions at most: --diff A B")
+	case o.Limit < 0:
+		return fmt.Errorf("invalid --limit %d: use a positive number", o.Limit)
+	}
+	gr, name, err := resolveWorkload(o.configFlags, o.args)
+	if err != nil {
+		return err
+	}
+	if gr != deploymentsResource {
+		return fmt.Errorf("history of %s is not supported yet; supported kinds: deployment (deploy)", gr.String())
+	}
+	o.name = name
+	o.client, err = newClient(o.configFlags)
+	return err
+}
+
+// Run prints or shows the history.
+func (o *HistoryOptions) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	st, err := loadDeployment(ctx, o.client, o.namespace, o.name)
+	if err != nil {
+		return err
+	}
+	for _, w := range st.Warnings {
+		fmt.Fprintln(o.ErrOut, "Warning: "+w)
+	}
+	switch {
+	case o.revisionSet:
+		r, ok := history.Find(st.Revisions, o.Revision)
+		if !ok {
+			return errors.New("unable to find the specified revision")
+		}
+		tpl, err := history.TemplateYAML(r.Template)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(o.Out, "deployment.apps/%s with revision #%d\n%s", o.name, r.Number, tpl)
+		return nil
+	case o.Diff:
+		return o.printDiff(st)
+	case o.Output != "":
+		return o.printList(st)
+	case o.interactive:
+		return o.runInteractive(ctx, st)
+	}
+	return o.printTable(st)
+}
+
+func (o *HistoryOptions) limited(revs []history.Revision) []history.Revision {
+	if o.Limit > 0 && len(revs) > o.Limit {
+		return revs[:o.Limit]
+	}
+	return revs
+}
+
+func (o *HistoryOptions) printTable(st *deploymentState) error {
+	if len(st.Revisions) == 0 {
+		fmt.Fprintln(o.Out, "No rollout history found.")
+		return nil
+	}
+	fmt.Fprintf(o.Out, "deployment.apps/%s\n", o.name)
+	w := printers.GetNewTabWriter(o.Out)
+	fmt.Fprintln(w, strings.Join(history.Header, "\t"))
+	now := time.Now()
+	for _, r := range o.limited(st.Revisions) {
+		fmt.Fprintln(w, strings.Join(history.Row(&r, now), "\t"))
+	}
+	return w.Flush()
+}
+
+func (o *HistoryOptions) printList(st *deploymentState) error {
+	list := history.List(o.namespace, "deployment.apps/"+o.name, o.limited(st.Revisions))
+	var p printers.ResourcePrinter = &printers.JSONPrinter{}
+	if o.Output == "yaml" {
+		p = &printers.YAMLPrinter{}
+	}
+	return p.PrintObj(list, o.Out)
+}
+
+// printDiff compares A and B; B defaults to the current revision and A to
+// the one before it.
+func (o *HistoryOptions) printDiff(st *deploymentState) error {
+	cur, ok := history.CurrentRevision(st.Revisions)
+	if !ok {
+		return fmt.Errorf("deployment %q has no current revision yet: wait for its ReplicaSet, then try again", o.name)
+	}
+	a, b := (*history.Revision)(nil), cur
+	switch len(o.diffRevs) {
+	case 0:
+		for i := range st.Revisions {
+			if st.Revisions[i].Number < cur.Number {
+				a = &st.Revisions[i]
+				break
+			}
+		}
+		if a == nil {
+			return fmt.Errorf("deployment %q has only one revision: nothing to compare", o.name)
+		}
+	default:
+		var found bool
+		if a, found = history.Find(st.Revisions, o.diffRevs[0]); !found {
+			return fmt.Errorf("unable to find specified revision %d in history", o.diffRevs[0])
+		}
+		if len(o.diffRevs) == 2 {
+			if b, found = history.Find(st.Revisions, o.diffRevs[1]); !found {
+				return fmt.Errorf("unable to find specified revision %d in history", o.diffRevs[1])
+			}
+		}
+	}
+	d, err := history.Diff(a, b)
+	if err != nil {
+		return err
+	}
+	if d == "" {
+		fmt.Fprintf(o.Out, "revisions %d and %d have the same pod template\n", a.Number, b.Number)
+		return nil
+	}
+	if o.color {
+		d = history.ColorDiff(d)
+	}
+	_, err = io.WriteString(o.Out, d)
+	return err
+}
+
+// runInteractive shows the table with a cursor: Enter/d diffs the selected
+// revision against the current one, u rolls back to it after a
+// confirmation, q quits.
+func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState) (err error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	screen, err := terminal.Open(o.Out, o.In)
+	if err != nil {
+		return err
+	}
+	var after string
+	defer func() {
+		screen.Restore()
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v (please report it)", r)
+		}
+		if after != "" {
+			fmt.Fprintln(o.Out, after)
+		}
+	}()
+	keys := terminal.ReadKeys(o.In)
+	style := render.Style{Color: o.color, Unicode: terminal.UTF8()}
+	v := &historyView{st: st, name: o.name}
+	resizes, stopResizes := terminal.Resizes()
+	defer stopResizes()
+	for {
+		width, height := terminal.Size(o.Out)
+		if err := screen.Draw(render.TableFrame(v.table(style), width, height, style)); err != nil {
+			return err
+		}
+		var k terminal.Key
+		select {
+		case <-ctx.Done():
+			return &ExitError{Code: 130}
+		case <-resizes:
+			continue
+		case k = <-keys:
+		}
+		switch act := v.key(k); act {
+		case historyQuit:
+			return nil
+		case historyInterrupt:
+			return &ExitError{Code: 130}
+		case historyUndo:
+			v.status = ""
+			if err := applyUndo(ctx, o.client, v.plan, rollback.DryRunNone); err != nil {
+				var changed *rollback.Changed
+				v.status = "error: " + err.Error()
+				if errors.As(err, &changed) {
+					// Show what it has become, so the user looks again.
+					if fresh, lerr := loadDeployment(ctx, o.client, o.namespace, o.name); lerr == nil {
+						v.st = fresh
+					}
+				}
+				continue
+			}
+			after = fmt.Sprintf("deployment.apps/%s rolled back to %s", o.name, v.plan.Target.Label())
+			return o.watchAfterUndo(ctx, screen, keys, style)
+		case historyPlanUndo:
+			plan, err := rollback.PlanUndo(v.st.Deployment, v.st.Revisions, v.selected().Number)
+			if err == nil {
+				var skip string
+				if skip, err = plan.Check(); err == nil && skip != "" {
+					err = errors.New(skip)
+				}
+			}
+			if err != nil {
+				v.status = "error: " + err.Error()
+				continue
+			}
+			v.plan, v.confirm = plan, true
+		}
+	}
+}
+
+// watchAfterUndo shows the rollout to the restored revision on the same
+// screen until it completes or the user quits.
+func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Screen, keys <-chan terminal.Key, style render.Style) error {
+	w := watcher.NewDeployment(o.client, o.namespace, o.name)
+	if err := w.Start(ctx); err != nil {
+		return describeGetError(err, "deployment", o.name, o.namespace)
+	}
+	v := &liveView{
+		screen: screen, keys: keys, out: o.Out, style: style, watcher: w, started: time.Now(),
+		untilDone: true, finished: func(*snapshot.Snapshot) error { return nil },
+	}
+	err := v.run(ctx)
+	if errors.Is(err, errQuit) || ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+type historyAction int
+
+const (
+	historyNone historyAction = iota
+	historyQuit
+	historyInterrupt
+	historyPlanUndo
+	historyUndo
+)
+
+// historyView is the interactive history's state; key decides, Run acts.
+type historyView struct {
+	st      *deploymentState
+	name    string
+	cursor  int
+	diff    []string
+	confirm bool
+	plan    *rollback.Plan
+	status  string
+}
+
+func (v *historyView) selected() *history.Revision { return &v.st.Revisions[v.cursor] }
+
+func (v *historyView) key(k terminal.Key) historyAction {
+	if k == terminal.KeyCtrlC {
+		return historyInterrupt
+	}
+	if k == terminal.KeyEOF {
+		return historyQuit
+	}
+	if v.confirm {
+		v.confirm = false
+		if k == "y" || k == "Y" {
+			return historyUndo
+		}
+		v.status = "cancelled: nothing was changed"
+		return historyNone
+	}
+	if v.diff != nil {
+		v.diff = nil // any key leaves the diff
+		if k == "q" {
+			return historyQuit
+		}
+		return historyNone
+	}
+	n := len(v.st.Revisions)
+	switch k {
+	case "q", terminal.KeyEsc:
+		return historyQuit
+	case terminal.KeyUp, "k":
+		if v.cursor > 0 {
+			v.cursor--
+		}
+	case terminal.KeyDown, "j":
+		if v.cursor < n-1 {
+			v.cursor++
+		}
+	case terminal.KeyEnter, "d":
+		if n == 0 {
+			return historyNone
+		}
+		cur, ok := history.CurrentRevision(v.st.Revisions)
+		if !ok {
+			v.status = "no current revision to compare with"
+			return historyNone
+		}
+		d, err := history.Diff(v.selected(), cur)
+		switch {
+		case err != nil:
+			v.status = "error: " + err.Error()
+		case d == "":
+			v.diff = []string{fmt.Sprintf("rev %d and the current rev %d have the same pod template", v.selected().Number, cur.Number)}
+		default:
+			v.diff = strings.Split(strings.TrimRight(d, "\n"), "\n")
+		}
+	case "u":
+		if n > 0 {
+			return historyPlanUndo
+		}
+	}
+	return historyNone
+}
+
+func (v *historyView) table(st render.Style) *render.Table {
+	t := &render.Table{
+		Title:  fmt.Sprintf("deployment.apps/%s · %d revisions", v.name, len(v.st.Revisions)),
+		Header: history.Header,
+		Cursor: v.cursor,
+		Footer: "↑/↓ move · enter/d diff against current · u undo to selected · q quit",
+	}
+	if !st.Unicode {
+		t.Footer = "up/down move | enter/d diff against current | u undo to selected | q quit"
+	}
+	now := time.Now()
+	for i := range v.st.Revisions {
+		t.Rows = append(t.Rows, history.Row(&v.st.Revisions[i], now))
+	}
+	if len(t.Rows) == 0 {
+		t.Rows = [][]string{{"No rollout history found."}}
+	}
+	if v.diff != nil {
+		t.Body = v.diff
+		if st.Color {
+			t.Body = strings.Split(history.ColorDiff(strings.Join(v.diff, "\n")), "\n")
+		}
+		t.Footer = "any key: back to the list"
+	}
+	switch {
+	case v.confirm:
+		t.Footer = undoQuestion(v.plan) + " [y/N]"
+	case v.status != "":
+		t.Footer = v.status
+		v.status = ""
+	}
+	return t
+}

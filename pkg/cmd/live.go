@@ -1,0 +1,229 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/mattn/go-runewidth"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+)
+
+// liveView draws a rollout on an open screen until the user quits, the
+// rollout ends (untilDone) or ctx ends. With a client it also offers
+// u (undo), p (pause/resume) and r (restart), each after a confirmation.
+type liveView struct {
+	screen    *terminal.Screen
+	keys      <-chan terminal.Key
+	out       io.Writer
+	style     render.Style
+	watcher   *watcher.Deployment
+	started   time.Time
+	untilDone bool
+	client    kubernetes.Interface // nil: no actions
+	finished  func(*snapshot.Snapshot) error
+
+	last    string // the last frame drawn
+	snap    snapshot.Snapshot
+	prompt  *pendingAction
+	status  string
+	statusT time.Time
+}
+
+type pendingAction struct {
+	question string
+	do       func(context.Context) (string, error)
+}
+
+// errQuit ends the view at the user's request.
+var errQuit = errors.New("quit")
+
+func (v *liveView) run(ctx context.Context) error {
+	resizes, stopResizes := terminal.Resizes()
+	defer stopResizes()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+
+	// Frames are limited to ~30 a second: a burst of events becomes one frame.
+	const minFrameGap = 33 * time.Millisecond
+	var lastDraw time.Time
+	pending := true
+	throttle := time.NewTimer(0)
+	for {
+		if pending {
+			if gap := time.Since(lastDraw); gap < minFrameGap {
+				throttle.Reset(minFrameGap - gap)
+			} else {
+				v.snap = v.watcher.Snapshot(time.Now(), v.started)
+				if err := v.draw(); err != nil {
+					return err
+				}
+				lastDraw, pending = time.Now(), false
+				if err := v.finished(&v.snap); err != nil || (v.untilDone && v.snap.Done() && v.prompt == nil) {
+					return err
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-v.watcher.Changes():
+			pending = true
+		case <-resizes:
+			pending = true
+		case <-tick.C:
+			pending = true
+		case <-throttle.C:
+		case k, ok := <-v.keys:
+			if !ok || k == terminal.KeyEOF {
+				v.keys = nil
+				continue
+			}
+			if err := v.key(ctx, k); err != nil {
+				return err
+			}
+			pending = true
+		}
+	}
+}
+
+func (v *liveView) draw() error {
+	width, height := terminal.Size(v.out)
+	var bottom string
+	switch {
+	case v.prompt != nil:
+		bottom = v.prompt.question + " [y/N]"
+	case v.status != "" && time.Since(v.statusT) < 5*time.Second:
+		bottom = v.status
+	case v.client != nil && height > 8:
+		bottom = "q quit · u undo · p pause/resume · r restart"
+	}
+	frameHeight := height
+	if bottom != "" && height > 1 {
+		frameHeight--
+	}
+	frame := render.Frame(&v.snap, width, frameHeight, v.style)
+	v.last = frame
+	if bottom != "" && height > 1 {
+		frame += "\n" + runewidth.Truncate(bottom, width, "")
+	}
+	return v.screen.Draw(frame)
+}
+
+func (v *liveView) key(ctx context.Context, k terminal.Key) error {
+	if v.prompt != nil {
+		p := v.prompt
+		v.prompt = nil
+		switch k {
+		case "y", "Y":
+			msg, err := p.do(ctx)
+			if err != nil {
+				msg = "error: " + err.Error()
+			}
+			v.setStatus(msg)
+		case terminal.KeyCtrlC:
+			return &ExitError{Code: 130}
+		default:
+			v.setStatus("cancelled: nothing was changed")
+		}
+		return nil
+	}
+	switch k {
+	case "q", terminal.KeyEsc:
+		return errQuit
+	case terminal.KeyCtrlC:
+		return &ExitError{Code: 130}
+	case "u", "p", "r":
+		if v.client == nil {
+			return nil
+		}
+		p, err := v.action(ctx, k)
+		if err != nil {
+			v.setStatus("error: " + err.Error())
+			return nil
+		}
+		v.prompt = p
+	}
+	return nil
+}
+
+func (v *liveView) setStatus(s string) {
+	v.status, v.statusT = s, time.Now()
+}
+
+// action prepares u, p or r against the Deployment exactly as shown.
+func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, error) {
+	shown := v.watcher.Deployment()
+	if shown == nil {
+		return nil, errors.New("the deployment is gone")
+	}
+	name := shown.Name
+	switch k {
+	case "p":
+		verb, pause := "Pause", true
+		if shown.Spec.Paused {
+			verb, pause = "Resume", false
+		}
+		return &pendingAction{
+			question: fmt.Sprintf("%s the rollout of deployment/%s?", verb, name),
+			do: func(ctx context.Context) (string, error) {
+				patch, err := rollback.PausePatch(shown, pause)
+				if err != nil {
+					return "", err
+				}
+				if _, err := rollback.Apply(ctx, v.client, shown, patch, rollback.DryRunNone); err != nil {
+					return "", err
+				}
+				if pause {
+					return "deployment.apps/" + name + " paused", nil
+				}
+				return "deployment.apps/" + name + " resumed", nil
+			},
+		}, nil
+	case "r":
+		return &pendingAction{
+			question: fmt.Sprintf("Restart every pod of deployment/%s?", name),
+			do: func(ctx context.Context) (string, error) {
+				patch, err := rollback.RestartPatch(shown, time.Now())
+				if err != nil {
+					return "", err
+				}
+				if _, err := rollback.Apply(ctx, v.client, shown, patch, rollback.DryRunNone); err != nil {
+					return "", err
+				}
+				return "deployment.apps/" + name + " restarted", nil
+			},
+		}, nil
+	}
+	st, err := loadDeployment(ctx, v.client, shown.Namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := rollback.PlanUndo(shown, st.Revisions, 0)
+	if err != nil {
+		return nil, err
+	}
+	if skip, err := plan.Check(); err != nil || skip != "" {
+		if err == nil {
+			err = errors.New(skip)
+		}
+		return nil, err
+	}
+	return &pendingAction{
+		question: undoQuestion(plan),
+		do: func(ctx context.Context) (string, error) {
+			if err := applyUndo(ctx, v.client, plan, rollback.DryRunNone); err != nil {
+				return "", err
+			}
+			return "deployment.apps/" + name + " rolled back", nil
+		},
+	}, nil
+}

@@ -1,0 +1,161 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+)
+
+const undoExample = `  # Roll back to the previous revision (asks first on a terminal)
+  kubectl mannequin undo deploy/clerk-squad
+
+  # Roll back to revision 3 without asking, e.g. in a script
+  kubectl mannequin undo deploy/clerk-squad --to-revision 3 --yes
+
+  # See what would change, without changing anything
+  kubectl mannequin undo deploy/clerk-squad --dry-run=server`
+
+// UndoOptions rolls a workload back with kubectl's semantics, after a
+// confirmation, and never over someone else's newer change.
+type UndoOptions struct {
+	configFlags *genericclioptions.ConfigFlags
+	genericiooptions.IOStreams
+
+	ToRevision int64
+	DryRunFlag string
+	Yes        bool
+
+	args      []string
+	namespace string
+	name      string
+	dryRun    rollback.DryRun
+	client    kubernetes.Interface
+	ask       bool
+}
+
+// NewCmdUndo returns the `undo` subcommand.
+func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &UndoOptions{configFlags: configFlags, IOStreams: streams}
+	cmd := &cobra.Command{
+		Use:     "undo (TYPE/NAME | TYPE NAME)",
+		Short:   "Roll back to a previous revision, like kubectl rollout undo",
+		Example: undoExample,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().Int64Var(&o.ToRevision, "to-revision", 0, "The revision to roll back to; 0 means the previous one")
+	cmd.Flags().StringVar(&o.DryRunFlag, "dry-run", "none", `Must be "none", "server", or "client": client prints the target, server asks the API server to check the change without persisting it`)
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation")
+	return cmd
+}
+
+// Complete reads the namespace and decides whether to ask.
+func (o *UndoOptions) Complete(args []string) error {
+	o.args = args
+	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return fmt.Errorf("read kubeconfig: %w", err)
+	}
+	o.namespace = ns
+	// Like kubectl rollout undo, act without asking when nobody can answer.
+	o.ask = !o.Yes && terminal.IsTerminal(o.Out) && isTerminalInput(o.In)
+	return nil
+}
+
+// Validate checks flags and resolves the workload.
+func (o *UndoOptions) Validate() error {
+	switch o.DryRunFlag {
+	case "none", "":
+		o.dryRun = rollback.DryRunNone
+	case "client":
+		o.dryRun = rollback.DryRunClient
+	case "server":
+		o.dryRun = rollback.DryRunServer
+	default:
+		return fmt.Errorf(`invalid dry-run value (%s); must be "none", "server", or "client"`, o.DryRunFlag)
+	}
+	gr, name, err := resolveWorkload(o.configFlags, o.args)
+	if err != nil {
+		return err
+	}
+	if gr != deploymentsResource {
+		return fmt.Errorf("undo of %s is not supported yet; supported kinds: deployment (deploy)", gr.String())
+	}
+	o.name = name
+	o.client, err = newClient(o.configFlags)
+	return err
+}
+
+// Run plans the rollback, asks, and applies it.
+func (o *UndoOptions) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	st, err := loadDeployment(ctx, o.client, o.namespace, o.name)
+	if err != nil {
+		return err
+	}
+	d := st.Deployment
+	if _, ok := d.Annotations[corev1.LastAppliedConfigAnnotation]; ok {
+		fmt.Fprintf(o.ErrOut, "Warning: resource deployments/%s was previously managed with 'kubectl apply'. Rolling back will not update the %s annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.\n", d.Name, corev1.LastAppliedConfigAnnotation)
+	}
+	plan, err := rollback.PlanUndo(d, st.Revisions, o.ToRevision)
+	if err != nil {
+		return err
+	}
+	if o.dryRun == rollback.DryRunClient {
+		tpl, err := history.TemplateYAML(plan.Target.Template)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(o.Out, "deployment.apps/%s will roll back to %s (dry run)\n%s", d.Name, plan.Target.Label(), tpl)
+		return nil
+	}
+	skip, err := plan.Check()
+	if err != nil {
+		return err
+	}
+	if skip != "" {
+		fmt.Fprintf(o.Out, "deployment.apps/%s %s\n", d.Name, skip)
+		return nil
+	}
+	if o.ask && o.dryRun == rollback.DryRunNone {
+		yes, err := terminal.Confirm(o.In, o.ErrOut, undoQuestion(plan))
+		if errors.Is(err, terminal.ErrInterrupted) {
+			return &ExitError{Code: 130, Err: errors.New("interrupted: nothing was changed")}
+		}
+		if err != nil {
+			return err
+		}
+		if !yes {
+			fmt.Fprintln(o.ErrOut, "Cancelled: nothing was changed.")
+			return nil
+		}
+	}
+	if err := applyUndo(ctx, o.client, plan, o.dryRun); err != nil {
+		return err
+	}
+	suffix := ""
+	if o.dryRun == rollback.DryRunServer {
+		suffix = " (server dry run)"
+	}
+	fmt.Fprintf(o.Out, "deployment.apps/%s rolled back%s\n", d.Name, suffix)
+	return nil
+}

@@ -1,0 +1,30 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestTableFrameFitsAndKeepsCursorVisible(t *testing.T) {
+	tbl := &Table{Title: "deployment.apps/clerk-squad", Header: []string{"REVISION", "IMAGES"}, Footer: "q quit"}
+	for i := 50; i > 0; i-- {
+		tbl.Rows = append(tbl.Rows, []string{fmt.Sprint(i), "registry.example/uniform:rev-" + fmt.Sprint(i)})
+	}
+	tbl.Cursor = 40
+	for _, size := range [][2]int{{80, 10}, {20, 5}, {10, 3}, {200, 60}} {
+		f := TableFrame(tbl, size[0], size[1], Style{Color: true, Unicode: true})
+		lines := strings.Split(f, "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], len(lines))
+		}
+		for _, l := range lines {
+			if columns(l) > size[0] {
+				t.Errorf("%dx%d: line too wide: %q", size[0], size[1], l)
+			}
+		}
+		if size[1] >= 5 && !strings.Contains(f, "› 10") {
+			t.Errorf("%dx%d: selected row (revision 10) not visible:\n%s", size[0], size[1], f)
+		}
+	}
+}

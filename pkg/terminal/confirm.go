@@ -1,0 +1,65 @@
+package terminal
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+// ErrInterrupted means the user pressed Ctrl-C (or the process got SIGINT or
+// SIGTERM) instead of answering.
+var ErrInterrupted = errors.New("interrupted")
+
+// Confirm asks a yes/no question and reads a single key: y or Y is yes,
+// anything else no. The terminal is put back as it was before returning,
+// whatever happens.
+func Confirm(in io.Reader, out io.Writer, question string) (bool, error) {
+	f, ok := in.(interface{ Fd() uintptr })
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false, errors.New("cannot ask for confirmation: standard input is not a terminal; pass --yes to proceed")
+	}
+	fd := int(f.Fd())
+	st, err := term.MakeRaw(fd)
+	if err != nil {
+		return false, fmt.Errorf("put the terminal in raw mode: %w", err)
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	defer func() { _ = term.Restore(fd, st) }()
+
+	fmt.Fprintf(out, "%s [y/N] ", question)
+	keys := make(chan byte, 1)
+	go func() {
+		b := make([]byte, 1)
+		if n, _ := in.Read(b); n == 1 {
+			keys <- b[0]
+		} else {
+			close(keys)
+		}
+	}()
+	select {
+	case <-sigs:
+		fmt.Fprint(out, "\r\n")
+		return false, ErrInterrupted
+	case b, ok := <-keys:
+		switch {
+		case !ok:
+			fmt.Fprint(out, "\r\n")
+			return false, errors.New("standard input closed before an answer")
+		case b == 3:
+			fmt.Fprint(out, "^C\r\n")
+			return false, ErrInterrupted
+		case b == 'y' || b == 'Y':
+			fmt.Fprint(out, "y\r\n")
+			return true, nil
+		}
+		fmt.Fprint(out, "\r\n")
+		return false, nil
+	}
+}

@@ -1,0 +1,327 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/test/e2e/framework"
+)
+
+const autumn = "registry.example/uniform:autumn-2024"
+
+// withHistory creates a Deployment and rolls it through the given images,
+// one revision each.
+func withHistory(t *testing.T, ns, name string, images ...string) {
+	t.Helper()
+	createDeployment(t, ns, deployment(name, deployOpts{replicas: 2, image: images[0], maxSurge: 1}))
+	waitRolledOut(t, ns, name, 60*time.Second)
+	for _, img := range images[1:] {
+		setImage(t, ns, name, img)
+		waitRolledOut(t, ns, name, 60*time.Second)
+	}
+}
+
+func getDeployment(t *testing.T, ns, name string) *appsv1.Deployment {
+	t.Helper()
+	d, err := cluster.Client.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestHistoryListsRevisions(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "clerks", summer, winter, autumn)
+	ctx := ctxFor(t, time.Minute)
+
+	r := env.Mannequin(ctx, "history", "deploy/clerks", "-n", ns)
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[1], "REVISION") {
+		t.Fatalf("want a title, a header and 3 rows, got:\n%s", r.Stdout)
+	}
+	for i, want := range []struct{ rev, image, pods string }{{"3 (current)", autumn, "2/2"}, {"2", winter, "0/0"}, {"1", summer, "0/0"}} {
+		row := lines[2+i]
+		if !strings.HasPrefix(row, want.rev+" ") || !strings.Contains(row, want.image) || !strings.Contains(row, " "+want.pods+" ") || !strings.Contains(row, "<none>") {
+			t.Errorf("row %d = %q, want revision %q, image %q, pods %q", i, row, want.rev, want.image, want.pods)
+		}
+		if f := strings.Fields(row); !strings.HasSuffix(f[len(f)-3], "s") {
+			t.Errorf("row %d has no age in seconds: %q", i, row)
+		}
+	}
+
+	j := env.Mannequin(ctx, "history", "deploy/clerks", "-n", ns, "-o", "json")
+	var list struct {
+		Kind  string `json:"kind"`
+		Items []struct {
+			Revision   int64 `json:"revision"`
+			Current    bool  `json:"current"`
+			Containers []struct{ Image string }
+			Ready      int32 `json:"readyReplicas"`
+			Desired    int32 `json:"desiredReplicas"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(j.Stdout), &list); err != nil {
+		t.Fatalf("-o json does not parse: %v\n%s", err, j.Stdout)
+	}
+	if list.Kind != "RevisionList" || len(list.Items) != 3 || list.Items[0].Revision != 3 || !list.Items[0].Current ||
+		list.Items[0].Containers[0].Image != autumn || list.Items[2].Containers[0].Image != summer || list.Items[0].Ready != 2 {
+		t.Errorf("-o json disagrees with the table: %+v", list)
+	}
+
+	d := env.Mannequin(ctx, "history", "deploy/clerks", "-n", ns, "--diff", "1", "3")
+	if d.Code != 0 || !strings.Contains(d.Stdout, "-  - image: "+summer) || !strings.Contains(d.Stdout, "+  - image: "+autumn) {
+		t.Errorf("--diff 1 3 should show the image line changing (exit %d):\n%s%s", d.Code, d.Stdout, d.Stderr)
+	}
+	if strings.Contains(d.Stdout, "pod-template-hash") {
+		t.Errorf("--diff must ignore the pod-template-hash label:\n%s", d.Stdout)
+	}
+	rv := env.Mannequin(ctx, "history", "deploy/clerks", "-n", ns, "--revision", "2")
+	if rv.Code != 0 || !strings.Contains(rv.Stdout, "image: "+winter) {
+		t.Errorf("--revision 2: exit %d\n%s%s", rv.Code, rv.Stdout, rv.Stderr)
+	}
+}
+
+// Our undo must do to a Deployment exactly what kubectl's does, and fail the
+// same way.
+func TestUndoMatchesKubectl(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "twin-a", summer, winter, autumn)
+	withHistory(t, ns, "twin-b", summer, winter, autumn)
+	ctx := ctxFor(t, 3*time.Minute)
+
+	k := env.Kubectl(ctx, "rollout", "undo", "deploy/twin-a", "-n", ns, "--to-revision=1")
+	m := env.Mannequin(ctx, "undo", "deploy/twin-b", "-n", ns, "--to-revision=1", "--yes")
+	if k.Code != 0 || m.Code != 0 {
+		t.Fatalf("kubectl: %d %s; mannequin: %d %s", k.Code, k.Stderr, m.Code, m.Stderr)
+	}
+	if m.Stdout != strings.ReplaceAll(k.Stdout, "twin-a", "twin-b") {
+		t.Errorf("output differs: kubectl %q, mannequin %q", k.Stdout, m.Stdout)
+	}
+	a, b := waitRolledOut(t, ns, "twin-a", 60*time.Second), waitRolledOut(t, ns, "twin-b", 60*time.Second)
+	ta, tb := a.Spec.Template.DeepCopy(), b.Spec.Template.DeepCopy()
+	ta.Labels["app"], tb.Labels["app"] = "x", "x"
+	if !equality.Semantic.DeepEqual(ta, tb) {
+		t.Errorf("templates differ after undo:\nkubectl:   %+v\nmannequin: %+v", ta, tb)
+	}
+	if ta.Spec.Containers[0].Image != summer {
+		t.Errorf("undo to revision 1 should restore %s, got %s", summer, ta.Spec.Containers[0].Image)
+	}
+	if !equality.Semantic.DeepEqual(a.Annotations, b.Annotations) {
+		t.Errorf("annotations differ:\nkubectl:   %v\nmannequin: %v", a.Annotations, b.Annotations)
+	}
+
+	// The error cases, side by side.
+	createDeployment(t, ns, deployment("single-a", deployOpts{replicas: 1, image: summer, maxSurge: 1}))
+	createDeployment(t, ns, deployment("single-b", deployOpts{replicas: 1, image: summer, maxSurge: 1}))
+	waitRolledOut(t, ns, "single-a", time.Minute)
+	waitRolledOut(t, ns, "single-b", time.Minute)
+	same := func(what string, kargs, margs []string, a, b string) {
+		t.Helper()
+		k := env.Kubectl(ctx, append([]string{"rollout", "undo", "-n", ns}, kargs...)...)
+		m := env.Mannequin(ctx, append([]string{"undo", "-n", ns, "--yes"}, margs...)...)
+		kout := strings.ReplaceAll(k.Stdout+k.Stderr, a, b)
+		if (k.Code == 0) != (m.Code == 0) || kout != m.Stdout+m.Stderr {
+			t.Errorf("%s: kubectl exit %d %q; mannequin exit %d %q", what, k.Code, kout, m.Code, m.Stdout+m.Stderr)
+		}
+	}
+	same("no history", []string{"deploy/single-a"}, []string{"deploy/single-b"}, "single-a", "single-b")
+	same("bad revision", []string{"deploy/twin-a", "--to-revision=999"}, []string{"deploy/twin-b", "--to-revision=999"}, "twin-a", "twin-b")
+	same("already matches", []string{"deploy/twin-a", "--to-revision=4"}, []string{"deploy/twin-b", "--to-revision=4"}, "twin-a", "twin-b")
+	for _, n := range []string{"twin-a", "twin-b"} {
+		if r := env.Kubectl(ctx, "rollout", "pause", "deploy/"+n, "-n", ns); r.Code != 0 {
+			t.Fatal(r.Stderr)
+		}
+	}
+	same("paused", []string{"deploy/twin-a", "--to-revision=2"}, []string{"deploy/twin-b", "--to-revision=2"}, "twin-a", "twin-b")
+}
+
+func TestUndoDryRunChangesNothing(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "dry", summer, winter)
+	ctx := ctxFor(t, time.Minute)
+	before := getDeployment(t, ns, "dry")
+	for _, mode := range []string{"client", "server"} {
+		r := env.Mannequin(ctx, "undo", "deploy/dry", "-n", ns, "--dry-run="+mode)
+		if r.Code != 0 || !strings.Contains(r.Stdout, "dry run") {
+			t.Errorf("--dry-run=%s: exit %d %q %q", mode, r.Code, r.Stdout, r.Stderr)
+		}
+		if after := getDeployment(t, ns, "dry"); after.ResourceVersion != before.ResourceVersion {
+			t.Errorf("--dry-run=%s changed the deployment (resourceVersion %s → %s)", mode, before.ResourceVersion, after.ResourceVersion)
+		}
+	}
+}
+
+func TestHistoryInteractiveUndo(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "shop", summer, winter, autumn)
+	term, err := env.StartTerminal(ctxFor(t, 2*time.Minute), 120, 30, "mannequin", "history", "deploy/shop", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "› 3 (current)") }); err != nil {
+		t.Fatalf("no history view: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+	}
+	// u then n: nothing changes.
+	before := getDeployment(t, ns, "shop")
+	_ = term.Send("j")
+	_ = term.Send("u")
+	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
+		return contains(s, "Roll back deployment/shop from rev 3 (uniform:autumn-2024) to rev 2 (uniform:winter-2024)? [y/N]")
+	}); err != nil {
+		t.Fatalf("no confirmation: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+	}
+	_ = term.Send("n")
+	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "cancelled") }); err != nil {
+		t.Fatalf("n did not cancel: %v", err)
+	}
+	if after := getDeployment(t, ns, "shop"); after.ResourceVersion != before.ResourceVersion {
+		t.Fatalf("u then n changed the deployment")
+	}
+
+	// Move to revision 1, u, y.
+	_ = term.Send("j")
+	_ = term.Send("u")
+	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
+		return contains(s, "to rev 1 (uniform:summer-2023)? [y/N]")
+	}); err != nil {
+		t.Fatalf("no confirmation for rev 1: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+	}
+	_ = term.Send("y")
+	if err := framework.Eventually(20*time.Second, func() (bool, error) {
+		return getDeployment(t, ns, "shop").Spec.Template.Spec.Containers[0].Image == summer, nil
+	}); err != nil {
+		t.Fatalf("deployment not rolled back to revision 1's image: %v", err)
+	}
+	if s, err := term.WaitForScreen(30*time.Second, func(s []string) bool {
+		return contains(s, "uniform:summer-2023") && len(shelves(s)) >= 1 && figures(s) >= 1
+	}); err != nil {
+		t.Fatalf("no live view of the rollback: %v\n%s", err, strings.Join(s, "\n"))
+	}
+	code, err := term.Wait(60 * time.Second)
+	if err != nil || code != 0 {
+		t.Fatalf("after the rollback completes the view should end with 0: %d %v", code, err)
+	}
+	if !strings.Contains(term.Raw(), "rolled back to rev 1 (uniform:summer-2023)") {
+		t.Errorf("no closing line about the rollback")
+	}
+}
+
+func TestHistoryUndoRefusesAConcurrentChange(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "race", summer, winter)
+	term, err := env.StartTerminal(ctxFor(t, 2*time.Minute), 120, 30, "mannequin", "history", "deploy/race", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "› 2 (current)") }); err != nil {
+		t.Fatalf("no history view: %v", err)
+	}
+	_ = term.Send("j")
+	_ = term.Send("u")
+	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "[y/N]") }); err != nil {
+		t.Fatalf("no confirmation: %v", err)
+	}
+	setImage(t, ns, "race", autumn) // someone else, while the question is on screen
+	_ = term.Send("y")
+	if s, err := term.WaitForScreen(15*time.Second, func(s []string) bool {
+		return contains(s, "deployment/race changed since it was shown") && contains(s, "uniform:autumn-2024")
+	}); err != nil {
+		t.Fatalf("the concurrent change was not reported: %v\n%s", err, strings.Join(s, "\n"))
+	}
+	if img := getDeployment(t, ns, "race").Spec.Template.Spec.Containers[0].Image; img != autumn {
+		t.Fatalf("the concurrent change was overwritten: image is %s", img)
+	}
+	_ = term.Send("q")
+	if code, _ := term.Wait(10 * time.Second); code != 0 {
+		t.Errorf("q: exit %d", code)
+	}
+}
+
+// readOnlyKubeconfig writes a kubeconfig for a ServiceAccount that may only
+// get, list and watch deployments, replicasets, pods and events in ns.
+func readOnlyKubeconfig(t *testing.T, ns string) string {
+	t.Helper()
+	ctx := context.Background()
+	c := cluster.Client
+	if _, err := c.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "viewer"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	role := &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{"apps"}, Resources: []string{"deployments", "replicasets"}, Verbs: []string{"get", "list", "watch"}},
+			{APIGroups: []string{""}, Resources: []string{"pods", "events"}, Verbs: []string{"get", "list", "watch"}},
+		},
+	}
+	if _, err := c.RbacV1().Roles(ns).Create(ctx, role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rb := &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
+		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: "viewer", Namespace: ns}},
+		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "viewer"},
+	}
+	if _, err := c.RbacV1().RoleBindings(ns).Create(ctx, rb, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tok := env.Kubectl(ctx, "create", "token", "viewer", "-n", ns, "--duration=1h")
+	if tok.Code != 0 {
+		t.Fatalf("create token: %s", tok.Stderr)
+	}
+	admin, err := clientcmd.LoadFromFile(cluster.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := admin.Contexts[admin.CurrentContext]
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["test"] = admin.Clusters[cur.Cluster]
+	cfg.AuthInfos["viewer"] = &clientcmdapi.AuthInfo{Token: strings.TrimSpace(tok.Stdout)}
+	cfg.Contexts["viewer"] = &clientcmdapi.Context{Cluster: "test", AuthInfo: "viewer", Namespace: ns}
+	cfg.CurrentContext = "viewer"
+	path := filepath.Join(t.TempDir(), "viewer.kubeconfig")
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestReadOnlyUserCanViewButNotUndo(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "guarded", summer, winter)
+	kc := readOnlyKubeconfig(t, ns)
+	ctx := ctxFor(t, time.Minute)
+	h := env.Mannequin(ctx, "history", "deploy/guarded", "--kubeconfig", kc)
+	if h.Code != 0 || !strings.Contains(h.Stdout, "2 (current)") {
+		t.Fatalf("read-only history: exit %d\n%s%s", h.Code, h.Stdout, h.Stderr)
+	}
+	before := getDeployment(t, ns, "guarded")
+	u := env.Mannequin(ctx, "undo", "deploy/guarded", "--kubeconfig", kc, "--yes")
+	if u.Code != 1 {
+		t.Fatalf("read-only undo: want exit 1, got %d (%q)", u.Code, u.Stderr)
+	}
+	msg := strings.TrimSpace(u.Stderr)
+	if strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "forbidden") || !strings.Contains(msg, "patch deployments") {
+		t.Errorf("want one line saying patching deployments is forbidden, got %q", msg)
+	}
+	if after := getDeployment(t, ns, "guarded"); after.ResourceVersion != before.ResourceVersion {
+		t.Errorf("a forbidden undo changed the deployment")
+	}
+}
