@@ -325,3 +325,50 @@ func TestReadOnlyUserCanViewButNotUndo(t *testing.T) {
 		t.Errorf("a forbidden undo changed the deployment")
 	}
 }
+
+func TestWatchViewActions(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "steer", summer, winter)
+	term, err := env.StartTerminal(ctxFor(t, 3*time.Minute), 120, 30, "mannequin", "watch", "deploy/steer", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "successfully rolled out") }); err != nil {
+		t.Fatalf("no view: %v", err)
+	}
+	answer := func(key, question string) {
+		t.Helper()
+		_ = term.Send(key)
+		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, question) }); err != nil {
+			t.Fatalf("%s: no question %q: %v\n%s", key, question, err, strings.Join(s, "\n"))
+		}
+		_ = term.Send("y")
+	}
+	answer("p", "Pause the rollout of deployment/steer? [y/N]")
+	if err := framework.Eventually(10*time.Second, func() (bool, error) { return getDeployment(t, ns, "steer").Spec.Paused, nil }); err != nil {
+		t.Fatalf("p y did not pause: %v", err)
+	}
+	answer("p", "Resume the rollout of deployment/steer? [y/N]")
+	if err := framework.Eventually(10*time.Second, func() (bool, error) { return !getDeployment(t, ns, "steer").Spec.Paused, nil }); err != nil {
+		t.Fatalf("p y did not resume: %v", err)
+	}
+	answer("r", "Restart every pod of deployment/steer? [y/N]")
+	if err := framework.Eventually(10*time.Second, func() (bool, error) {
+		return getDeployment(t, ns, "steer").Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"] != "", nil
+	}); err != nil {
+		t.Fatalf("r y did not restart: %v", err)
+	}
+	waitRolledOut(t, ns, "steer", time.Minute)
+	answer("u", "Roll back deployment/steer from rev 3 (uniform:winter-2024) to rev 2 (uniform:winter-2024)? [y/N]")
+	if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "rolled back") }); err != nil {
+		t.Fatalf("no confirmation of the rollback: %v\n%s", err, strings.Join(s, "\n"))
+	}
+	if ann := getDeployment(t, ns, "steer").Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"]; ann != "" {
+		t.Errorf("undo to the revision before the restart should drop restartedAt, still %q", ann)
+	}
+	_ = term.Send("q")
+	if code, _ := term.Wait(10 * time.Second); code != 0 {
+		t.Errorf("q: exit %d", code)
+	}
+}
