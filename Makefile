@@ -6,19 +6,33 @@ LDFLAGS := -s -w -X $(MODULE)/pkg/version.Version=$(VERSION)
 BIN     := bin/kubectl-mannequin
 E2E_TIMEOUT ?= 45m
 
-.PHONY: all build test unit e2e vet fmt cluster-binaries cluster-up cluster-down demo clean
+.PHONY: all build dist test unit krew-test e2e vet fmt tools cluster-binaries cluster-up cluster-down demo clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/kubectl-mannequin
 
-## test: unit tests, then end-to-end tests on a fresh local cluster
+## dist: release archives for every platform, checksums.txt and the krew manifest (dist/mannequin.yaml)
+dist:
+	@VERSION='$(VERSION)' hack/dist.sh
+
+## test: checks, unit tests, installing through krew, then end-to-end tests on a fresh local cluster
 test: vet unit e2e
 
-vet:
+## tools: build krew, its manifest validator and staticcheck once per machine (cached outside the checkout)
+tools:
+	@hack/tools.sh >/dev/null
+
+vet: tools
 	@test -z "$$(gofmt -l cmd pkg test)" || { echo "gofmt needed:"; gofmt -l cmd pkg test; exit 1; }
 	go vet ./...
+	@go mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy; run go mod tidy:"; go mod tidy -diff; exit 1; }
+	"$$(hack/tools.sh)/staticcheck" ./...
+
+## krew-test: install dist/ through krew (from the archive, and from a local index over loopback), offline
+krew-test: dist tools
+	PATH="$$(hack/tools.sh):$$PATH" go test ./test/krew/ -count=1 -v
 
 unit:
 	go test ./pkg/... ./cmd/...

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the release files into dist/: kubectl-mannequin for every released
+# platform, each in an archive with LICENSE and README.md
+# (kubectl-mannequin_<version>_<os>_<arch>.tar.gz, .zip for windows),
+# checksums.txt, and the krew manifest rendered from krew-manifest.yaml as
+# dist/mannequin.yaml. .goreleaser.yaml makes the same archives for tagged
+# releases; this script needs only Go, tar, gzip and zip.
+#
+#   VERSION  the version linked in and named in the files (e.g. v0.1.0; required)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+version=${VERSION:?set VERSION, e.g. VERSION=v0.1.0}
+module=github.com/kubectl-mannequin/kubectl-mannequin
+platforms=(linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64)
+out=$root/dist
+
+for tool in tar gzip zip sha256sum; do
+	command -v "$tool" >/dev/null || { echo "dist: $tool is needed (apt-get install $tool)" >&2; exit 1; }
+done
+rm -rf "$out"
+mkdir -p "$out"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+# Fixed timestamps and owners make an archive's bytes, and so its sha256,
+# depend on its content alone.
+epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}
+export CGO_ENABLED=0
+
+cd "$root"
+# The template's header comment speaks of the placeholders: drop it.
+render=(-e '/^#/d' -e "s|@VERSION@|$version|g")
+for p in "${platforms[@]}"; do
+	os=${p%/*} arch=${p#*/}
+	name=kubectl-mannequin_${version}_${os}_${arch}
+	exe=kubectl-mannequin
+	[[ $os == windows ]] && exe+=.exe
+	dir=$stage/$name
+	mkdir -p "$dir"
+	echo "[dist] $(date +%T) $os/$arch" >&2
+	GOOS=$os GOARCH=$arch go build -trimpath -ldflags "-s -w -X $module/pkg/version.Version=$version" \
+		-o "$dir/$exe" ./cmd/kubectl-mannequin
+	cp LICENSE README.md "$dir/"
+	touch -d "@$epoch" "$dir"/*
+	if [[ $os == windows ]]; then
+		archive=$name.zip
+		(cd "$dir" && zip -qX "$out/$archive" "$exe" LICENSE README.md)
+	else
+		archive=$name.tar.gz
+		tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
+			-C "$dir" -cf - "$exe" LICENSE README.md | gzip -n >"$out/$archive"
+	fi
+	sum=$(sha256sum "$out/$archive")
+	render+=(-e "s|@SHA256_${os}_${arch}@|${sum%% *}|g")
+done
+(cd "$out" && sha256sum -- *.tar.gz *.zip >checksums.txt)
+
+sed "${render[@]}" krew-manifest.yaml >"$out/mannequin.yaml"
+if left=$(grep -o '@[A-Za-z0-9_]*@' "$out/mannequin.yaml"); then
+	echo "dist: krew-manifest.yaml has placeholders this script does not fill: $left" >&2
+	exit 1
+fi
+echo "[dist] $(date +%T) done: $out" >&2
