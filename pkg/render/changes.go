@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -258,3 +259,39 @@ func kindWord(s *snapshot.Snapshot) string {
 
 // plainText keeps a log line one line long.
 func plainText(s string) string { return clean(s, false) }
+
+// Log turns successive snapshots into plain lines: what changed, plus each
+// reason for being stuck and each Warning event the first time it shows up
+// in the session (a crash-looping pod must not repeat its hint every cycle).
+type Log struct {
+	prev *snapshot.Snapshot
+	said map[string]bool
+}
+
+// Next returns the lines that cur adds to the log.
+func (l *Log) Next(cur *snapshot.Snapshot) []string {
+	if l.said == nil {
+		l.said = map[string]bool{}
+	}
+	out := Changes(l.prev, cur)
+	l.prev = cur
+	for _, f := range diagnose.Findings(cur) {
+		if l.said["finding|"+f.Key()] {
+			continue
+		}
+		l.said["finding|"+f.Key()] = true
+		line := "why: " + f.Summary() + ": " + f.Hint
+		if f.Message != "" && !strings.Contains(f.Hint, f.Message) {
+			line += " (" + f.Message + ")"
+		}
+		out = append(out, plainText(line))
+	}
+	for _, e := range cur.Events {
+		if l.said["event|"+e.Reason+"|"+e.Message] {
+			continue
+		}
+		l.said["event|"+e.Reason+"|"+e.Message] = true
+		out = append(out, plainText(fmt.Sprintf("event ×%d %s %s: %s", e.Count, e.Reason, e.Object, e.Message)))
+	}
+	return out
+}

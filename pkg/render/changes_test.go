@@ -174,3 +174,33 @@ func TestChangesDeletedOnce(t *testing.T) {
 		t.Errorf("deleted twice: %q", got)
 	}
 }
+
+func TestLogSaysEachFindingOnce(t *testing.T) {
+	var l Log
+	failed := failedRollout()
+	first := l.Next(failed)
+	joined := strings.Join(first, "\n")
+	if !strings.Contains(joined, "why: rev 2: ImagePullBackOff: 2 pods") || !strings.Contains(joined, "why: rev 2: ProgressDeadlineExceeded") {
+		t.Fatalf("first lines lack the findings:\n%s", joined)
+	}
+	// The pods recover for a moment, then fail again: no repeat.
+	healthy := failedRollout()
+	for i := range healthy.Revisions[0].Pods {
+		healthy.Revisions[0].Pods[i].State, healthy.Revisions[0].Pods[i].Reason = snapshot.PodCreating, ""
+	}
+	l.Next(healthy)
+	for _, line := range l.Next(failedRollout()) {
+		if strings.HasPrefix(line, "why:") {
+			t.Errorf("finding repeated: %q", line)
+		}
+	}
+	ev := failedRollout()
+	ev.Events = []snapshot.Event{{Object: "Pod/x", Reason: "Failed", Message: "pull access denied", Count: 3}}
+	got := l.Next(ev)
+	if len(got) != 1 || got[0] != "event ×3 Failed Pod/x: pull access denied" {
+		t.Errorf("event line: %q", got)
+	}
+	if again := l.Next(ev); len(again) != 0 {
+		t.Errorf("event repeated: %q", again)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -61,11 +62,18 @@ func Frame(s *snapshot.Snapshot, width, height int, st Style) string {
 	if st.Compact {
 		layouts = layouts[1:]
 	}
+	// The reasons get at most a third of the screen, and only on screens
+	// tall enough to show pods as well.
+	var why []string
+	if height >= 9 {
+		why = r.why(diagnose.Findings(s), s.Events, height/3)
+	}
 	for _, l := range layouts {
-		body, ok := r.body(l, height-1)
+		body, ok := r.body(l, height-1-len(why))
 		if !ok {
 			continue
 		}
+		body = append(body, why...)
 		// Figures without a progress bar are worse than glyphs with one.
 		last := 3
 		if l == figures {

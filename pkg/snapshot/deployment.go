@@ -178,7 +178,14 @@ func olderThan(a, b *appsv1.ReplicaSet) bool {
 
 func replicaSetRevision(rs *appsv1.ReplicaSet) Revision {
 	n, _ := strconv.ParseInt(rs.Annotations[revisionAnnotation], 10, 64)
+	var failure *Condition
+	for _, c := range rs.Status.Conditions {
+		if c.Type == appsv1.ReplicaSetReplicaFailure && c.Status == corev1.ConditionTrue {
+			failure = &Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+		}
+	}
 	return Revision{
+		Failure:     failure,
 		Number:      n,
 		Name:        rs.Name,
 		Images:      Images(&rs.Spec.Template.Spec),

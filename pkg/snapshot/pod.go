@@ -28,9 +28,49 @@ func PodFrom(p *corev1.Pod) Pod {
 	}
 	for _, cs := range p.Status.ContainerStatuses {
 		out.Restarts += cs.RestartCount
+		if cs.ImageID != "" && cs.State.Running != nil {
+			out.Images = append(out.Images, RunningImage{Container: cs.Name, Image: cs.Image, ImageID: cs.ImageID})
+		}
+	}
+	for _, s := range p.Spec.ImagePullSecrets {
+		out.PullSecrets = append(out.PullSecrets, s.Name)
 	}
 	out.State, out.Reason, out.Message, out.StateSince = classify(p)
+	if out.State == PodFailed {
+		describeContainer(p, &out)
+	}
 	return out
+}
+
+// describeContainer records which container a failure is about, with what
+// the hints need: its image, last exit code and memory limit.
+func describeContainer(p *corev1.Pod, out *Pod) {
+	statuses := append(append([]corev1.ContainerStatus(nil), p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...)
+	for _, cs := range statuses {
+		w, t := cs.State.Waiting, cs.State.Terminated
+		if !(w != nil && stuckReasons[w.Reason]) && !(t != nil && t.Reason == "OOMKilled") {
+			continue
+		}
+		out.Container, out.Image = cs.Name, cs.Image
+		last := cs.LastTerminationState.Terminated
+		if t != nil {
+			last = t
+		}
+		if last != nil {
+			out.ExitCode, out.Exited = last.ExitCode, true
+		}
+		for _, c := range append(append([]corev1.Container(nil), p.Spec.InitContainers...), p.Spec.Containers...) {
+			if c.Name == cs.Name {
+				if out.Image == "" {
+					out.Image = c.Image
+				}
+				if m, ok := c.Resources.Limits[corev1.ResourceMemory]; ok {
+					out.MemoryLimit = m.String()
+				}
+			}
+		}
+		return
+	}
 }
 
 func classify(p *corev1.Pod) (PodState, string, string, time.Time) {

@@ -47,6 +47,22 @@ type Snapshot struct {
 	Started time.Time
 	// Problems lists what the watcher could not see (e.g. forbidden pods).
 	Problems []string
+	// Events are recent Warning events of the workload and its objects,
+	// identical ones merged, most recent first.
+	Events []Event
+	// Secrets tells, for image pull Secrets that stuck pods name, whether
+	// each exists; a name missing from the map could not be checked.
+	Secrets map[string]bool
+}
+
+// Event is a Warning event of the workload, a revision or a pod; repeats of
+// the same reason and message are merged into Count.
+type Event struct {
+	Object  string // e.g. "Pod/clerk-squad-7c9d-x2k4"
+	Reason  string
+	Message string
+	Count   int32
+	Last    time.Time
 }
 
 // Done reports whether the rollout reached a terminal phase.
@@ -101,6 +117,9 @@ type Revision struct {
 	Current     bool // the revision the workload is rolling towards
 	Created     time.Time
 	Pods        []Pod // sorted by creation time, then name
+	// Failure is the ReplicaSet's ReplicaFailure condition (e.g. a quota
+	// that forbids new pods), when it is true.
+	Failure *Condition
 }
 
 // Active reports whether the revision has anything to show in a live view.
@@ -120,6 +139,27 @@ type Pod struct {
 	// StateSince is when the pod entered its state, as far as the API tells
 	// (Ready's transition time, the start of deletion); zero when unknown.
 	StateSince time.Time
+
+	// Container is the container the Reason is about, and Image its image.
+	Container string
+	Image     string
+	// ExitCode is Container's last exit code, when Exited.
+	ExitCode int32
+	Exited   bool
+	// MemoryLimit is Container's memory limit, e.g. "128Mi", when set.
+	MemoryLimit string
+	// PullSecrets are the pod's imagePullSecrets.
+	PullSecrets []string
+	// Images are the images the pod's running containers report.
+	Images []RunningImage
+}
+
+// RunningImage is what a container runs: the image as asked, and the
+// digest the node resolved it to.
+type RunningImage struct {
+	Container string
+	Image     string
+	ImageID   string
 }
 
 // Counts tallies the pods of a revision by state.

@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -33,8 +34,14 @@ type Deployment struct {
 	deployments cache.SharedIndexInformer
 	replicaSets cache.SharedIndexInformer
 	pods        cache.SharedIndexInformer
+	events      cache.SharedIndexInformer
+	informers   map[string]cache.SharedIndexInformer
+
+	secretLookup SecretLookup
+	secrets      map[string]secretState // guarded by mu
 
 	changed chan struct{}
+	ctx     context.Context // the watch's lifetime, for background lookups
 
 	mu       sync.Mutex
 	deleted  bool
@@ -49,7 +56,26 @@ func NewDeployment(client kubernetes.Interface, namespace, name string) *Deploym
 		name:      name,
 		changed:   make(chan struct{}, 1),
 		problems:  map[string]string{},
+		informers: map[string]cache.SharedIndexInformer{},
+		secrets:   map[string]secretState{},
 	}
+}
+
+// SecretLookup tells whether a Secret exists without reading its data;
+// known is false when it could not tell (e.g. forbidden).
+type SecretLookup func(ctx context.Context, namespace, name string) (exists, known bool)
+
+type secretState struct {
+	exists, known bool
+	checked       time.Time
+	pending       bool
+}
+
+// WithSecretLookup lets the watcher say whether the image pull Secrets that
+// stuck pods name exist.
+func (w *Deployment) WithSecretLookup(f SecretLookup) *Deployment {
+	w.secretLookup = f
+	return w
 }
 
 // Start reads the Deployment once (so that a missing one is an error, not an
@@ -81,22 +107,28 @@ func (w *Deployment) Start(ctx context.Context) error {
 	w.pods = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 		return f.Core().V1().Pods().Informer()
 	}, scoped, "pods")
+	// Events cannot be selected by their objects' labels; Warning events of
+	// the namespace are few, and only those about our objects are kept.
+	w.events = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+		return f.Core().V1().Events().Informer()
+	}, func(o *metav1.ListOptions) { o.FieldSelector = "type=Warning" }, "events")
 
 	_, _ = w.deployments.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { w.setDeleted(false) },
 		UpdateFunc: func(any, any) { w.notify() },
 		DeleteFunc: func(any) { w.setDeleted(true) },
 	})
-	for _, inf := range []cache.SharedIndexInformer{w.replicaSets, w.pods} {
+	for _, inf := range []cache.SharedIndexInformer{w.replicaSets, w.pods, w.events} {
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(any) { w.notify() },
 			UpdateFunc: func(any, any) { w.notify() },
 			DeleteFunc: func(any) { w.notify() },
 		})
 	}
-	for _, inf := range []cache.SharedIndexInformer{w.deployments, w.replicaSets, w.pods} {
+	for _, inf := range []cache.SharedIndexInformer{w.deployments, w.replicaSets, w.pods, w.events} {
 		go inf.RunWithContext(ctx)
 	}
+	w.ctx = ctx
 	// Pods may be forbidden while the rest works: wait only for what syncs,
 	// and let the snapshot say what could not be seen.
 	synced := func() bool {
@@ -130,6 +162,7 @@ func (w *Deployment) informer(get func(informers.SharedInformerFactory) cache.Sh
 	_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 		w.setProblem(what, err)
 	})
+	w.informers[what] = inf
 	return inf
 }
 
@@ -174,7 +207,7 @@ func (w *Deployment) clearProblems() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for k := range w.problems {
-		if k != "pods" || w.pods.HasSynced() {
+		if inf := w.informers[k]; inf == nil || inf.HasSynced() {
 			delete(w.problems, k)
 		}
 	}
@@ -219,7 +252,83 @@ func (w *Deployment) Snapshot(now, started time.Time) snapshot.Snapshot {
 	}
 	s := snapshot.FromDeployment(d, rss, pods, now, started)
 	s.Problems = w.Problems()
+	s.Events = snapshot.WarningEvents(w.eventList(), ownedUIDs(d, rss, pods))
+	s.Secrets = w.pullSecrets(&s)
 	return s
+}
+
+func (w *Deployment) eventList() []*corev1.Event {
+	var out []*corev1.Event
+	for _, obj := range w.events.GetStore().List() {
+		if e, ok := obj.(*corev1.Event); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ownedUIDs are the Deployment, its ReplicaSets and their pods: the objects
+// whose events belong in the view.
+func ownedUIDs(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod) map[types.UID]bool {
+	uids := map[types.UID]bool{d.UID: true}
+	for _, rs := range rss {
+		if metav1.IsControlledBy(rs, d) {
+			uids[rs.UID] = true
+		}
+	}
+	for _, p := range pods {
+		if ref := metav1.GetControllerOf(p); ref != nil && uids[ref.UID] {
+			uids[p.UID] = true
+		}
+	}
+	return uids
+}
+
+// secretRecheck is how long a Secret's existence is trusted before asking again.
+const secretRecheck = 15 * time.Second
+
+// pullSecrets reports what is known of the image pull Secrets named by pods
+// that fail to pull, and asks in the background about the rest: a snapshot
+// must never wait for the network.
+func (w *Deployment) pullSecrets(s *snapshot.Snapshot) map[string]bool {
+	if w.secretLookup == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, rev := range s.Revisions {
+		for _, p := range rev.Pods {
+			if p.Reason != "ErrImagePull" && p.Reason != "ImagePullBackOff" {
+				continue
+			}
+			for _, name := range p.PullSecrets {
+				st := w.secrets[name]
+				if st.known {
+					out[name] = st.exists
+				}
+				if !st.pending && time.Since(st.checked) > secretRecheck {
+					st.pending = true
+					w.secrets[name] = st
+					go w.lookupSecret(name)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (w *Deployment) lookupSecret(name string) {
+	ctx, cancel := context.WithTimeout(w.ctx, 10*time.Second)
+	defer cancel()
+	exists, known := w.secretLookup(ctx, w.namespace, name)
+	w.mu.Lock()
+	w.secrets[name] = secretState{exists: exists, known: known, checked: time.Now()}
+	w.mu.Unlock()
+	select {
+	case w.changed <- struct{}{}:
+	default:
+	}
 }
 
 // Deployment returns a copy of the Deployment as last seen, or nil.

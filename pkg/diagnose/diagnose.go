@@ -1,0 +1,275 @@
+// Package diagnose answers "why is my rollout stuck?" from a snapshot: for
+// each way a pod or revision can be stuck, what it means in plain words and
+// the next command to run. It is pure: the same snapshot gives the same
+// findings, so the live view and the plain log can both use it.
+package diagnose
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// Finding is one reason the rollout is not progressing, shared by Pods pods.
+type Finding struct {
+	Revision int64
+	Reason   string   // e.g. ImagePullBackOff
+	Pods     []string // affected pods; empty for revision or workload findings
+	Message  string   // what the kubelet, scheduler or controller wrote
+	Hint     string   // plain words and the next command to run
+	// Cause tells apart findings with one reason but different fixes
+	// (a missing tag, a missing pull Secret, refused credentials).
+	Cause string
+}
+
+// Key identifies a finding across snapshots, so that a log prints it once.
+// Pods of one revision stuck for the same reason share one finding: they
+// share the template, and so the cause.
+func (f *Finding) Key() string {
+	return fmt.Sprintf("%d|%s|%s", f.Revision, f.Reason, f.Cause)
+}
+
+// Summary is the finding's first line: what and how many.
+func (f *Finding) Summary() string {
+	switch len(f.Pods) {
+	case 0:
+		return fmt.Sprintf("rev %d: %s", f.Revision, f.Reason)
+	case 1:
+		return fmt.Sprintf("rev %d: %s: pod %s", f.Revision, f.Reason, f.Pods[0])
+	}
+	return fmt.Sprintf("rev %d: %s: %d pods (%s, ...)", f.Revision, f.Reason, len(f.Pods), f.Pods[0])
+}
+
+// Findings diagnoses every stuck pod, failing ReplicaSet and the rollout.
+func Findings(s *snapshot.Snapshot) []Finding {
+	var out []Finding
+	byKey := map[string]int{}
+	for i := range s.Revisions {
+		rev := &s.Revisions[i]
+		if rev.Failure != nil {
+			out = append(out, Finding{
+				Revision: rev.Number, Reason: "ReplicaFailure: " + rev.Failure.Reason, Message: rev.Failure.Message,
+				Hint: replicaFailureHint(s, rev.Failure),
+			})
+		}
+		for j := range rev.Pods {
+			p := &rev.Pods[j]
+			f, ok := podFinding(s, rev, p)
+			if !ok {
+				continue
+			}
+			k := f.Key()
+			if at, seen := byKey[k]; seen {
+				out[at].Pods = append(out[at].Pods, p.Name)
+				continue
+			}
+			byKey[k] = len(out)
+			out = append(out, f)
+		}
+	}
+	if s.Phase == snapshot.PhaseFailed {
+		out = append(out, Finding{
+			Revision: currentNumber(s), Reason: "ProgressDeadlineExceeded", Message: s.Message,
+			Hint: fmt.Sprintf("the rollout made no progress within its deadline; see the revisions with `kubectl mannequin history deploy/%[1]s -n %[2]s`, or go back with `kubectl mannequin undo deploy/%[1]s -n %[2]s`", s.Workload.Name, s.Workload.Namespace),
+		})
+	}
+	out = append(out, imageTruth(s)...)
+	return out
+}
+
+func podFinding(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (Finding, bool) {
+	f := Finding{Revision: rev.Number, Reason: p.Reason, Pods: []string{p.Name}, Message: p.Message}
+	ns := s.Workload.Namespace
+	switch {
+	case p.State == snapshot.PodPending && p.Reason == "Unschedulable":
+		f.Hint = "no node can take the pod (see the scheduler's message): check nodeSelector/affinity, taints and tolerations, and resource requests; `kubectl describe pod " + p.Name + " -n " + ns + "`"
+	case p.State != snapshot.PodFailed:
+		return f, false
+	case p.Reason == "ErrImagePull" || p.Reason == "ImagePullBackOff":
+		f.Reason = "ImagePullBackOff" // the kubelet alternates the two; one finding
+		f.Cause, f.Hint = pullHint(s, rev, p)
+	case p.Reason == "CrashLoopBackOff":
+		code := ""
+		if p.Exited {
+			code = fmt.Sprintf(" with exit code %d", p.ExitCode)
+		}
+		f.Hint = fmt.Sprintf("container %s keeps exiting%s (%d restarts); read its last words: `kubectl logs --previous %s -c %s -n %s`", p.Container, code, p.Restarts, p.Name, p.Container, ns)
+	case p.Reason == "OOMKilled":
+		limit := "its memory limit"
+		if p.MemoryLimit != "" {
+			limit = "its memory limit of " + p.MemoryLimit
+		}
+		f.Hint = fmt.Sprintf("container %s was killed for using more than %s: raise resources.limits.memory or find the leak; `kubectl logs --previous %s -c %s -n %s`", p.Container, limit, p.Name, p.Container, ns)
+	case p.Reason == "CreateContainerConfigError":
+		f.Hint = configHint(p, ns)
+	case p.Reason == "Evicted":
+		f.Hint = "the node evicted the pod under resource pressure; the ReplicaSet replaces it: `kubectl describe pod " + p.Name + " -n " + ns + "`"
+	default:
+		f.Hint = "`kubectl describe pod " + p.Name + " -n " + ns + "`"
+	}
+	return f, true
+}
+
+// pullHint tells a missing tag from missing credentials by the registry's
+// answer, because the fixes are entirely different.
+func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (cause, hint string) {
+	msg := strings.ToLower(p.Message)
+	host := registryHost(p.Image)
+	image := p.Image
+	if image == "" {
+		image = "its image"
+	}
+	switch {
+	case strings.Contains(msg, "not found") || strings.Contains(msg, "manifest unknown"):
+		hint := fmt.Sprintf("image %s does not exist (a typo in the tag?)", p.Image)
+		if prev := previousImage(s, rev, p.Container); prev != "" && prev != p.Image {
+			hint += fmt.Sprintf("; the previous revision runs %s", prev)
+		}
+		return "not-found", hint + fmt.Sprintf("; fix the tag, or go back: `kubectl mannequin undo deploy/%s -n %s`", s.Workload.Name, s.Workload.Namespace)
+	case strings.Contains(msg, "unauthorized") || strings.Contains(msg, "pull access denied") ||
+		strings.Contains(msg, "authorization failed") || strings.Contains(msg, "403") || strings.Contains(msg, "401"):
+		create := fmt.Sprintf("`kubectl create secret docker-registry %%s --docker-server=%s --docker-username=USER --docker-password=PASSWORD -n %s`", host, s.Workload.Namespace)
+		if len(p.PullSecrets) == 0 {
+			return "no-pull-secret", fmt.Sprintf("registry %s refused the pull and the pod has no imagePullSecrets: create one with %s and list it under spec.template.spec.imagePullSecrets (or on the pod's ServiceAccount)",
+				host, fmt.Sprintf(create, "regcred"))
+		}
+		for _, name := range p.PullSecrets {
+			if exists, known := s.Secrets[name]; known && !exists {
+				return "missing-pull-secret", fmt.Sprintf("imagePullSecrets names Secret %q, which does not exist in namespace %s: create it with %s", name, s.Workload.Namespace, fmt.Sprintf(create, name))
+			}
+		}
+		return "refused-credentials", fmt.Sprintf("registry %s refused the credentials in imagePullSecrets %s: check them for %s", host, strings.Join(p.PullSecrets, ","), host)
+	}
+	return "", fmt.Sprintf("%s could not be pulled: `kubectl describe pod %s -n %s`", image, p.Name, s.Workload.Namespace)
+}
+
+func configHint(p *snapshot.Pod, ns string) string {
+	msg := p.Message
+	for _, kind := range []string{"configmap", "secret"} {
+		if i := strings.Index(strings.ToLower(msg), kind+" \""); i >= 0 {
+			rest := msg[i+len(kind)+2:]
+			if j := strings.IndexByte(rest, '"'); j > 0 {
+				name := rest[:j]
+				if kind == "configmap" {
+					return fmt.Sprintf("container %s needs ConfigMap %q, which is missing: `kubectl create configmap %s --from-file=... -n %s`, or fix the reference", p.Container, name, name, ns)
+				}
+				return fmt.Sprintf("container %s needs Secret %q, which is missing: `kubectl create secret generic %s --from-literal=... -n %s`, or fix the reference", p.Container, name, name, ns)
+			}
+		}
+	}
+	if strings.Contains(msg, "couldn't find key") {
+		return fmt.Sprintf("container %s refers to a key that its ConfigMap or Secret lacks: add the key or fix the reference", p.Container)
+	}
+	return fmt.Sprintf("container %s cannot be configured: `kubectl describe pod %s -n %s`", p.Container, p.Name, ns)
+}
+
+func replicaFailureHint(s *snapshot.Snapshot, c *snapshot.Condition) string {
+	if strings.Contains(c.Message, "exceeded quota") {
+		return fmt.Sprintf("a ResourceQuota forbids new pods: `kubectl describe resourcequota -n %s`; raise it or free room", s.Workload.Namespace)
+	}
+	return fmt.Sprintf("the ReplicaSet cannot create pods: `kubectl describe replicaset -n %s`", s.Workload.Namespace)
+}
+
+// previousImage is what the same container runs in the newest older
+// revision, to set next to a tag that was not found.
+func previousImage(s *snapshot.Snapshot, rev *snapshot.Revision, container string) string {
+	for i := range s.Revisions {
+		r := &s.Revisions[i]
+		if r.Number >= rev.Number {
+			continue
+		}
+		for _, p := range r.Pods {
+			for _, img := range p.Images {
+				if img.Container == container {
+					return img.Image
+				}
+			}
+		}
+		if len(r.Images) > 0 {
+			return r.Images[0]
+		}
+	}
+	return ""
+}
+
+func currentNumber(s *snapshot.Snapshot) int64 {
+	for _, r := range s.Revisions {
+		if r.Current {
+			return r.Number
+		}
+	}
+	if len(s.Revisions) > 0 {
+		return s.Revisions[0].Number
+	}
+	return 0
+}
+
+// registryHost is the registry part of an image reference; Docker Hub when
+// the first path element is not a host.
+func registryHost(image string) string {
+	first, _, ok := strings.Cut(image, "/")
+	if ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return first
+	}
+	return "docker.io"
+}
+
+// imageTruth checks what pods really run: the same tag resolving to several
+// digests means the tag was pushed again mid-rollout; no tag or :latest
+// means nobody can say what runs.
+func imageTruth(s *snapshot.Snapshot) []Finding {
+	var out []Finding
+	for i := range s.Revisions {
+		rev := &s.Revisions[i]
+		digests := map[string]map[string]bool{}
+		for _, p := range rev.Pods {
+			for _, img := range p.Images {
+				if digests[img.Image] == nil {
+					digests[img.Image] = map[string]bool{}
+				}
+				digests[img.Image][digestOf(img.ImageID)] = true
+			}
+		}
+		images := make([]string, 0, len(digests))
+		for img := range digests {
+			images = append(images, img)
+		}
+		sort.Strings(images)
+		for _, img := range images {
+			if n := len(digests[img]); n > 1 {
+				out = append(out, Finding{Revision: rev.Number, Reason: "MutableTag",
+					Hint: fmt.Sprintf("pods of rev %d run %d different digests of %s: the tag was pushed again; pin a digest (image@sha256:...)", rev.Number, n, img)})
+			}
+		}
+		if !rev.Current {
+			continue
+		}
+		for _, img := range rev.Images {
+			if tagOf(img) == "" || tagOf(img) == "latest" {
+				out = append(out, Finding{Revision: rev.Number, Reason: "UnpinnedImage",
+					Hint: fmt.Sprintf("image %s has no tag or uses :latest: what runs can change without a rollout; use a version tag or a digest", img)})
+			}
+		}
+	}
+	return out
+}
+
+func digestOf(imageID string) string {
+	if i := strings.Index(imageID, "@"); i >= 0 {
+		return imageID[i+1:]
+	}
+	return imageID
+}
+
+func tagOf(image string) string {
+	if strings.Contains(image, "@") {
+		return "digest"
+	}
+	last := image[strings.LastIndexByte(image, '/')+1:]
+	if _, tag, ok := strings.Cut(last, ":"); ok {
+		return tag
+	}
+	return ""
+}
