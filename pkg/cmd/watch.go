@@ -11,10 +11,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
@@ -45,6 +49,7 @@ type WatchOptions struct {
 	namespace string
 	name      string
 	client    kubernetes.Interface
+	metadata  metadata.Interface
 	tty       bool
 	style     render.Style
 }
@@ -118,7 +123,24 @@ func (o *WatchOptions) Validate() error {
 	if err != nil {
 		return fmt.Errorf("create client: %w", err)
 	}
+	o.metadata, err = metadata.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("create client: %w", err)
+	}
 	return nil
+}
+
+// secretExists asks for a Secret's metadata only: a hint needs to know that
+// it exists, never what it holds. Forbidden or failed means unknown.
+func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string) (exists, known bool) {
+	_, err := o.metadata.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		return true, true
+	case apierrors.IsNotFound(err):
+		return false, true
+	}
+	return false, false
 }
 
 // Run watches until the user quits, the rollout ends (--until-done) or time runs out.
@@ -138,7 +160,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		klog.LogToStderr(false)
 	}
 
-	w := watcher.NewDeployment(o.client, o.namespace, o.name)
+	w := watcher.NewDeployment(o.client, o.namespace, o.name).WithSecretLookup(o.secretExists)
 	if err := w.Start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return o.interrupted(ctx, nil)
@@ -162,6 +184,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // logs and --plain.
 func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Deployment, started time.Time) error {
 	var prev *snapshot.Snapshot
+	var log render.Log
 	for {
 		select {
 		case <-ctx.Done():
@@ -169,7 +192,7 @@ func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Deployment, star
 		case <-w.Changes():
 		}
 		s := w.Snapshot(time.Now(), started)
-		for _, line := range render.Changes(prev, &s) {
+		for _, line := range log.Next(&s) {
 			fmt.Fprintf(o.Out, "%s %s\n", s.Now.Format("15:04:05"), line)
 		}
 		prev = &s
