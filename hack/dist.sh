@@ -4,7 +4,7 @@
 # (kubectl-mannequin_<version>_<os>_<arch>.tar.gz, .zip for windows),
 # checksums.txt, and the krew manifest rendered from krew-manifest.yaml as
 # dist/mannequin.yaml. .goreleaser.yaml makes the same archives for tagged
-# releases; this script needs only Go, tar, gzip and zip.
+# releases; this script needs only Go, tar, gzip, zip and sha256sum.
 #
 #   VERSION  the version linked in and named in the files (e.g. v0.1.0; required)
 set -euo pipefail
@@ -28,8 +28,6 @@ epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || e
 export CGO_ENABLED=0
 
 cd "$root"
-# The template's header comment speaks of the placeholders: drop it.
-render=(-e '/^#/d' -e "s|@VERSION@|$version|g")
 for p in "${platforms[@]}"; do
 	os=${p%/*} arch=${p#*/}
 	name=kubectl-mannequin_${version}_${os}_${arch}
@@ -43,21 +41,12 @@ for p in "${platforms[@]}"; do
 	cp LICENSE README.md "$dir/"
 	touch -d "@$epoch" "$dir"/*
 	if [[ $os == windows ]]; then
-		archive=$name.zip
-		(cd "$dir" && zip -qX "$out/$archive" "$exe" LICENSE README.md)
+		(cd "$dir" && zip -qX "$out/$name.zip" "$exe" LICENSE README.md)
 	else
-		archive=$name.tar.gz
 		tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
-			-C "$dir" -cf - "$exe" LICENSE README.md | gzip -n >"$out/$archive"
+			-C "$dir" -cf - "$exe" LICENSE README.md | gzip -n >"$out/$name.tar.gz"
 	fi
-	sum=$(sha256sum "$out/$archive")
-	render+=(-e "s|@SHA256_${os}_${arch}@|${sum%% *}|g")
 done
 (cd "$out" && sha256sum -- *.tar.gz *.zip >checksums.txt)
-
-sed "${render[@]}" krew-manifest.yaml >"$out/mannequin.yaml"
-if left=$(grep -o '@[A-Za-z0-9_]*@' "$out/mannequin.yaml"); then
-	echo "dist: krew-manifest.yaml has placeholders this script does not fill: $left" >&2
-	exit 1
-fi
+VERSION=$version DIST=$out "$here/krew-manifest.sh"
 echo "[dist] $(date +%T) done: $out" >&2

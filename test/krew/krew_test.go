@@ -43,7 +43,8 @@ type manifest struct {
 	} `json:"spec"`
 }
 
-// distDir is where `make dist` wrote the release files.
+// distDir is where `make dist` wrote the release files, or MANNEQUIN_DIST
+// (an absolute path) names another, such as goreleaser's.
 func distDir(t *testing.T) string {
 	t.Helper()
 	dir := os.Getenv("MANNEQUIN_DIST")
