@@ -16,6 +16,13 @@ import (
 	"k8s.io/klog/v2"
 )
 
+const rootExample = `  # Watch a Deployment's rollout live
+  kubectl mannequin watch deploy/clerk-squad -n shop
+
+  # List its revisions, then roll back to the previous one
+  kubectl mannequin history deploy/clerk-squad -n shop
+  kubectl mannequin undo deploy/clerk-squad -n shop`
+
 // NewCmdMannequin returns the root command with every standard kubectl flag.
 func NewCmdMannequin(streams genericiooptions.IOStreams) *cobra.Command {
 	configFlags := genericclioptions.NewConfigFlags(true)
@@ -24,6 +31,7 @@ func NewCmdMannequin(streams genericiooptions.IOStreams) *cobra.Command {
 		Short: "See and steer Kubernetes rollouts",
 		Long: `kubectl mannequin draws every pod of a workload as a mannequin, grouped by
 revision, and redraws the moment the cluster changes.`,
+		Example: rootExample,
 		Annotations: map[string]string{
 			cobra.CommandDisplayNameAnnotation: "kubectl mannequin",
 		},
@@ -45,6 +53,8 @@ revision, and redraws the moment the cluster changes.`,
 	root.AddCommand(NewCmdWatch(configFlags, streams))
 	root.AddCommand(NewCmdHistory(configFlags, streams))
 	root.AddCommand(NewCmdUndo(configFlags, streams))
+	addCompletion(root, configFlags, streams)
+	kubectlStyleArgErrors(root)
 	return root
 }
 

@@ -3,12 +3,15 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
+	goruntime "runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/discovery"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
@@ -19,8 +22,10 @@ type VersionOptions struct {
 	configFlags *genericclioptions.ConfigFlags
 	genericiooptions.IOStreams
 
-	Output string
-	info   versionInfo
+	Output     string
+	printFlags *genericclioptions.JSONYamlPrintFlags
+	printer    printers.ResourcePrinter
+	info       versionInfo
 }
 
 type versionInfo struct {
@@ -30,13 +35,20 @@ type versionInfo struct {
 	ServerVersion string `json:"serverVersion,omitempty"`
 }
 
+const versionExample = `  # Print the plugin's version, and the server's when it is reachable
+  kubectl mannequin version
+
+  # The same as YAML (or JSON, with -o json), for scripts
+  kubectl mannequin version -o yaml`
+
 // NewCmdVersion returns the `version` subcommand.
 func NewCmdVersion(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &VersionOptions{configFlags: configFlags, IOStreams: streams}
+	o := &VersionOptions{configFlags: configFlags, IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()}
 	cmd := &cobra.Command{
-		Use:   "version",
-		Short: "Print the plugin version (and the server's, when reachable)",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the plugin version (and the server's, when reachable)",
+		Example: versionExample,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(); err != nil {
 				return err
@@ -47,7 +59,7 @@ func NewCmdVersion(configFlags *genericclioptions.ConfigFlags, streams genericio
 			return o.Run()
 		},
 	}
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: json")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format. One of: ("+strings.Join(o.printFlags.AllowedFormats(), ", ")+").")
 	return cmd
 }
 
@@ -55,8 +67,8 @@ func NewCmdVersion(configFlags *genericclioptions.ConfigFlags, streams genericio
 func (o *VersionOptions) Complete() error {
 	o.info = versionInfo{
 		ClientVersion: version.Version,
-		GoVersion:     runtime.Version(),
-		Platform:      runtime.GOOS + "/" + runtime.GOARCH,
+		GoVersion:     goruntime.Version(),
+		Platform:      goruntime.GOOS + "/" + goruntime.GOARCH,
 	}
 	cfg, err := o.configFlags.ToRESTConfig()
 	if err != nil {
@@ -77,18 +89,24 @@ func (o *VersionOptions) Complete() error {
 
 // Validate checks the output format.
 func (o *VersionOptions) Validate() error {
-	if o.Output != "" && o.Output != "json" {
-		return fmt.Errorf("unknown output format %q; use -o json or leave -o out", o.Output)
+	if o.Output == "" {
+		return nil
 	}
-	return nil
+	var err error
+	o.printer, err = o.printFlags.ToPrinter(o.Output)
+	return err
 }
 
 // Run prints the version.
 func (o *VersionOptions) Run() error {
-	if o.Output == "json" {
-		enc := json.NewEncoder(o.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(o.info)
+	if o.printer != nil {
+		// kubectl's printers take API objects: an Unknown carrying the JSON
+		// prints the keys as they are, with no apiVersion or kind added.
+		raw, err := json.Marshal(o.info)
+		if err != nil {
+			return fmt.Errorf("encode the version: %w", err)
+		}
+		return o.printer.PrintObj(&runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}, o.Out)
 	}
 	fmt.Fprintf(o.Out, "Client Version: %s\nGo Version: %s\nPlatform: %s\n", o.info.ClientVersion, o.info.GoVersion, o.info.Platform)
 	if o.info.ServerVersion != "" {

@@ -61,6 +61,8 @@ func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericioop
 		Use:     "watch (TYPE/NAME | TYPE NAME)",
 		Short:   "Watch a rollout live, one mannequin per pod",
 		Example: watchExample,
+		// Completes deployment, deploy/NAME and the names after a type.
+		ValidArgsFunction: workloadCompletion(configFlags),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err

@@ -1,0 +1,106 @@
+package cmd
+
+import (
+	"bytes"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
+)
+
+// run executes the command tree as `kubectl mannequin args…` would, with an
+// empty kubeconfig so nothing reaches for a cluster.
+func run(t *testing.T, args ...string) (stdout string, err error) {
+	t.Helper()
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kubeconfig, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", kubeconfig)
+	var out, errOut bytes.Buffer
+	root := NewCmdMannequin(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	root.SetArgs(args)
+	err = root.Execute()
+	return out.String(), err
+}
+
+func TestArgumentErrorsAreOneLineWithAPointerToHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"foo"}, `unknown command "foo" for "kubectl mannequin"; see 'kubectl mannequin --help'`},
+		{[]string{"wtach"}, `unknown command "wtach" for "kubectl mannequin" (did you mean "watch"?); see 'kubectl mannequin --help'`},
+		{[]string{"version", "foo"}, `unknown command "foo" for "kubectl mannequin version"; see 'kubectl mannequin version --help'`},
+		{[]string{"completion", "tcsh"}, `invalid argument "tcsh" for "kubectl mannequin completion"; see 'kubectl mannequin completion --help'`},
+		{[]string{"watch", "--bogus"}, `unknown flag: --bogus; see 'kubectl mannequin watch --help'`},
+	} {
+		_, err := run(t, tc.args...)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%v: got error %v\nwant %s", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestVersionPrintsJSONAndYAMLWithTheSameKeys(t *testing.T) {
+	for _, format := range []string{"json", "yaml"} {
+		out, err := run(t, "version", "-o", format)
+		if err != nil {
+			t.Fatalf("-o %s: %v", format, err)
+		}
+		var got map[string]string
+		if err := yaml.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("-o %s: %v\n%s", format, err, out)
+		}
+		// No server here, so no serverVersion.
+		keys := slices.Sorted(maps.Keys(got))
+		if !slices.Equal(keys, []string{"clientVersion", "goVersion", "platform"}) || got["clientVersion"] != version.Version {
+			t.Errorf("-o %s: want clientVersion %s, goVersion and platform:\n%s", format, version.Version, out)
+		}
+	}
+	if _, err := run(t, "version", "-o", "xml"); err == nil || !strings.Contains(err.Error(), "allowed formats are: json") {
+		t.Errorf("-o xml: want kubectl's error naming the allowed formats, got %v", err)
+	}
+}
+
+func TestCompletionScriptsCompleteTheBinary(t *testing.T) {
+	for _, shell := range shells {
+		out, err := run(t, "completion", shell)
+		if err != nil {
+			t.Fatalf("%s: %v", shell, err)
+		}
+		// Each script asks the binary itself for candidates.
+		if !strings.Contains(out, "kubectl-mannequin") || !strings.Contains(out, "__complete") {
+			t.Errorf("%s: the script does not complete kubectl-mannequin:\n%.300s", shell, out)
+		}
+	}
+}
+
+func TestFlagsAndArgumentsComplete(t *testing.T) {
+	out, err := run(t, "__complete", "watch", "dep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "deployment\n") {
+		t.Errorf("watch dep<TAB>: got %q, want deployment", out)
+	}
+	out, err = run(t, "__complete", "completion", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "bash\nzsh\nfish\npowershell\n") {
+		t.Errorf("completion <TAB>: got %q", out)
+	}
+	for _, flag := range []string{"--namespace", "--context", "--cluster", "--user"} {
+		if _, ok := NewCmdMannequin(genericiooptions.NewTestIOStreamsDiscard()).GetFlagCompletionFunc(flag[2:]); !ok {
+			t.Errorf("%s has no completion", flag)
+		}
+	}
+}
