@@ -18,7 +18,7 @@ dist:
 	@VERSION='$(VERSION)' hack/dist.sh
 
 ## test: checks, unit tests, installing through krew, then end-to-end tests on a fresh local cluster
-test: vet unit e2e
+test: vet unit krew-test e2e
 
 ## tools: build krew, its manifest validator and staticcheck once per machine (cached outside the checkout)
 tools:
