@@ -10,10 +10,17 @@ dir=${CLUSTER_DIR:-$root/.cluster}
 pids_file="$dir/pids"
 [[ -f "$pids_file" ]] || { [[ "${1:-}" == --check ]] && exit 1; exit 0; }
 
+# A zombie has exited: only its parent (often PID 1 here) can reap it.
+running() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
 alive() {
 	local pid any=1
 	for pid in $(cat "$pids_file"); do
-		kill -0 "$pid" 2>/dev/null && { echo "$pid"; any=0; }
+		running "$pid" && { echo "$pid"; any=0; }
 	done
 	return $any
 }

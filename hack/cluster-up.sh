@@ -29,7 +29,7 @@ if [[ -f "$dir/pids" ]] && "$here/cluster-down.sh" --check >/dev/null 2>&1; then
 fi
 
 start=$(date +%s%N)
-configs=(-c "$root/hack/kwok/stages.yaml")
+configs=(-c "$root/hack/kwok/stages.yaml" -c "$root/hack/kwok/kwokctl.yaml")
 [[ -n "${KWOK_EXTRA_CONFIG:-}" ]] && configs+=(-c "$KWOK_EXTRA_CONFIG")
 log "creating cluster in $dir"
 if ! "$bin/kwokctl" create cluster --name "$name" --runtime binary \

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 
 	"golang.org/x/term"
 )
@@ -111,12 +109,4 @@ func (s *Screen) Restore() {
 			_ = term.Restore(s.inFd, s.inState)
 		}
 	})
-}
-
-// Resizes delivers a value whenever the terminal changes size; stop with the
-// returned function.
-func Resizes() (<-chan os.Signal, func()) {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGWINCH)
-	return ch, func() { signal.Stop(ch) }
 }
