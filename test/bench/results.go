@@ -1,0 +1,313 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type results struct {
+	cfg     config
+	started time.Time
+	took    time.Duration
+	machine machine
+
+	render  []renderCase
+	latency latencyResult
+	burst   burstResult
+	idle    idleResult
+	crowd   crowdResult
+	startup map[string]*startupResult // by namespace
+	// kubectl's own start-up (`kubectl version --client`), for the record
+	kubectlVersion []time.Duration
+	memory         memoryResult
+	profile        string // summary of the -profile run
+}
+
+type latencyResult struct {
+	changes, pods int
+	plugin, floor []time.Duration
+}
+
+type burstResult struct {
+	pods      int
+	frames    int
+	inBurst   int           // of which between the first and the last write
+	gap       time.Duration // median time between frames
+	spread    time.Duration // first to last write
+	finalLag  time.Duration // last write to the final state on screen
+	lastRight bool
+}
+
+type idleResult struct {
+	window        time.Duration
+	startup, idle string
+	n             int
+	detail        []string
+}
+
+type crowdResult struct {
+	pods           int
+	created, ready time.Duration
+}
+
+type startupResult struct{ plugin, direct, get []time.Duration }
+
+type memoryResult struct {
+	pods, others int
+	peak         int64 // VmHWM
+	anon, file   int64 // RssAnon and RssFile at the end
+	rollout, cpu time.Duration
+	frames       int
+}
+
+func (r *results) startupFor(ns string) *startupResult {
+	if r.startup == nil {
+		r.startup = map[string]*startupResult{}
+	}
+	if r.startup[ns] == nil {
+		r.startup[ns] = &startupResult{}
+	}
+	return r.startup[ns]
+}
+
+// Targets of issue 8.
+const (
+	latencyP95Max    = 100 * time.Millisecond
+	latencyOverFloor = 50 * time.Millisecond
+	crowdRatioMax    = 1.2
+	getRatioMax      = 1.5
+	peakRSSMax       = 50e6 // bytes
+	idleRequestsMax  = 3
+	renderMax        = 5 * time.Millisecond
+	renderAtPods     = 5000
+	burstFramesMax   = 30
+)
+
+func verdict(ok bool) string {
+	if ok {
+		return "✅ met"
+	}
+	return "❌ missed"
+}
+
+// markdown is the whole report: the table, then how each figure was taken.
+func (r *results) markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	mode := "full (`make bench`)"
+	if r.cfg.Quick {
+		mode = "quick (`BENCH_QUICK=1 make bench`): fewer pods and repetitions, figures indicative only"
+	}
+	m := r.machine
+	p("# kubectl-mannequin performance\n\n")
+	p("Measured %s by `test/bench`, mode %s, in %s.\n\n", r.started.Format("2006-01-02 15:04 MST"), mode, r.took.Round(time.Second))
+	p("Machine: %s, %d cores, %s RAM; Linux %s; %s. Cluster: kube-apiserver %s with kwok (local processes, same machine). kubectl %s. Plugin %s.\n\n",
+		m.CPU, m.Cores, m.Memory, m.Kernel, m.Go, m.Server, m.Kubectl, m.Revision)
+
+	p("| figure | measured | same run, for comparison | target | |\n|---|---|---|---|---|\n")
+	if l := r.latency; len(l.plugin) > 0 {
+		pp95, fp95 := percentile(l.plugin, 95), percentile(l.floor, 95)
+		p("| change → screen latency, %d changes | p50 %s, p95 %s | `kubectl get pods -w`: p50 %s, p95 %s | p95 ≤ 100 ms and ≤ floor p95 + 50 ms | %s |\n",
+			len(l.plugin), ms(percentile(l.plugin, 50)), ms(pp95), ms(percentile(l.floor, 50)), ms(fp95),
+			verdict(pp95 <= latencyP95Max && pp95 <= fp95+latencyOverFloor))
+	}
+	empty, crowd := r.startup[emptyNS], r.startup[crowdNS]
+	if empty != nil && crowd != nil {
+		pe, pc := percentile(empty.plugin, 50), percentile(crowd.plugin, 50)
+		ge, gc := percentile(empty.get, 50), percentile(crowd.get, 50)
+		ratio := float64(pc) / float64(pe)
+		p("| time to first frame, 10-pod Deployment (median of %d) | empty namespace %s; with %s other pods %s | ratio %s/empty ×%.2f | ratio ≤ 1.2 | %s |\n",
+			len(empty.plugin), ms(pe), count(r.crowd.pods), ms(pc), short(r.crowd.pods), ratio, verdict(ratio <= crowdRatioMax))
+		re, rc := float64(pe)/float64(ge), float64(pc)/float64(gc)
+		p("| time to first frame vs `kubectl get deploy` | ×%.2f (empty), ×%.2f (%s) | `kubectl get deploy %s`: %s (empty), %s (%s) | ratio ≤ 1.5 | %s |\n",
+			re, rc, short(r.crowd.pods), squad, ms(ge), ms(gc), short(r.crowd.pods), verdict(max(re, rc) <= getRatioMax))
+	}
+	if mem := r.memory; mem.peak > 0 {
+		p("| resident memory, peak (VmHWM) | %.1f MB | %s-pod Deployment among %s other pods, one rolling update (%s, plugin CPU %s, %d frames) | ≤ 50 MB | %s |\n",
+			float64(mem.peak)/1e6, count(mem.pods), count(mem.others), mem.rollout.Round(time.Second), mem.cpu.Round(10*time.Millisecond), mem.frames,
+			verdict(mem.peak <= peakRSSMax))
+	}
+	if i := r.idle; i.startup != "" {
+		p("| API requests while idle, %s | %d (%s) | startup reads before the first frame: %s | ≤ 3, watches only | %s |\n",
+			i.window, i.n, i.idle, i.startup, verdict(i.n <= idleRequestsMax && onlyWatches(i.idle)))
+	}
+	if len(r.render) > 0 {
+		var at []string
+		worst := time.Duration(0)
+		for _, c := range r.render {
+			if c.pods == renderAtPods {
+				at = append(at, fmt.Sprintf("%s at %s", ms(c.perFrame), c.size))
+				worst = max(worst, c.perFrame)
+			}
+		}
+		if len(at) > 0 {
+			p("| render cost, 5,000 pods (BenchmarkFrame) | %s | all sizes below | ≤ 5 ms per frame | %s |\n",
+				strings.Join(at, ", "), verdict(worst <= renderMax))
+		}
+	}
+	if bu := r.burst; bu.pods > 0 {
+		right := "last frame correct"
+		if !bu.lastRight {
+			right = "last frame WRONG"
+		}
+		p("| frames per change burst | %d frames; %s | %d pods unready within %s; final state on screen %s after the last write | ≤ 30, last frame correct | %s |\n",
+			bu.frames, right, bu.pods, ms(bu.spread), ms(bu.finalLag), verdict(bu.frames <= burstFramesMax && bu.lastRight))
+	}
+
+	p("\n## How each figure was taken\n\n")
+	if l := r.latency; len(l.plugin) > 0 {
+		p("**Latency.** A %d-pod Deployment whose pods kwok never readies by itself; the harness flips one pod's readiness at a time (pod status write, as a kubelet does) %d times, 150 ms apart, and timestamps the write and the arrival of the matching line on the plugin's `--plain` pipe (\"rev 1: 9/10 ready\") and on `kubectl get pods -w`'s pipe (READY 0/1), both running at once.\n\n",
+			l.pods, l.changes)
+		p("| | min | p50 | p95 | max |\n|---|---|---|---|---|\n")
+		for _, row := range []struct {
+			name string
+			d    []time.Duration
+		}{{"plugin `--plain`", l.plugin}, {"`kubectl get pods -w`", l.floor}} {
+			p("| %s | %s | %s | %s | %s |\n", row.name, ms(percentile(row.d, 0)), ms(percentile(row.d, 50)), ms(percentile(row.d, 95)), ms(percentile(row.d, 100)))
+		}
+		p("\n")
+	}
+	if empty != nil && crowd != nil {
+		p("**Time to first frame.** From fork/exec of `kubectl mannequin watch deploy/%s` in a 120×40 pseudo-terminal to the arrival of the first complete frame (the first `ESC[J`), against `kubectl get deploy %s` from fork/exec to its line; %d interleaved rounds after one warm-up round (discovery cache). The crowded namespace holds %s bare pods on the kwok nodes (created in %s, all ready after %s).\n\n",
+			squad, squad, len(empty.plugin), count(r.crowd.pods), r.crowd.created.Round(100*time.Millisecond), r.crowd.ready.Round(100*time.Millisecond))
+		p("| | `kubectl mannequin watch` | the plugin binary alone | `kubectl get deploy` |\n|---|---|---|---|\n")
+		for _, row := range []struct {
+			name string
+			s    *startupResult
+		}{{"empty namespace", empty}, {count(r.crowd.pods) + " other pods", crowd}} {
+			p("| %s | %s (median %s) | %s (median %s) | %s (median %s) |\n", row.name,
+				list(row.s.plugin), ms(percentile(row.s.plugin, 50)), list(row.s.direct), ms(percentile(row.s.direct, 50)),
+				list(row.s.get), ms(percentile(row.s.get, 50)))
+		}
+		p("\nkubectl's own start-up here (`kubectl version --client`, no request): %s (median %s). `kubectl mannequin` pays it before the plugin even starts.\n\n",
+			list(r.kubectlVersion), ms(percentile(r.kubectlVersion, 50)))
+	}
+	if mem := r.memory; mem.peak > 0 {
+		p("**Memory.** The plugin draws in a 200×60 pseudo-terminal while the %s-pod Deployment rolls from one image to another (maxSurge and maxUnavailable 25%%); the peak is `VmHWM` from `/proc/PID/status` of the `kubectl mannequin` process (kubectl execs the plugin) once the screen shows the rollout complete. At that moment %.1f MB of the resident set were anonymous pages (heap, stacks) and %.1f MB pages of the executable file.\n\n",
+			count(mem.pods), float64(mem.anon)/1e6, float64(mem.file)/1e6)
+	}
+	if i := r.idle; i.startup != "" {
+		p("**Idle requests.** The plugin reaches the apiserver through a loopback proxy in the harness that records every request with its user agent; counted are the requests of `%s…` other than the reads before the first frame, from start to %s after the first frame (TTY view, 10-pod Deployment that does not change).", pluginAgent, i.window)
+		if len(i.detail) > 0 {
+			p(" Requests: `%s`.", strings.Join(i.detail, "`, `"))
+		}
+		p("\n\n")
+	}
+	if len(r.render) > 0 {
+		p("**Render cost.** `go test ./pkg/render -bench ^BenchmarkFrame$ -benchtime %s -count %d`, median per case:\n\n", r.cfg.RenderTime, r.cfg.RenderCount)
+		p("| pods | size | per frame | B/frame | allocs/frame |\n|---|---|---|---|---|\n")
+		for _, c := range r.render {
+			p("| %s | %s | %s | %s | %d |\n", count(c.pods), c.size, ms(c.perFrame), count(int(c.bytes)), c.allocs)
+		}
+		p("\n")
+	}
+	if bu := r.burst; bu.pods > 0 {
+		p("**Burst.** %d ready pods of a watched Deployment (160×50 pseudo-terminal) are made unready by %d writes spread evenly over one second; counted are frames (each starts with `ESC[H`) from the first write until one second after the last, which includes the view's 1 s clock tick; the last frame must show `0/%d ready`. Of the %d frames, %d were written between the first and the last write; the median gap between frames was %s.\n\n",
+			bu.pods, bu.pods, bu.pods, bu.frames, bu.inBurst, ms(bu.gap))
+	}
+	if r.profile != "" {
+		p("## Profiles (-profile)\n\n```\n%s```\n", r.profile)
+	}
+	return b.String()
+}
+
+func onlyWatches(tally string) bool {
+	return tally == "none" || !strings.Contains(strings.ReplaceAll(tally, "watch ×", ""), "×")
+}
+
+// percentile is the nearest-rank percentile (0 is the minimum, 100 the maximum).
+func percentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	rank := (p*len(s) + 99) / 100 // ceil(p/100·n)
+	return s[max(rank, 1)-1]
+}
+
+func ms(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-" + ms(-d)
+	case d < 10*time.Millisecond:
+		return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) + " ms"
+	case d < 10*time.Second:
+		return strconv.FormatFloat(float64(d)/1e6, 'f', 0, 64) + " ms"
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
+func list(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = strconv.FormatInt(d.Milliseconds(), 10)
+	}
+	return strings.Join(parts, ", ") + " ms"
+}
+
+// count writes 10000 as 10,000.
+func count(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// short writes 10000 as 10k.
+func short(n int) string {
+	if n >= 1000 && n%1000 == 0 {
+		return strconv.Itoa(n/1000) + "k"
+	}
+	return count(n)
+}
+
+type machine struct {
+	CPU, Memory, Kernel, Go, Server, Kubectl, Revision string
+	Cores                                              int
+}
+
+func describeMachine(root string) machine {
+	m := machine{CPU: "unknown CPU", Memory: "?", Kernel: "?", Go: runtime.Version(), Cores: runtime.NumCPU(), Kubectl: "?", Revision: "?"}
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				m.CPU = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+				m.Memory = fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	if data, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(data))
+	}
+	if out, err := exec.Command("kubectl", "version", "--client", "-o", "json").Output(); err == nil {
+		var v struct {
+			ClientVersion struct{ GitVersion string } `json:"clientVersion"`
+		}
+		if json.Unmarshal(out, &v) == nil && v.ClientVersion.GitVersion != "" {
+			m.Kubectl = v.ClientVersion.GitVersion
+		}
+	}
+	cmd := exec.Command("git", "describe", "--always", "--dirty")
+	cmd.Dir = root
+	if out, err := cmd.Output(); err == nil {
+		m.Revision = strings.TrimSpace(string(out))
+	}
+	return m
+}
