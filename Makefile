@@ -6,7 +6,7 @@ LDFLAGS := -s -w -X $(MODULE)/pkg/version.Version=$(VERSION)
 BIN     := bin/kubectl-mannequin
 E2E_TIMEOUT ?= 45m
 
-.PHONY: all build dist test unit krew-test e2e vet fmt tools cluster-binaries cluster-up cluster-down demo clean
+.PHONY: all build dist test unit krew-test e2e bench vet fmt tools cluster-binaries cluster-up cluster-down demo clean
 
 all: build
 
@@ -39,6 +39,10 @@ unit:
 
 e2e: cluster-binaries
 	go test ./test/e2e/ -count=1 -v -timeout $(E2E_TIMEOUT)
+
+## bench: performance figures on a fresh local cluster, written to bench/RESULTS.md; BENCH_QUICK=1 for the short smoke run
+bench: cluster-binaries
+	go run ./test/bench
 
 ## cluster-binaries: build the control plane once per machine (cached outside the checkout)
 cluster-binaries:
