@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -257,7 +255,7 @@ func (o *HistoryOptions) printDiff(st *deploymentState) error {
 // revision against the current one, u rolls back to it after a
 // confirmation, q quits.
 func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState) (err error) {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := withSignals(ctx)
 	defer stop()
 	screen, err := terminal.Open(o.Out, o.In)
 	if err != nil {
@@ -286,7 +284,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState
 		var k terminal.Key
 		select {
 		case <-ctx.Done():
-			return &ExitError{Code: 130}
+			return signalExit(ctx)
 		case <-resizes:
 			continue
 		case k = <-keys:
@@ -296,6 +294,8 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState
 			return nil
 		case historyInterrupt:
 			return &ExitError{Code: 130}
+		case historyStdinClosed:
+			return errStdinClosed
 		case historyUndo:
 			v.status = ""
 			if err := applyUndo(ctx, o.client, v.plan, rollback.DryRunNone); err != nil {
@@ -354,6 +354,7 @@ const (
 	historyInterrupt
 	historyPlanUndo
 	historyUndo
+	historyStdinClosed
 )
 
 // historyView is the interactive history's state; key decides, Run acts.
@@ -374,7 +375,7 @@ func (v *historyView) key(k terminal.Key) historyAction {
 		return historyInterrupt
 	}
 	if k == terminal.KeyEOF {
-		return historyQuit
+		return historyStdinClosed
 	}
 	if v.confirm {
 		v.confirm = false

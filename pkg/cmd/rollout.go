@@ -26,7 +26,7 @@ type deploymentState struct {
 func loadDeployment(ctx context.Context, c kubernetes.Interface, namespace, name string) (*deploymentState, error) {
 	d, err := c.AppsV1().Deployments(namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		return nil, describeGetError(err, "deployment", name, namespace)
+		return nil, explainGetError(ctx, c, err, "deployment", name, namespace)
 	}
 	_, old, current, err := deploymentutil.GetAllReplicaSets(d, c.AppsV1())
 	if err != nil {

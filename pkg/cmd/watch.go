@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,6 +48,7 @@ type WatchOptions struct {
 	name      string
 	client    kubernetes.Interface
 	metadata  metadata.Interface
+	conn      *watcher.Connection
 	tty       bool
 	style     render.Style
 }
@@ -121,6 +120,8 @@ func (o *WatchOptions) Validate() error {
 		// Warnings and klog lines would scribble over the drawing.
 		cfg.WarningHandler = rest.NoWarnings{}
 	}
+	o.conn = &watcher.Connection{}
+	cfg.Wrap(o.conn.Wrap)
 	o.client, err = kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("create client: %w", err)
@@ -150,7 +151,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := withSignals(ctx)
 	defer stop()
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
@@ -162,12 +163,12 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		klog.LogToStderr(false)
 	}
 
-	w := watcher.NewDeployment(o.client, o.namespace, o.name).WithSecretLookup(o.secretExists)
+	w := watcher.NewDeployment(o.client, o.namespace, o.name).WithSecretLookup(o.secretExists).WithConnection(o.conn)
 	if err := w.Start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return o.interrupted(ctx, nil)
 		}
-		return describeGetError(err, "deployment", o.name, o.namespace)
+		return explainGetError(ctx, o.client, err, "deployment", o.name, o.namespace)
 	}
 	started := time.Now()
 	if o.tty {
@@ -256,7 +257,7 @@ func (o *WatchOptions) interrupted(ctx context.Context, s *snapshot.Snapshot) er
 		}
 		return errors.New(msg)
 	}
-	return &ExitError{Code: 130}
+	return signalExit(ctx)
 }
 
 var deploymentsResource = schema.GroupResource{Group: "apps", Resource: "deployments"}

@@ -1,15 +1,18 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/kubernetes"
 )
 
 // resolveWorkload accepts every spelling kubectl accepts (TYPE/NAME or TYPE
@@ -48,6 +51,17 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 		return schema.GroupResource{}, "", fmt.Errorf("unknown resource type %q: use deploy/NAME", typ)
 	}
 	return gvr.GroupResource(), name, nil
+}
+
+// explainGetError is describeGetError that also tells a missing namespace
+// from a missing workload, when the namespace may be read.
+func explainGetError(ctx context.Context, c kubernetes.Interface, err error, kind, name, namespace string) error {
+	if apierrors.IsNotFound(err) {
+		if _, nerr := c.CoreV1().Namespaces().Get(ctx, namespace, metav1.GetOptions{}); apierrors.IsNotFound(nerr) {
+			return fmt.Errorf("namespace %q not found: check -n/--namespace or the kubeconfig's context", namespace)
+		}
+	}
+	return describeGetError(err, kind, name, namespace)
 }
 
 // describeGetError turns a failed read of the workload into one actionable line.

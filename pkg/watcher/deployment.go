@@ -39,6 +39,7 @@ type Deployment struct {
 
 	secretLookup SecretLookup
 	secrets      map[string]secretState // guarded by mu
+	conn         *Connection
 
 	changed chan struct{}
 	ctx     context.Context // the watch's lifetime, for background lookups
@@ -69,6 +70,21 @@ type secretState struct {
 	exists, known bool
 	checked       time.Time
 	pending       bool
+}
+
+// WithConnection lets the snapshot say when the API server is unreachable;
+// conn must wrap the transport of the watcher's client.
+func (w *Deployment) WithConnection(conn *Connection) *Deployment {
+	w.conn = conn
+	conn.mu.Lock()
+	conn.onChange = func() {
+		select {
+		case w.changed <- struct{}{}:
+		default:
+		}
+	}
+	conn.mu.Unlock()
+	return w
 }
 
 // WithSecretLookup lets the watcher say whether the image pull Secrets that
@@ -252,6 +268,11 @@ func (w *Deployment) Snapshot(now, started time.Time) snapshot.Snapshot {
 	}
 	s := snapshot.FromDeployment(d, rss, pods, now, started)
 	s.Problems = w.Problems()
+	if w.conn != nil {
+		if err, since := w.conn.Down(); err != nil {
+			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))
+		}
+	}
 	s.Events = snapshot.WarningEvents(w.eventList(), ownedUIDs(d, rss, pods))
 	s.Secrets = w.pullSecrets(&s)
 	return s

@@ -52,7 +52,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	start := time.Now()
-	cluster, err = framework.StartCluster(ctx, root, filepath.Join(tmp, "cluster"), 3)
+	cluster, err = framework.StartCluster(ctx, root, filepath.Join(tmp, "cluster"), 3,
+		"KWOK_EXTRA_CONFIG="+filepath.Join(root, "test", "e2e", "testdata", "kwokctl-short-watches.yaml"))
 	// Stop the cluster on every way out, Ctrl-C included: its processes are
 	// detached and would outlive us.
 	stopCluster := func() {

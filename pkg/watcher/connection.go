@@ -1,0 +1,55 @@
+package watcher
+
+import (
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Connection follows the health of the client's connection to the API
+// server from the requests themselves. client-go's reflectors retry a
+// refused watch quietly, so without this a view would look frozen, not
+// disconnected, while the apiserver is away.
+type Connection struct {
+	mu       sync.Mutex
+	lastErr  error
+	downFrom time.Time
+	onChange func()
+}
+
+// Wrap is a rest.Config WrapTransport: it watches every request go by.
+func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		resp, err := rt.RoundTrip(req)
+		// A request we cancelled ourselves says nothing about the server.
+		if req.Context().Err() == nil {
+			c.observe(err)
+		}
+		return resp, err
+	})
+}
+
+func (c *Connection) observe(err error) {
+	c.mu.Lock()
+	changed := (err == nil) != (c.lastErr == nil)
+	if err != nil && c.lastErr == nil {
+		c.downFrom = time.Now()
+	}
+	c.lastErr = err
+	notify := c.onChange
+	c.mu.Unlock()
+	if changed && notify != nil {
+		notify()
+	}
+}
+
+// Down reports the last failure and since when requests have been failing.
+func (c *Connection) Down() (error, time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastErr, c.downFrom
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

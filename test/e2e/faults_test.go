@@ -1,0 +1,181 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
+	ns := namespace(t)
+	createDeployment(t, ns, deployment("sturdy", deployOpts{replicas: 6, image: summer, readyDelay: "2s", maxSurge: 1}))
+	waitRolledOut(t, ns, "sturdy", 90*time.Second)
+	term, err := env.StartTerminal(ctxFor(t, 4*time.Minute), 120, 40, "mannequin", "watch", "deploy/sturdy", "-n", ns, "--until-done", "--timeout", "3m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return figures(s) == 6 }); err != nil {
+		t.Fatalf("no view: %v", err)
+	}
+	setImage(t, ns, "sturdy", winter)
+
+	// Look for the reconnecting notice while the apiserver is down.
+	var mu sync.Mutex
+	sawReconnecting := false
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			if contains(term.Screen(), "reconnecting") {
+				mu.Lock()
+				sawReconnecting = true
+				mu.Unlock()
+			}
+		}
+	}()
+	for i := 0; i < 3; i++ {
+		time.Sleep(2 * time.Second)
+		if err := cluster.RestartAPIServer(context.Background(), 3*time.Second); err != nil {
+			close(stop)
+			t.Fatalf("restart %d: %v", i+1, err)
+		}
+	}
+	code, err := term.Wait(3 * time.Minute)
+	close(stop)
+	if err != nil || code != 0 {
+		t.Fatalf("--until-done through three apiserver restarts: exit %d, %v\n%s", code, err, strings.Join(term.Screen(), "\n"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !sawReconnecting {
+		t.Errorf("the view never said it was reconnecting")
+	}
+	// The last frame, left on the normal screen, matches the final state.
+	final := term.Screen()
+	d := waitRolledOut(t, ns, "sturdy", 30*time.Second)
+	if !contains(final, "successfully rolled out") || figures(final) != int(d.Status.Replicas) || len(shelves(final)) != 1 {
+		t.Errorf("final screen does not match the deployment (%d replicas):\n%s", d.Status.Replicas, strings.Join(final, "\n"))
+	}
+}
+
+// With the apiserver ending watches every 10-20 s (see TestMain), a long
+// watch must still see every change, and the latest one last.
+func TestWatchMissesNothingAcrossRewatches(t *testing.T) {
+	ns := namespace(t)
+	createDeployment(t, ns, deployment("steady", deployOpts{replicas: 1, image: summer, maxSurge: 1}))
+	waitRolledOut(t, ns, "steady", time.Minute)
+	ctx := ctxFor(t, 3*time.Minute)
+	cmd := env.Command(ctx, "kubectl", "mannequin", "watch", "deploy/steady", "-n", ns, "--plain")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	lines := make(chan string, 1000)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	waitLine := func(want string, timeout time.Duration) error {
+		deadline := time.After(timeout)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					return fmt.Errorf("watch ended")
+				}
+				if strings.Contains(l, want) {
+					return nil
+				}
+			case <-deadline:
+				return fmt.Errorf("no line with %q within %s", want, timeout)
+			}
+		}
+	}
+	if err := waitLine("rev 1: 1/1 ready", 15*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	for i := 0; time.Since(start) < 60*time.Second; i++ {
+		n := int32(2 + i%3) // 2, 3, 4, 2, …
+		scale := fmt.Sprintf(`{"spec":{"replicas":%d}}`, n)
+		if _, err := cluster.Client.AppsV1().Deployments(ns).Patch(context.Background(), "steady", types.MergePatchType, []byte(scale), metav1.PatchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := waitLine(fmt.Sprintf("rev 1: %d/%d ready", n, n), 20*time.Second); err != nil {
+			t.Fatalf("change %d (scale to %d) after %s: %v", i+1, n, time.Since(start).Round(time.Second), err)
+		}
+		// Scale down again before the next change so that each change is new.
+		back := `{"spec":{"replicas":1}}`
+		if _, err := cluster.Client.AppsV1().Deployments(ns).Patch(context.Background(), "steady", types.MergePatchType, []byte(back), metav1.PatchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := waitLine("rev 1: 1/1 ready", 20*time.Second); err != nil {
+			t.Fatalf("scale back %d after %s: %v", i+1, time.Since(start).Round(time.Second), err)
+		}
+	}
+}
+
+func TestWatchedDeploymentDeleted(t *testing.T) {
+	ns := namespace(t)
+	// Pods that never become ready keep the rollout going, so that only the
+	// deletion can end the watch.
+	createDeployment(t, ns, deployment("doomed", deployOpts{replicas: 1, image: summer, maxSurge: 1, readyDelay: "10m"}))
+	ctx := ctxFor(t, time.Minute)
+	go func() {
+		time.Sleep(3 * time.Second)
+		_ = cluster.Client.AppsV1().Deployments(ns).Delete(context.Background(), "doomed", metav1.DeleteOptions{})
+	}()
+	r := env.Mannequin(ctx, "watch", "deploy/doomed", "-n", ns, "--until-done")
+	want := fmt.Sprintf(`error: deployment "doomed" in namespace %q was deleted while being watched`, ns)
+	if r.Code != 1 || strings.TrimSpace(r.Stderr) != want {
+		t.Errorf("exit %d, stderr %q; want 1, %q", r.Code, r.Stderr, want)
+	}
+	if !strings.Contains(r.Stdout, "deployment deleted") {
+		t.Errorf("the log should say so:\n%s", r.Stdout)
+	}
+}
+
+func TestWatchedNamespaceDeleted(t *testing.T) {
+	ns := namespace(t)
+	createDeployment(t, ns, deployment("homeless", deployOpts{replicas: 1, image: summer, maxSurge: 1, readyDelay: "10m"}))
+	term, err := env.StartTerminal(ctxFor(t, 2*time.Minute), 100, 30, "mannequin", "watch", "deploy/homeless", "-n", ns, "--until-done")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return figures(s) == 1 }); err != nil {
+		t.Fatalf("no view: %v", err)
+	}
+	if err := cluster.Client.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	code, err := term.Wait(90 * time.Second)
+	if err != nil || code != 1 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if !strings.Contains(term.Raw(), "was deleted while being watched") {
+		t.Errorf("no message about the deletion:\n%s", strings.Join(term.Screen(), "\n"))
+	}
+	if ok, err := term.ModeRestored(); !ok || err != nil || term.AltScreen() {
+		t.Errorf("terminal not restored after the error")
+	}
+}
