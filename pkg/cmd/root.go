@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -45,6 +46,15 @@ revision, and redraws the moment the cluster changes.`,
 	root.SetErr(streams.ErrOut)
 	configFlags.AddFlags(root.PersistentFlags())
 	addVerbosityFlag(root.PersistentFlags())
+	// client-go logs retries and discovery failures through klog; a user
+	// gets one error line from us instead, unless they asked for -v.
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		if f := cmd.Flags().Lookup("v"); f == nil || f.Value.String() == "0" {
+			klog.LogToStderr(false)
+			_ = klogFlags.Set("stderrthreshold", "FATAL")
+			klog.SetOutput(io.Discard)
+		}
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w; see '%s --help'", err, c.CommandPath())
 	})
@@ -61,10 +71,12 @@ revision, and redraws the moment the cluster changes.`,
 // addVerbosityFlag exposes klog's -v, and only that: its other flags are
 // noise to a plugin user.
 func addVerbosityFlag(fs *pflag.FlagSet) {
-	gofs := flag.NewFlagSet("klog", flag.ContinueOnError)
-	klog.InitFlags(gofs)
-	fs.AddGoFlag(gofs.Lookup("v"))
+	klogFlags = flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(klogFlags)
+	fs.AddGoFlag(klogFlags.Lookup("v"))
 }
+
+var klogFlags *flag.FlagSet
 
 // Execute runs the plugin and returns its exit code. Errors are printed as one
 // line, never as a stack trace.

@@ -29,6 +29,9 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 			return schema.GroupResource{}, "", fmt.Errorf("%q has no type: write TYPE/NAME, e.g. deploy/%s", args[0], args[0])
 		}
 	case 2:
+		if strings.Contains(args[0], "/") {
+			return schema.GroupResource{}, "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
+		}
 		typ, name = args[0], args[1]
 	default:
 		return schema.GroupResource{}, "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/creack/pty"
@@ -33,7 +34,9 @@ type Terminal struct {
 // StartTerminal runs `kubectl args…` in a cols×rows pseudo-terminal.
 func (e Env) StartTerminal(ctx context.Context, cols, rows int, args ...string) (*Terminal, error) {
 	cmd := e.Command(ctx, "kubectl", args...)
-	cmd.Env = append(cmd.Env, "TERM=xterm-256color", "LANG=C.UTF-8")
+	// Defaults for a modern terminal, unless the test asks for another.
+	cmd.Env = append([]string{"TERM=xterm-256color", "LANG=C.UTF-8"}, cmd.Env...)
+	cmd.Env = append(cmd.Env, e.Extra...)
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
 	if err != nil {
 		return nil, fmt.Errorf("start in a pty: %w", err)
@@ -185,3 +188,13 @@ func (t *Terminal) Close() {
 
 // Kill stops the program now.
 func (t *Terminal) Kill(ctx context.Context) { _ = t.cmd.Process.Kill() }
+
+// Hangup closes the terminal, as when its window is closed: the program
+// gets SIGHUP and loses its input and output. (The signal is sent directly:
+// the master's close takes effect only when the reader in pump returns.)
+func (t *Terminal) Hangup() error {
+	if err := t.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		return err
+	}
+	return t.ptmx.Close()
+}
