@@ -372,3 +372,61 @@ func TestWatchViewActions(t *testing.T) {
 		t.Errorf("q: exit %d", code)
 	}
 }
+
+func TestReadOnlyUserInTheViews(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "guarded", summer, winter)
+	kc := readOnlyKubeconfig(t, ns)
+	term, err := env.StartTerminal(ctxFor(t, 2*time.Minute), 120, 30, "mannequin", "watch", "deploy/guarded", "--kubeconfig", kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return figures(s) == 2 }); err != nil {
+		t.Fatalf("read-only watch: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+	}
+	for _, k := range []string{"p", "r"} {
+		_ = term.Send(k)
+		if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "[y/N]") }); err != nil {
+			t.Fatalf("%s: no question", k)
+		}
+		_ = term.Send("y")
+		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
+			return contains(s, "forbidden: you may not patch deployments")
+		}); err != nil {
+			t.Fatalf("%s y as a read-only user: %v\n%s", k, err, strings.Join(s, "\n"))
+		}
+	}
+	if figures(term.Screen()) != 2 {
+		t.Errorf("the view should keep running after a forbidden action")
+	}
+	_ = term.Send("q")
+	if code, _ := term.Wait(10 * time.Second); code != 0 {
+		t.Errorf("q: exit %d", code)
+	}
+}
+
+func TestWatchWithoutPermissionToListPods(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "hidden", summer)
+	kc := readOnlyKubeconfig(t, ns)
+	// Take pods away from the viewer's role.
+	role, err := cluster.Client.RbacV1().Roles(ns).Get(context.Background(), "viewer", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role.Rules = role.Rules[:1]
+	if _, err := cluster.Client.RbacV1().Roles(ns).Update(context.Background(), role, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	term, err := env.StartTerminal(ctxFor(t, time.Minute), 120, 30, "mannequin", "watch", "deploy/hidden", "--kubeconfig", kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if s, err := term.WaitForScreen(20*time.Second, func(s []string) bool { return contains(s, "cannot see pods: forbidden") }); err != nil {
+		t.Fatalf("the view should say it cannot see the pods: %v\n%s", err, strings.Join(s, "\n"))
+	}
+	_ = term.Send("q")
+	_, _ = term.Wait(10 * time.Second)
+}
