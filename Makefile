@@ -5,8 +5,9 @@ VERSION ?= $(shell git describe --tags --dirty 2>/dev/null || echo v0.1.0-dev+$$
 LDFLAGS := -s -w -X $(MODULE)/pkg/version.Version=$(VERSION)
 BIN     := bin/kubectl-mannequin
 E2E_TIMEOUT ?= 45m
+FUZZTIME ?= 10s
 
-.PHONY: all build dist test unit krew-test e2e bench vet fmt tools cluster-binaries cluster-up cluster-down demo clean
+.PHONY: all build dist test unit fuzz soak krew-test e2e bench vet fmt tools cluster-binaries cluster-up cluster-down demo clean
 
 all: build
 
@@ -18,7 +19,7 @@ dist:
 	@VERSION='$(VERSION)' hack/dist.sh
 
 ## test: checks, unit tests, installing through krew, then end-to-end tests on a fresh local cluster
-test: vet unit krew-test e2e
+test: vet unit fuzz krew-test e2e
 
 ## tools: build krew, its manifest validator and staticcheck once per machine (cached outside the checkout)
 tools:
@@ -39,6 +40,15 @@ unit:
 
 e2e: cluster-binaries
 	go test ./test/e2e/ -count=1 -v -timeout $(E2E_TIMEOUT)
+
+## fuzz: the renderer and the argument parser with random input, briefly (FUZZTIME=10m for a long run)
+fuzz:
+	go test ./pkg/render/ -run '^$$' -fuzz FuzzFrame -fuzztime $(FUZZTIME)
+	go test ./pkg/cmd/ -run '^$$' -fuzz FuzzParseWorkloadArgs -fuzztime $(FUZZTIME)
+
+## soak: one Deployment of 200 pods through 20 rollouts; memory and goroutines must stay flat (not in CI)
+soak: cluster-binaries
+	MANNEQUIN_SOAK=1 go test ./test/e2e/ -count=1 -v -run TestSoak -timeout 60m
 
 ## bench: performance figures on a fresh local cluster, written to bench/RESULTS.md; BENCH_QUICK=1 for the short smoke run
 bench: cluster-binaries

@@ -19,28 +19,9 @@ import (
 // NAME; deploy, deployment, deployments.apps) and resolves the type through
 // the cluster's RESTMapper.
 func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.GroupResource, string, error) {
-	var typ, name string
-	switch len(args) {
-	case 0:
-		return schema.GroupResource{}, "", errors.New("name the workload to watch, e.g. deploy/clerk-squad")
-	case 1:
-		var ok bool
-		if typ, name, ok = strings.Cut(args[0], "/"); !ok {
-			return schema.GroupResource{}, "", fmt.Errorf("%q has no type: write TYPE/NAME, e.g. deploy/%s", args[0], args[0])
-		}
-	case 2:
-		if strings.Contains(args[0], "/") {
-			return schema.GroupResource{}, "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
-		}
-		typ, name = args[0], args[1]
-	default:
-		return schema.GroupResource{}, "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
-	}
-	if typ == "" || name == "" || strings.Contains(name, "/") {
-		return schema.GroupResource{}, "", fmt.Errorf("%q is not a workload reference: write TYPE/NAME, e.g. deploy/clerk-squad", strings.Join(args, " "))
-	}
-	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
-		return schema.GroupResource{}, "", fmt.Errorf("invalid name %q: %s", shorten(name, 40), errs[0])
+	typ, name, err := parseWorkloadArgs(args)
+	if err != nil {
+		return schema.GroupResource{}, "", err
 	}
 	mapper, err := f.ToRESTMapper()
 	if err != nil {
@@ -108,4 +89,32 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// parseWorkloadArgs splits TYPE/NAME or TYPE NAME and checks the name, all
+// before anything asks the cluster.
+func parseWorkloadArgs(args []string) (typ, name string, err error) {
+	switch len(args) {
+	case 0:
+		return "", "", errors.New("name the workload to watch, e.g. deploy/clerk-squad")
+	case 1:
+		var ok bool
+		if typ, name, ok = strings.Cut(args[0], "/"); !ok {
+			return "", "", fmt.Errorf("%q has no type: write TYPE/NAME, e.g. deploy/%s", args[0], args[0])
+		}
+	case 2:
+		if strings.Contains(args[0], "/") {
+			return "", "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
+		}
+		typ, name = args[0], args[1]
+	default:
+		return "", "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
+	}
+	if typ == "" || name == "" || strings.Contains(name, "/") {
+		return "", "", fmt.Errorf("%q is not a workload reference: write TYPE/NAME, e.g. deploy/clerk-squad", strings.Join(args, " "))
+	}
+	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
+		return "", "", fmt.Errorf("invalid name %q: %s", shorten(name, 40), errs[0])
+	}
+	return typ, name, nil
 }

@@ -1,0 +1,57 @@
+package cmd
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+func FuzzParseWorkloadArgs(f *testing.F) {
+	for _, seed := range [][2]string{{"deploy/clerk-squad", ""}, {"deploy", "x"}, {"/x", ""}, {"deploy/", ""}, {"a/b/c", "d"}, {"deploy/Clérk", ""}} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		args := []string{a}
+		if b != "" {
+			args = append(args, b)
+		}
+		typ, name, err := parseWorkloadArgs(args)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+			return
+		}
+		if typ == "" || len(validation.IsDNS1123Subdomain(name)) > 0 {
+			t.Errorf("accepted %q as type %q name %q", args, typ, name)
+		}
+	})
+}
+
+func TestParseWorkloadArgs(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		typ, name string
+		err       string
+	}{
+		{[]string{"deploy/clerk-squad"}, "deploy", "clerk-squad", ""},
+		{[]string{"deployments.apps", "clerk-squad"}, "deployments.apps", "clerk-squad", ""},
+		{nil, "", "", "name the workload"},
+		{[]string{"deploy/a", "deploy/b"}, "", "", "too many arguments"},
+		{[]string{"clerk-squad"}, "", "", "has no type"},
+		{[]string{"deploy/"}, "", "", "not a workload reference"},
+		{[]string{"deploy/Clerk"}, "", "", "invalid name"},
+	} {
+		typ, name, err := parseWorkloadArgs(tc.args)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.args, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || typ != tc.typ || name != tc.name {
+			t.Errorf("%q: got %q %q %v", tc.args, typ, name, err)
+		}
+	}
+}
