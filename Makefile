@@ -48,7 +48,7 @@ fuzz:
 
 ## soak: one Deployment of 200 pods through 20 rollouts; memory and goroutines must stay flat (not in CI)
 soak: cluster-binaries
-	MANNEQUIN_SOAK=1 go test ./test/e2e/ -count=1 -v -run TestSoak -timeout 60m
+	go test -tags soak ./test/e2e/ -count=1 -v -run TestSoak -timeout 60m
 
 ## bench: performance figures on a fresh local cluster, written to bench/RESULTS.md; BENCH_QUICK=1 for the short smoke run
 bench: cluster-binaries

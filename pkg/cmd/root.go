@@ -81,6 +81,7 @@ var klogFlags *flag.FlagSet
 // Execute runs the plugin and returns its exit code. Errors are printed as one
 // line, never as a stack trace.
 func Execute() int {
+	serveProfiles()
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	root := NewCmdMannequin(streams)
 	if err := root.Execute(); err != nil {
