@@ -53,6 +53,7 @@ type HistoryOptions struct {
 	args        []string
 	namespace   string
 	name        string
+	kind        watcher.Kind
 	client      kubernetes.Interface
 	interactive bool
 	color       bool
@@ -133,8 +134,8 @@ func (o *HistoryOptions) Validate() error {
 	if err != nil {
 		return err
 	}
-	if gr != deploymentsResource {
-		return fmt.Errorf("history of %s is not supported yet; supported kinds: deployment (deploy)", gr.String())
+	if o.kind, err = workloadKind(gr, "history"); err != nil {
+		return err
 	}
 	o.name = name
 	o.client, err = newClient(o.configFlags)
@@ -146,7 +147,7 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	st, err := loadDeployment(ctx, o.client, o.namespace, o.name)
+	st, err := loadWorkload(ctx, o.client, o.kind, o.namespace, o.name)
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.Out, "deployment.apps/%s with revision #%d\n%s", o.name, r.Number, tpl)
+		fmt.Fprintf(o.Out, "%s with revision #%d\n%s", objectName(o.kind, o.name), r.Number, tpl)
 		return nil
 	case o.Diff:
 		return o.printDiff(st)
@@ -182,12 +183,12 @@ func (o *HistoryOptions) limited(revs []history.Revision) []history.Revision {
 	return revs
 }
 
-func (o *HistoryOptions) printTable(st *deploymentState) error {
+func (o *HistoryOptions) printTable(st *workloadState) error {
 	if len(st.Revisions) == 0 {
 		fmt.Fprintln(o.Out, "No rollout history found.")
 		return nil
 	}
-	fmt.Fprintf(o.Out, "deployment.apps/%s\n", o.name)
+	fmt.Fprintln(o.Out, objectName(o.kind, o.name))
 	w := printers.GetNewTabWriter(o.Out)
 	fmt.Fprintln(w, strings.Join(history.Header, "\t"))
 	now := time.Now()
@@ -197,8 +198,8 @@ func (o *HistoryOptions) printTable(st *deploymentState) error {
 	return w.Flush()
 }
 
-func (o *HistoryOptions) printList(st *deploymentState) error {
-	list := history.List(o.namespace, "deployment.apps/"+o.name, o.limited(st.Revisions))
+func (o *HistoryOptions) printList(st *workloadState) error {
+	list := history.List(o.namespace, objectName(o.kind, o.name), o.limited(st.Revisions))
 	var p printers.ResourcePrinter = &printers.JSONPrinter{}
 	if o.Output == "yaml" {
 		p = &printers.YAMLPrinter{}
@@ -208,10 +209,10 @@ func (o *HistoryOptions) printList(st *deploymentState) error {
 
 // printDiff compares A and B; B defaults to the current revision and A to
 // the one before it.
-func (o *HistoryOptions) printDiff(st *deploymentState) error {
+func (o *HistoryOptions) printDiff(st *workloadState) error {
 	cur, ok := history.CurrentRevision(st.Revisions)
 	if !ok {
-		return fmt.Errorf("deployment %q has no current revision yet: wait for its ReplicaSet, then try again", o.name)
+		return fmt.Errorf("%s %q has no current revision yet: wait for the controller, then try again", lower(o.kind), o.name)
 	}
 	a, b := (*history.Revision)(nil), cur
 	switch len(o.diffRevs) {
@@ -223,7 +224,7 @@ func (o *HistoryOptions) printDiff(st *deploymentState) error {
 			}
 		}
 		if a == nil {
-			return fmt.Errorf("deployment %q has only one revision: nothing to compare", o.name)
+			return fmt.Errorf("%s %q has only one revision: nothing to compare", lower(o.kind), o.name)
 		}
 	default:
 		var found bool
@@ -254,7 +255,7 @@ func (o *HistoryOptions) printDiff(st *deploymentState) error {
 // runInteractive shows the table with a cursor: Enter/d diffs the selected
 // revision against the current one, u rolls back to it after a
 // confirmation, q quits.
-func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState) (err error) {
+func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) (err error) {
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	screen, err := terminal.Open(o.Out, o.In)
@@ -273,7 +274,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState
 	}()
 	keys := terminal.ReadKeys(o.In)
 	style := render.Style{Color: o.color, Unicode: terminal.UTF8()}
-	v := &historyView{st: st, name: o.name}
+	v := &historyView{st: st, name: objectName(o.kind, o.name), kind: o.kind, short: o.name}
 	resizes, stopResizes := terminal.Resizes()
 	defer stopResizes()
 	for {
@@ -298,26 +299,23 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState
 			return errStdinClosed
 		case historyUndo:
 			v.status = ""
-			if err := applyUndo(ctx, o.client, v.plan, rollback.DryRunNone); err != nil {
+			if _, err := applyUndo(ctx, o.client, v.st, v.plan, rollback.DryRunNone); err != nil {
 				var changed *rollback.Changed
 				v.status = "error: " + err.Error()
 				if errors.As(err, &changed) {
 					// Show what it has become, so the user looks again.
-					if fresh, lerr := loadDeployment(ctx, o.client, o.namespace, o.name); lerr == nil {
+					if fresh, lerr := loadWorkload(ctx, o.client, o.kind, o.namespace, o.name); lerr == nil {
 						v.st = fresh
 					}
 				}
 				continue
 			}
-			after = fmt.Sprintf("deployment.apps/%s rolled back to %s", o.name, v.plan.Target.Label())
+			after = fmt.Sprintf("%s rolled back to %s", objectName(o.kind, o.name), v.plan.Target.Label())
 			return o.watchAfterUndo(ctx, screen, keys, style)
 		case historyPlanUndo:
-			plan, err := rollback.PlanUndo(v.st.Deployment, v.st.Revisions, v.selected().Number)
-			if err == nil {
-				var skip string
-				if skip, err = plan.Check(); err == nil && skip != "" {
-					err = errors.New(skip)
-				}
+			plan, skip, err := planFor(v.st, v.selected().Number)
+			if err == nil && skip != "" {
+				err = errors.New(skip)
 			}
 			if err != nil {
 				v.status = "error: " + err.Error()
@@ -331,9 +329,9 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *deploymentState
 // watchAfterUndo shows the rollout to the restored revision on the same
 // screen until it completes or the user quits.
 func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Screen, keys <-chan terminal.Key, style render.Style) error {
-	w := watcher.NewDeployment(o.client, o.namespace, o.name)
+	w := watcher.New(o.client, o.kind, o.namespace, o.name)
 	if err := w.Start(ctx); err != nil {
-		return describeGetError(err, "deployment", o.name, o.namespace)
+		return describeGetError(err, lower(o.kind), o.name, o.namespace)
 	}
 	v := &liveView{
 		screen: screen, keys: keys, out: o.Out, style: style, watcher: w, started: time.Now(),
@@ -359,8 +357,10 @@ const (
 
 // historyView is the interactive history's state; key decides, Run acts.
 type historyView struct {
-	st      *deploymentState
-	name    string
+	st      *workloadState
+	name    string // as kubectl prints it, e.g. deployment.apps/clerk-squad
+	short   string
+	kind    watcher.Kind
 	cursor  int
 	diff    []string
 	confirm bool
@@ -432,7 +432,7 @@ func (v *historyView) key(k terminal.Key) historyAction {
 
 func (v *historyView) table(st render.Style) *render.Table {
 	t := &render.Table{
-		Title:  fmt.Sprintf("deployment.apps/%s · %d revisions", v.name, len(v.st.Revisions)),
+		Title:  fmt.Sprintf("%s · %d revisions", v.name, len(v.st.Revisions)),
 		Header: history.Header,
 		Cursor: v.cursor,
 		Footer: "↑/↓ move · enter/d diff against current · u undo to selected · q quit",
@@ -456,7 +456,7 @@ func (v *historyView) table(st render.Style) *render.Table {
 	}
 	switch {
 	case v.confirm:
-		t.Footer = undoQuestion(v.plan) + " [y/N]"
+		t.Footer = undoQuestion(v.kind, v.short, v.plan) + " [y/N]"
 	case v.status != "":
 		t.Footer = v.status
 		v.status = ""

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-runewidth"
+	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -25,7 +26,7 @@ type liveView struct {
 	keys      <-chan terminal.Key
 	out       io.Writer
 	style     render.Style
-	watcher   *watcher.Deployment
+	watcher   *watcher.Workload
 	started   time.Time
 	untilDone bool
 	client    kubernetes.Interface // nil: no actions
@@ -159,15 +160,21 @@ func (v *liveView) setStatus(s string) {
 	v.status, v.statusT = s, time.Now()
 }
 
-// action prepares u, p or r against the Deployment exactly as shown.
+// action prepares u, p or r against the workload exactly as shown.
 func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, error) {
-	shown := v.watcher.Deployment()
-	if shown == nil {
-		return nil, errors.New("the deployment is gone")
+	obj := v.watcher.Object()
+	if obj == nil {
+		return nil, errors.New("the workload is gone")
 	}
-	name := shown.Name
+	kind := v.watcher.Kind()
+	name := obj.GetName()
+	shownName := objectName(kind, name)
 	switch k {
 	case "p":
+		shown := v.watcher.Deployment()
+		if shown == nil {
+			return nil, fmt.Errorf("%s: pausing is only supported for deployments, as in kubectl", shownName)
+		}
 		verb, pause := "Pause", true
 		if shown.Spec.Paused {
 			verb, pause = "Resume", false
@@ -179,51 +186,71 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 				if err != nil {
 					return "", err
 				}
-				if _, err := rollback.Apply(ctx, v.client, shown, patch, rollback.DryRunNone); err != nil {
+				if err := rollback.Apply(ctx, v.client, "deployments", shown, patch, rollback.DryRunNone); err != nil {
 					return "", err
 				}
 				if pause {
-					return "deployment.apps/" + name + " paused", nil
+					return shownName + " paused", nil
 				}
-				return "deployment.apps/" + name + " resumed", nil
+				return shownName + " resumed", nil
 			},
 		}, nil
 	case "r":
+		tplAnnotations := templateAnnotations(obj)
 		return &pendingAction{
-			question: fmt.Sprintf("Restart every pod of deployment/%s?", name),
+			question: fmt.Sprintf("Restart every pod of %s/%s?", lower(kind), name),
 			do: func(ctx context.Context) (string, error) {
-				patch, err := rollback.RestartPatch(shown, time.Now())
+				patch, err := rollback.RestartPatch(obj, tplAnnotations, time.Now())
 				if err != nil {
 					return "", err
 				}
-				if _, err := rollback.Apply(ctx, v.client, shown, patch, rollback.DryRunNone); err != nil {
+				if err := rollback.Apply(ctx, v.client, kind.Resource(), obj, patch, rollback.DryRunNone); err != nil {
 					return "", err
 				}
-				return "deployment.apps/" + name + " restarted", nil
+				return shownName + " restarted", nil
 			},
 		}, nil
 	}
-	st, err := loadDeployment(ctx, v.client, shown.Namespace, name)
+	st, err := loadWorkload(ctx, v.client, kind, obj.GetNamespace(), name)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := rollback.PlanUndo(shown, st.Revisions, 0)
-	if err != nil {
-		return nil, err
+	// Plan against what is on screen: a newer generation means someone else
+	// changed it, and the user has not seen that yet.
+	if st.Meta.GetGeneration() != obj.GetGeneration() {
+		return nil, &rollback.Changed{Kind: lower(kind), Name: name, Now: fmt.Sprintf("generation %d", st.Meta.GetGeneration())}
 	}
-	if skip, err := plan.Check(); err != nil || skip != "" {
-		if err == nil {
-			err = errors.New(skip)
-		}
+	if d := v.watcher.Deployment(); d != nil {
+		st.Deployment = d
+	}
+	plan, skip, err := planFor(st, 0)
+	if err == nil && skip != "" {
+		err = errors.New(skip)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &pendingAction{
-		question: undoQuestion(plan),
+		question: undoQuestion(kind, name, plan),
 		do: func(ctx context.Context) (string, error) {
-			if err := applyUndo(ctx, v.client, plan, rollback.DryRunNone); err != nil {
+			result, err := applyUndo(ctx, v.client, st, plan, rollback.DryRunNone)
+			if err != nil {
 				return "", err
 			}
-			return "deployment.apps/" + name + " rolled back", nil
+			return shownName + " " + result, nil
 		},
 	}, nil
+}
+
+// templateAnnotations are the pod template's annotations of any workload.
+func templateAnnotations(obj any) map[string]string {
+	switch o := obj.(type) {
+	case *appsv1.Deployment:
+		return o.Spec.Template.Annotations
+	case *appsv1.StatefulSet:
+		return o.Spec.Template.Annotations
+	case *appsv1.DaemonSet:
+		return o.Spec.Template.Annotations
+	}
+	return nil
 }

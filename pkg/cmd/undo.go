@@ -14,6 +14,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 )
 
 const undoExample = `  # Roll back to the previous revision (asks first on a terminal)
@@ -38,6 +39,7 @@ type UndoOptions struct {
 	args      []string
 	namespace string
 	name      string
+	kind      watcher.Kind
 	dryRun    rollback.DryRun
 	client    kubernetes.Interface
 	ask       bool
@@ -95,8 +97,8 @@ func (o *UndoOptions) Validate() error {
 	if err != nil {
 		return err
 	}
-	if gr != deploymentsResource {
-		return fmt.Errorf("undo of %s is not supported yet; supported kinds: deployment (deploy)", gr.String())
+	if o.kind, err = workloadKind(gr, "undo"); err != nil {
+		return err
 	}
 	o.name = name
 	o.client, err = newClient(o.configFlags)
@@ -108,36 +110,32 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	st, err := loadDeployment(ctx, o.client, o.namespace, o.name)
+	st, err := loadWorkload(ctx, o.client, o.kind, o.namespace, o.name)
 	if err != nil {
 		return err
 	}
-	d := st.Deployment
-	if _, ok := d.Annotations[corev1.LastAppliedConfigAnnotation]; ok {
-		fmt.Fprintf(o.ErrOut, "Warning: resource deployments/%s was previously managed with 'kubectl apply'. Rolling back will not update the %s annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.\n", d.Name, corev1.LastAppliedConfigAnnotation)
+	if _, ok := st.Meta.GetAnnotations()[corev1.LastAppliedConfigAnnotation]; ok {
+		fmt.Fprintf(o.ErrOut, "Warning: resource %s/%s was previously managed with 'kubectl apply'. Rolling back will not update the %s annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.\n", o.kind.Resource(), o.name, corev1.LastAppliedConfigAnnotation)
 	}
-	plan, err := rollback.PlanUndo(d, st.Revisions, o.ToRevision)
-	if err != nil {
-		return err
-	}
-	if o.dryRun == rollback.DryRunClient {
-		tpl, err := history.TemplateYAML(plan.Target.Template)
-		if err != nil {
-			return err
+	plan, skip, err := planFor(st, o.ToRevision)
+	// kubectl prints the target of a client dry run before any refusal.
+	if o.dryRun == rollback.DryRunClient && plan != nil {
+		tpl, terr := history.TemplateYAML(plan.Target.Template)
+		if terr != nil {
+			return terr
 		}
-		fmt.Fprintf(o.Out, "deployment.apps/%s will roll back to %s (dry run)\n%s", d.Name, plan.Target.Label(), tpl)
+		fmt.Fprintf(o.Out, "%s will roll back to %s (dry run)\n%s", objectName(o.kind, o.name), plan.Target.Label(), tpl)
 		return nil
 	}
-	skip, err := plan.Check()
 	if err != nil {
 		return err
 	}
 	if skip != "" {
-		fmt.Fprintf(o.Out, "deployment.apps/%s %s\n", d.Name, skip)
+		fmt.Fprintf(o.Out, "%s %s\n", objectName(o.kind, o.name), skip)
 		return nil
 	}
 	if o.ask && o.dryRun == rollback.DryRunNone {
-		yes, err := terminal.Confirm(o.In, o.ErrOut, undoQuestion(plan))
+		yes, err := terminal.Confirm(o.In, o.ErrOut, undoQuestion(o.kind, o.name, plan))
 		if errors.Is(err, terminal.ErrInterrupted) {
 			return &ExitError{Code: 130, Err: errors.New("interrupted: nothing was changed")}
 		}
@@ -149,13 +147,14 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 			return nil
 		}
 	}
-	if err := applyUndo(ctx, o.client, plan, o.dryRun); err != nil {
+	result, err := applyUndo(ctx, o.client, st, plan, o.dryRun)
+	if err != nil {
 		return err
 	}
 	suffix := ""
 	if o.dryRun == rollback.DryRunServer {
 		suffix = " (server dry run)"
 	}
-	fmt.Fprintf(o.Out, "deployment.apps/%s rolled back%s\n", d.Name, suffix)
+	fmt.Fprintf(o.Out, "%s %s%s\n", objectName(o.kind, o.name), result, suffix)
 	return nil
 }

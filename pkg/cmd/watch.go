@@ -12,7 +12,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
@@ -46,6 +45,7 @@ type WatchOptions struct {
 	args      []string
 	namespace string
 	name      string
+	kind      watcher.Kind
 	client    kubernetes.Interface
 	metadata  metadata.Interface
 	conn      *watcher.Connection
@@ -108,8 +108,8 @@ func (o *WatchOptions) Validate() error {
 	if err != nil {
 		return err
 	}
-	if gr != deploymentsResource {
-		return fmt.Errorf("watching %s is not supported yet; supported kinds: deployment (deploy)", gr.String())
+	if o.kind, err = workloadKind(gr, "watching"); err != nil {
+		return err
 	}
 	o.name = name
 	cfg, err := o.configFlags.ToRESTConfig()
@@ -163,12 +163,12 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		klog.LogToStderr(false)
 	}
 
-	w := watcher.NewDeployment(o.client, o.namespace, o.name).WithSecretLookup(o.secretExists).WithConnection(o.conn)
+	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists).WithConnection(o.conn)
 	if err := w.Start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return o.interrupted(ctx, nil)
 		}
-		return explainGetError(ctx, o.client, err, "deployment", o.name, o.namespace)
+		return explainGetError(ctx, o.client, err, lower(o.kind), o.name, o.namespace)
 	}
 	started := time.Now()
 	if o.tty {
@@ -185,7 +185,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // runPlain prints a timestamped line per meaningful change: for pipes, CI
 // logs and --plain.
-func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Deployment, started time.Time) error {
+func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, started time.Time) error {
 	var prev *snapshot.Snapshot
 	var log render.Log
 	for {
@@ -206,7 +206,7 @@ func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Deployment, star
 }
 
 // runScreen draws the live view on the alternate screen.
-func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Deployment, started time.Time) (err error) {
+func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, started time.Time) (err error) {
 	screen, err := terminal.Open(o.Out, o.In)
 	if err != nil {
 		return err
@@ -242,8 +242,8 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Deployment, sta
 func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
 	switch {
 	case s.Phase == snapshot.PhaseDeleted:
-		return fmt.Errorf("deployment %q in namespace %q was deleted while being watched", o.name, o.namespace)
-	case o.UntilDone && s.Phase == snapshot.PhaseFailed:
+		return fmt.Errorf("%s %q in namespace %q was deleted while being watched", lower(o.kind), o.name, o.namespace)
+	case o.UntilDone && (s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete):
 		return errors.New(s.Message)
 	}
 	return nil
@@ -251,7 +251,7 @@ func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
 
 func (o *WatchOptions) interrupted(ctx context.Context, s *snapshot.Snapshot) error {
 	if errors.Is(context.Cause(ctx), errTimeout) {
-		msg := fmt.Sprintf("timed out after %s waiting for deployment %q to finish its rollout", o.Timeout, o.name)
+		msg := fmt.Sprintf("timed out after %s waiting for %s %q to finish its rollout", o.Timeout, lower(o.kind), o.name)
 		if s != nil && s.Message != "" {
 			msg += "; last status: " + strings.TrimSuffix(s.Message, "...")
 		}
@@ -259,5 +259,3 @@ func (o *WatchOptions) interrupted(ctx context.Context, s *snapshot.Snapshot) er
 	}
 	return signalExit(ctx)
 }
-
-var deploymentsResource = schema.GroupResource{Group: "apps", Resource: "deployments"}

@@ -72,7 +72,7 @@ func Findings(s *snapshot.Snapshot) []Finding {
 	if s.Phase == snapshot.PhaseFailed {
 		out = append(out, Finding{
 			Revision: currentNumber(s), Reason: "ProgressDeadlineExceeded", Message: s.Message,
-			Hint: fmt.Sprintf("the rollout made no progress within its deadline; see the revisions with `kubectl mannequin history deploy/%[1]s -n %[2]s`, or go back with `kubectl mannequin undo deploy/%[1]s -n %[2]s`", s.Workload.Name, s.Workload.Namespace),
+			Hint: fmt.Sprintf("the rollout made no progress within its deadline; see the revisions with `kubectl mannequin history %[1]s -n %[2]s`, or go back with `kubectl mannequin undo %[1]s -n %[2]s`", ref(s), s.Workload.Namespace),
 		})
 	}
 	out = append(out, imageTruth(s)...)
@@ -127,7 +127,7 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 		if prev := previousImage(s, rev, p.Container); prev != "" && prev != p.Image {
 			hint += fmt.Sprintf("; the previous revision runs %s", prev)
 		}
-		return "not-found", hint + fmt.Sprintf("; fix the tag, or go back: `kubectl mannequin undo deploy/%s -n %s`", s.Workload.Name, s.Workload.Namespace)
+		return "not-found", hint + fmt.Sprintf("; fix the tag, or go back: `kubectl mannequin undo %s -n %s`", ref(s), s.Workload.Namespace)
 	case strings.Contains(msg, "unauthorized") || strings.Contains(msg, "pull access denied") ||
 		strings.Contains(msg, "authorization failed") || strings.Contains(msg, "403") || strings.Contains(msg, "401"):
 		create := fmt.Sprintf("`kubectl create secret docker-registry %%s --docker-server=%s --docker-username=USER --docker-password=PASSWORD -n %s`", host, s.Workload.Namespace)
@@ -272,4 +272,13 @@ func tagOf(image string) string {
 		return tag
 	}
 	return ""
+}
+
+// ref names the workload as a command line would: deploy/NAME, sts/NAME, ds/NAME.
+func ref(s *snapshot.Snapshot) string {
+	short := map[string]string{"StatefulSet": "sts", "DaemonSet": "ds"}[s.Workload.Kind]
+	if short == "" {
+		short = "deploy"
+	}
+	return short + "/" + s.Workload.Name
 }

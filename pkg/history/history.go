@@ -138,3 +138,41 @@ func (r *Revision) Label() string {
 	}
 	return fmt.Sprintf("rev %d (%s)", r.Number, strings.Join(images, ","))
 }
+
+// ForControllerRevisions builds a StatefulSet's or DaemonSet's history,
+// newest first, from its ControllerRevisions (as kubectl's history viewer
+// finds them) and its pods, which say how many run each revision.
+func ForControllerRevisions(crs []*appsv1.ControllerRevision, pods []*corev1.Pod, current string) []Revision {
+	var out []Revision
+	for _, cr := range crs {
+		tpl, err := snapshot.RevisionTemplate(cr)
+		if err != nil {
+			continue
+		}
+		r := Revision{
+			Number:      cr.Revision,
+			ReplicaSet:  cr.Name,
+			ChangeCause: cr.Annotations["kubernetes.io/change-cause"],
+			Created:     cr.CreationTimestamp.Time,
+			Current:     cr.Name == current,
+			Template:    tpl,
+			Annotations: cr.Annotations,
+		}
+		for _, c := range tpl.Spec.Containers {
+			r.Containers = append(r.Containers, Container{Name: c.Name, Image: c.Image})
+		}
+		keys := map[string]bool{cr.Name: true, cr.Labels[appsv1.ControllerRevisionHashLabelKey]: true, cr.Labels["controller.kubernetes.io/hash"]: true}
+		delete(keys, "")
+		for _, p := range pods {
+			if keys[p.Labels[appsv1.ControllerRevisionHashLabelKey]] {
+				r.Desired++
+				if snapshot.PodFrom(p).State == snapshot.PodReady {
+					r.Ready++
+				}
+			}
+		}
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Number > out[j].Number })
+	return out
+}

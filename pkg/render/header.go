@@ -58,10 +58,25 @@ func (r *renderer) title() string {
 
 func (r *renderer) strategy() string {
 	st := r.s.Workload.Strategy
-	if st.Type != "RollingUpdate" {
-		return r.fit(r.text(st.Type))
-	}
 	sep := r.g.sep
+	switch {
+	case st.Type == "OnDelete":
+		return r.fit("OnDelete"+sep+"pods are replaced only when deleted", "OnDelete")
+	case st.Type != "RollingUpdate":
+		return r.fit(r.text(st.Type))
+	case r.s.Workload.Kind == "StatefulSet":
+		return r.fit(
+			fmt.Sprintf("RollingUpdate%spartition %d%s%s%shighest ordinal first", sep, st.Partition, sep, r.text(st.PodManagementPolicy), sep),
+			fmt.Sprintf("RollingUpdate%spartition %d%s%s", sep, st.Partition, sep, r.text(st.PodManagementPolicy)),
+			fmt.Sprintf("partition %d", st.Partition),
+		)
+	case st.PerNode:
+		return r.fit(
+			fmt.Sprintf("RollingUpdate%smaxSurge %d%smaxUnavailable %d nodes at a time", sep, st.MaxSurge, sep, st.MaxUnavailable),
+			fmt.Sprintf("surge %d%sunavailable %d per node", st.MaxSurge, sep, st.MaxUnavailable),
+			fmt.Sprintf("surge %d%sunavail %d", st.MaxSurge, sep, st.MaxUnavailable),
+		)
+	}
 	return r.fit(
 		fmt.Sprintf("RollingUpdate%smaxSurge %d%smaxUnavailable %d", sep, st.MaxSurge, sep, st.MaxUnavailable),
 		fmt.Sprintf("RollingUpdate%ssurge %d%sunavailable %d", sep, st.MaxSurge, sep, st.MaxUnavailable),

@@ -56,22 +56,33 @@ func (r *renderer) newLine() *line {
 
 func (r *renderer) figureRows(sh *shelf, lines []string, budget int) ([]string, bool) {
 	pods := sh.rev.Pods
-	per := (r.w - r.indent() + 1) / figureWidth
+	// Labelled pods (ordinals, node names) get a name line and wider cells.
+	labelW := 0
+	for i := range pods {
+		labelW = max(labelW, min(columns(pods[i].Label), 12))
+	}
+	cellW, rowH := figureWidth, 3
+	if labelW > 0 {
+		cellW, rowH = max(figureWidth, labelW+1), 4
+	}
+	per := (r.w - r.indent() + 1) / cellW
 	if per < 1 {
 		return lines, false
 	}
-	if len(lines)+3*((len(pods)+per-1)/per) > budget {
+	if len(lines)+rowH*((len(pods)+per-1)/per) > budget {
 		return lines, false
 	}
 	g := r.g
 	for start := 0; start < len(pods); start += per {
-		head, body, legs := r.newLine(), r.newLine(), r.newLine()
+		head, body, legs, name := r.newLine(), r.newLine(), r.newLine(), r.newLine()
 		for i := start; i < min(start+per, len(pods)); i++ {
 			p := &pods[i]
 			if i > start {
-				head.space(1)
-				body.space(1)
-				legs.space(1)
+				pad := cellW - figureWidth + 1
+				head.space(pad)
+				body.space(pad)
+				legs.space(pad)
+				name.space(1)
 			}
 			k := stateOf(p.State)
 			mark := r.mark(p)
@@ -89,8 +100,14 @@ func (r *renderer) figureRows(sh *shelf, lines []string, budget int) ([]string, 
 			} else {
 				legs.put(sgr, g.legs[k])
 			}
+			label := truncate(r.text(p.Label), cellW-1, "")
+			name.put(sgrLegend, label)
+			name.space(cellW - 1 - columns(label))
 		}
 		lines = append(lines, head.done(), body.done(), legs.done())
+		if rowH == 4 {
+			lines = append(lines, name.done())
+		}
 	}
 	return lines, true
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -139,45 +140,80 @@ type jsonOp struct {
 // preconditions test the identity and generation the user was shown. The
 // generation moves with every spec change but not with status updates, so a
 // rollout in progress does not invalidate what the user is looking at.
-func preconditions(d *appsv1.Deployment) []jsonOp {
+func preconditions(obj metav1.Object) []jsonOp {
 	return []jsonOp{
-		{Op: "test", Path: "/metadata/uid", Value: string(d.UID)},
-		{Op: "test", Path: "/metadata/generation", Value: d.Generation},
+		{Op: "test", Path: "/metadata/uid", Value: string(obj.GetUID())},
+		{Op: "test", Path: "/metadata/generation", Value: obj.GetGeneration()},
 	}
 }
 
 // Changed is returned when the Deployment moved on since the user looked.
 type Changed struct {
+	Kind string // "deployment" when empty
 	Name string
 	Now  string // e.g. "rev 5, uniform:autumn-2024"
 }
 
 func (e *Changed) Error() string {
-	return fmt.Sprintf("deployment/%s changed since it was shown (now %s); look again", e.Name, e.Now)
+	kind := e.Kind
+	if kind == "" {
+		kind = "deployment"
+	}
+	return fmt.Sprintf("%s/%s changed since it was shown (now %s); look again", kind, e.Name, e.Now)
 }
 
-// Apply sends a JSON patch guarded by preconditions. When a precondition
-// fails it reads the Deployment again to say what it has become.
-func Apply(ctx context.Context, c kubernetes.Interface, d *appsv1.Deployment, patch []byte, dryRun DryRun) (*appsv1.Deployment, error) {
-	opts := metav1.PatchOptions{}
+// Apply sends a JSON patch guarded by preconditions to an apps/v1 workload
+// (resource "deployments", "statefulsets" or "daemonsets"). When a
+// precondition fails it reads the object again to say what it has become.
+func Apply(ctx context.Context, c kubernetes.Interface, resource string, obj metav1.Object, patch []byte, dryRun DryRun) error {
+	req := c.AppsV1().RESTClient().Patch(types.JSONPatchType).
+		Namespace(obj.GetNamespace()).Resource(resource).Name(obj.GetName()).Body(patch)
 	if dryRun == DryRunServer {
-		opts.DryRun = []string{metav1.DryRunAll}
+		req = req.Param("dryRun", metav1.DryRunAll)
 	}
-	out, err := c.AppsV1().Deployments(d.Namespace).Patch(ctx, d.Name, types.JSONPatchType, patch, opts)
+	err := req.Do(ctx).Error()
 	if err == nil {
-		return out, nil
+		return nil
 	}
 	if apierrors.IsForbidden(err) {
-		return nil, fmt.Errorf("forbidden: you may not patch deployments in namespace %q (%s)", d.Namespace, apierrors.ReasonForError(err))
+		return fmt.Errorf("forbidden: you may not patch %s in namespace %q (%s)", resource, obj.GetNamespace(), apierrors.ReasonForError(err))
 	}
+	kind := strings.TrimSuffix(resource, "s")
 	if apierrors.IsNotFound(err) {
-		return nil, fmt.Errorf("deployment/%s no longer exists in namespace %q", d.Name, d.Namespace)
+		return fmt.Errorf("%s/%s no longer exists in namespace %q", kind, obj.GetName(), obj.GetNamespace())
 	}
-	now, gerr := c.AppsV1().Deployments(d.Namespace).Get(ctx, d.Name, metav1.GetOptions{})
-	if gerr == nil && (now.UID != d.UID || now.Generation != d.Generation) {
-		return nil, &Changed{Name: d.Name, Now: describe(now)}
+	if now, changed := current(ctx, c, resource, obj); changed {
+		return &Changed{Kind: kind, Name: obj.GetName(), Now: now}
 	}
-	return nil, fmt.Errorf("patch deployment %q: %w", d.Name, err)
+	return fmt.Errorf("patch %s %q: %w", kind, obj.GetName(), err)
+}
+
+// current says what the object has become, and whether it is no longer the
+// one that was shown (another object, or another generation).
+func current(ctx context.Context, c kubernetes.Interface, resource string, shown metav1.Object) (string, bool) {
+	var now metav1.Object
+	var desc string
+	switch resource {
+	case "deployments":
+		d, err := c.AppsV1().Deployments(shown.GetNamespace()).Get(ctx, shown.GetName(), metav1.GetOptions{})
+		if err != nil {
+			return "", false
+		}
+		now, desc = d, describe(d)
+	case "statefulsets":
+		o, err := c.AppsV1().StatefulSets(shown.GetNamespace()).Get(ctx, shown.GetName(), metav1.GetOptions{})
+		if err != nil {
+			return "", false
+		}
+		now, desc = o, fmt.Sprintf("generation %d", o.Generation)
+	default:
+		o, err := c.AppsV1().DaemonSets(shown.GetNamespace()).Get(ctx, shown.GetName(), metav1.GetOptions{})
+		if err != nil {
+			return "", false
+		}
+		now, desc = o, fmt.Sprintf("generation %d", o.Generation)
+	}
+	return desc, now.GetUID() != shown.GetUID() || now.GetGeneration() != shown.GetGeneration()
 }
 
 func describe(d *appsv1.Deployment) string {
@@ -203,10 +239,11 @@ func PausePatch(d *appsv1.Deployment, pause bool) ([]byte, error) {
 }
 
 // RestartPatch restarts every pod, as `kubectl rollout restart`: a new
-// kubectl.kubernetes.io/restartedAt value in the pod template.
-func RestartPatch(d *appsv1.Deployment, now time.Time) ([]byte, error) {
-	ops := preconditions(d)
-	if d.Spec.Template.Annotations == nil {
+// kubectl.kubernetes.io/restartedAt value in the pod template, whose
+// current annotations are given.
+func RestartPatch(obj metav1.Object, templateAnnotations map[string]string, now time.Time) ([]byte, error) {
+	ops := preconditions(obj)
+	if templateAnnotations == nil {
 		ops = append(ops, jsonOp{Op: "add", Path: "/spec/template/metadata/annotations", Value: map[string]string{}})
 	}
 	ops = append(ops, jsonOp{

@@ -123,7 +123,8 @@ func TestPatchIsKubectlsWithPreconditions(t *testing.T) {
 }
 
 func TestRestartPatchCreatesAnnotations(t *testing.T) {
-	raw, _ := RestartPatch(deploy("x"), metav1.Now().Time)
+	d := deploy("x")
+	raw, _ := RestartPatch(d, d.Spec.Template.Annotations, metav1.Now().Time)
 	var ops []map[string]any
 	_ = json.Unmarshal(raw, &ops)
 	if len(ops) != 4 || ops[2]["path"] != "/spec/template/metadata/annotations" || ops[3]["path"] != "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt" {

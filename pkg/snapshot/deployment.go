@@ -107,16 +107,22 @@ func resolveFenceposts(ru *appsv1.RollingUpdateDeployment, desired int32) (surge
 			mu = ru.MaxUnavailable
 		}
 	}
-	s, err := intstr.GetScaledValueFromIntOrPercent(ms, int(desired), true)
-	if err != nil {
-		s = 0
-	}
-	u, err := intstr.GetScaledValueFromIntOrPercent(mu, int(desired), false)
-	if err != nil {
-		u = 0
-	}
+	s, u := scaled(ms, mu, desired)
 	if s == 0 && u == 0 {
 		u = 1
+	}
+	return s, u
+}
+
+// scaled resolves surge (rounded up) and unavailability (rounded down)
+// against desired; nil or invalid values count as zero.
+func scaled(surge, unavailable *intstr.IntOrString, desired int32) (int32, int32) {
+	var s, u int
+	if surge != nil {
+		s, _ = intstr.GetScaledValueFromIntOrPercent(surge, int(desired), true)
+	}
+	if unavailable != nil {
+		u, _ = intstr.GetScaledValueFromIntOrPercent(unavailable, int(desired), false)
 	}
 	return int32(s), int32(u)
 }

@@ -31,6 +31,9 @@ const (
 	PhaseComplete     Phase = "complete"     // successfully rolled out
 	PhaseFailed       Phase = "failed"       // progress deadline exceeded
 	PhaseDeleted      Phase = "deleted"      // the workload went away while watched
+	// PhaseOnDelete: the OnDelete strategy replaces pods only when they are
+	// deleted, so there is no rollout to follow (kubectl says the same).
+	PhaseOnDelete Phase = "on-delete"
 )
 
 // Snapshot is one observation of a workload's rollout.
@@ -67,7 +70,7 @@ type Event struct {
 
 // Done reports whether the rollout reached a terminal phase.
 func (s *Snapshot) Done() bool {
-	return s.Phase == PhaseComplete || s.Phase == PhaseFailed || s.Phase == PhaseDeleted
+	return s.Phase == PhaseComplete || s.Phase == PhaseFailed || s.Phase == PhaseDeleted || s.Phase == PhaseOnDelete
 }
 
 // Workload is the controller being rolled out.
@@ -93,9 +96,15 @@ type Workload struct {
 
 // Strategy is the update strategy with surge and unavailability resolved to pod counts.
 type Strategy struct {
-	Type           string // "RollingUpdate" or "Recreate"
+	Type           string // "RollingUpdate", "Recreate" or "OnDelete"
 	MaxSurge       int32
 	MaxUnavailable int32
+	// Partition (StatefulSets): pods with a lower ordinal keep the old revision.
+	Partition int32
+	// PodManagementPolicy (StatefulSets): OrderedReady or Parallel.
+	PodManagementPolicy string
+	// PerNode (DaemonSets): surge and unavailability count nodes.
+	PerNode bool
 }
 
 // Condition mirrors a workload status condition.
@@ -152,6 +161,9 @@ type Pod struct {
 	PullSecrets []string
 	// Images are the images the pod's running containers report.
 	Images []RunningImage
+	// Label names the pod's place where it has one: a StatefulSet pod's
+	// ordinal, a DaemonSet pod's node.
+	Label string
 }
 
 // RunningImage is what a container runs: the image as asked, and the

@@ -25,17 +25,20 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// Deployment watches one Deployment, its ReplicaSets and their Pods.
-type Deployment struct {
+// Workload watches one workload (Deployment, StatefulSet or DaemonSet), its
+// revisions (ReplicaSets or ControllerRevisions), their Pods and the Warning
+// events about them.
+type Workload struct {
+	kind      Kind
 	client    kubernetes.Interface
 	namespace string
 	name      string
 
-	deployments cache.SharedIndexInformer
-	replicaSets cache.SharedIndexInformer
-	pods        cache.SharedIndexInformer
-	events      cache.SharedIndexInformer
-	informers   map[string]cache.SharedIndexInformer
+	objects   cache.SharedIndexInformer
+	revisions cache.SharedIndexInformer
+	pods      cache.SharedIndexInformer
+	events    cache.SharedIndexInformer
+	informers map[string]cache.SharedIndexInformer
 
 	secretLookup SecretLookup
 	secrets      map[string]secretState // guarded by mu
@@ -49,9 +52,10 @@ type Deployment struct {
 	problems map[string]string // informer → what went wrong with its watch
 }
 
-// NewDeployment returns a watcher for namespace/name; Start begins watching.
-func NewDeployment(client kubernetes.Interface, namespace, name string) *Deployment {
-	return &Deployment{
+// New returns a watcher for the workload kind/namespace/name; Start begins watching.
+func New(client kubernetes.Interface, kind Kind, namespace, name string) *Workload {
+	return &Workload{
+		kind:      kind,
 		client:    client,
 		namespace: namespace,
 		name:      name,
@@ -74,7 +78,7 @@ type secretState struct {
 
 // WithConnection lets the snapshot say when the API server is unreachable;
 // conn must wrap the transport of the watcher's client.
-func (w *Deployment) WithConnection(conn *Connection) *Deployment {
+func (w *Workload) WithConnection(conn *Connection) *Workload {
 	w.conn = conn
 	conn.mu.Lock()
 	conn.onChange = func() {
@@ -89,37 +93,33 @@ func (w *Deployment) WithConnection(conn *Connection) *Deployment {
 
 // WithSecretLookup lets the watcher say whether the image pull Secrets that
 // stuck pods name exist.
-func (w *Deployment) WithSecretLookup(f SecretLookup) *Deployment {
+func (w *Workload) WithSecretLookup(f SecretLookup) *Workload {
 	w.secretLookup = f
 	return w
 }
 
-// Start reads the Deployment once (so that a missing one is an error, not an
+// Start reads the workload once (so that a missing one is an error, not an
 // empty view), starts the informers and waits for their first lists.
-func (w *Deployment) Start(ctx context.Context) error {
-	d, err := w.client.AppsV1().Deployments(w.namespace).Get(ctx, w.name, metav1.GetOptions{})
+func (w *Workload) Start(ctx context.Context) error {
+	selector, err := w.kind.selector(ctx, w.client, w.namespace, w.name)
 	if err != nil {
-		return fmt.Errorf("get deployment %q in namespace %q: %w", w.name, w.namespace, err)
+		return fmt.Errorf("get %s %q in namespace %q: %w", w.kind, w.name, w.namespace, err)
 	}
-	// The selector of apps/v1 Deployments is immutable, so it can scope the
-	// ReplicaSet and Pod watches for the whole session.
-	sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
+	// Workload selectors are immutable in apps/v1, so the selector can scope
+	// the revision and Pod watches for the whole session.
+	sel, err := metav1.LabelSelectorAsSelector(selector)
 	if err != nil {
-		return fmt.Errorf("deployment %q has an invalid selector: %w", w.name, err)
+		return fmt.Errorf("%s %q has an invalid selector: %w", w.kind, w.name, err)
 	}
 	if sel.Empty() {
 		sel = labels.Nothing()
 	}
 
-	w.deployments = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-		return f.Apps().V1().Deployments().Informer()
-	}, func(o *metav1.ListOptions) {
+	w.objects = w.informer(w.kind.objectInformer, func(o *metav1.ListOptions) {
 		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", w.name).String()
-	}, "deployments")
+	}, w.kind.Resource())
 	scoped := func(o *metav1.ListOptions) { o.LabelSelector = sel.String() }
-	w.replicaSets = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-		return f.Apps().V1().ReplicaSets().Informer()
-	}, scoped, "replicasets")
+	w.revisions = w.informer(w.kind.revisionInformer, scoped, w.kind.revisionResource())
 	w.pods = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 		return f.Core().V1().Pods().Informer()
 	}, scoped, "pods")
@@ -129,29 +129,29 @@ func (w *Deployment) Start(ctx context.Context) error {
 		return f.Core().V1().Events().Informer()
 	}, func(o *metav1.ListOptions) { o.FieldSelector = "type=Warning" }, "events")
 
-	_, _ = w.deployments.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	_, _ = w.objects.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { w.setDeleted(false) },
 		UpdateFunc: func(any, any) { w.notify() },
 		DeleteFunc: func(any) { w.setDeleted(true) },
 	})
-	for _, inf := range []cache.SharedIndexInformer{w.replicaSets, w.pods, w.events} {
+	for _, inf := range []cache.SharedIndexInformer{w.revisions, w.pods, w.events} {
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(any) { w.notify() },
 			UpdateFunc: func(any, any) { w.notify() },
 			DeleteFunc: func(any) { w.notify() },
 		})
 	}
-	for _, inf := range []cache.SharedIndexInformer{w.deployments, w.replicaSets, w.pods, w.events} {
+	for _, inf := range []cache.SharedIndexInformer{w.objects, w.revisions, w.pods, w.events} {
 		go inf.RunWithContext(ctx)
 	}
 	w.ctx = ctx
 	// Pods may be forbidden while the rest works: wait only for what syncs,
 	// and let the snapshot say what could not be seen.
 	synced := func() bool {
-		return w.deployments.HasSynced() && w.replicaSets.HasSynced() && w.pods.HasSynced()
+		return w.objects.HasSynced() && w.revisions.HasSynced() && w.pods.HasSynced()
 	}
 	for !synced() {
-		if len(w.Problems()) > 0 && w.deployments.HasSynced() {
+		if len(w.Problems()) > 0 && w.objects.HasSynced() {
 			break
 		}
 		select {
@@ -164,7 +164,7 @@ func (w *Deployment) Start(ctx context.Context) error {
 	return nil
 }
 
-func (w *Deployment) informer(get func(informers.SharedInformerFactory) cache.SharedIndexInformer, tweak func(*metav1.ListOptions), what string) cache.SharedIndexInformer {
+func (w *Workload) informer(get func(informers.SharedInformerFactory) cache.SharedIndexInformer, tweak func(*metav1.ListOptions), what string) cache.SharedIndexInformer {
 	f := informers.NewSharedInformerFactoryWithOptions(w.client, 0,
 		informers.WithNamespace(w.namespace), informers.WithTweakListOptions(tweak))
 	inf := get(f)
@@ -183,9 +183,9 @@ func (w *Deployment) informer(get func(informers.SharedInformerFactory) cache.Sh
 }
 
 // Changes signals, coalesced, that the next Snapshot may differ.
-func (w *Deployment) Changes() <-chan struct{} { return w.changed }
+func (w *Workload) Changes() <-chan struct{} { return w.changed }
 
-func (w *Deployment) notify() {
+func (w *Workload) notify() {
 	w.clearProblems()
 	select {
 	case w.changed <- struct{}{}:
@@ -193,14 +193,14 @@ func (w *Deployment) notify() {
 	}
 }
 
-func (w *Deployment) setDeleted(v bool) {
+func (w *Workload) setDeleted(v bool) {
 	w.mu.Lock()
 	w.deleted = v
 	w.mu.Unlock()
 	w.notify()
 }
 
-func (w *Deployment) setProblem(what string, err error) {
+func (w *Workload) setProblem(what string, err error) {
 	msg := "reconnecting to the API server: " + err.Error()
 	switch {
 	case apierrors.IsForbidden(err):
@@ -219,7 +219,7 @@ func (w *Deployment) setProblem(what string, err error) {
 
 // clearProblems forgets connection trouble once events flow again; a
 // forbidden resource stays a problem until it delivers something.
-func (w *Deployment) clearProblems() {
+func (w *Workload) clearProblems() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for k := range w.problems {
@@ -230,7 +230,7 @@ func (w *Deployment) clearProblems() {
 }
 
 // Problems lists what the watcher currently cannot see, sorted.
-func (w *Deployment) Problems() []string {
+func (w *Workload) Problems() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make([]string, 0, len(w.problems))
@@ -242,43 +242,38 @@ func (w *Deployment) Problems() []string {
 }
 
 // Snapshot builds the current picture from the informers' caches.
-func (w *Deployment) Snapshot(now, started time.Time) snapshot.Snapshot {
+func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	w.mu.Lock()
 	deleted := w.deleted
 	w.mu.Unlock()
 
-	d := w.Deployment()
-	if d == nil || deleted {
+	obj := w.Object()
+	if obj == nil || deleted {
 		s := snapshot.Snapshot{Now: now, Started: started, Phase: snapshot.PhaseDeleted,
-			Message: fmt.Sprintf("deployment %q was deleted", w.name)}
-		s.Workload.Kind, s.Workload.Namespace, s.Workload.Name = "Deployment", w.namespace, w.name
+			Message: fmt.Sprintf("%s %q was deleted", w.kind, w.name)}
+		s.Workload.Kind, s.Workload.Namespace, s.Workload.Name = w.kind.String(), w.namespace, w.name
 		return s
 	}
-	var rss []*appsv1.ReplicaSet
-	for _, obj := range w.replicaSets.GetStore().List() {
-		if rs, ok := obj.(*appsv1.ReplicaSet); ok {
-			rss = append(rss, rs)
-		}
-	}
+	revs := w.revisions.GetStore().List()
 	var pods []*corev1.Pod
-	for _, obj := range w.pods.GetStore().List() {
-		if p, ok := obj.(*corev1.Pod); ok {
+	for _, o := range w.pods.GetStore().List() {
+		if p, ok := o.(*corev1.Pod); ok {
 			pods = append(pods, p)
 		}
 	}
-	s := snapshot.FromDeployment(d, rss, pods, now, started)
+	s := w.kind.build(obj, revs, pods, now, started)
 	s.Problems = w.Problems()
 	if w.conn != nil {
 		if err, since := w.conn.Down(); err != nil {
 			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))
 		}
 	}
-	s.Events = snapshot.WarningEvents(w.eventList(), ownedUIDs(d, rss, pods))
+	s.Events = snapshot.WarningEvents(w.eventList(), ownedUIDs(obj, revs, pods))
 	s.Secrets = w.pullSecrets(&s)
 	return s
 }
 
-func (w *Deployment) eventList() []*corev1.Event {
+func (w *Workload) eventList() []*corev1.Event {
 	var out []*corev1.Event
 	for _, obj := range w.events.GetStore().List() {
 		if e, ok := obj.(*corev1.Event); ok {
@@ -288,17 +283,19 @@ func (w *Deployment) eventList() []*corev1.Event {
 	return out
 }
 
-// ownedUIDs are the Deployment, its ReplicaSets and their pods: the objects
+// ownedUIDs are the workload, its revisions and their pods: the objects
 // whose events belong in the view.
-func ownedUIDs(d *appsv1.Deployment, rss []*appsv1.ReplicaSet, pods []*corev1.Pod) map[types.UID]bool {
-	uids := map[types.UID]bool{d.UID: true}
-	for _, rs := range rss {
-		if metav1.IsControlledBy(rs, d) {
-			uids[rs.UID] = true
+func ownedUIDs(owner metav1.Object, revisions []any, pods []*corev1.Pod) map[types.UID]bool {
+	uids := map[types.UID]bool{owner.GetUID(): true}
+	for _, r := range revisions {
+		if m, err := meta.Accessor(r); err == nil && metav1.IsControlledBy(m, owner) {
+			uids[m.GetUID()] = true
 		}
 	}
 	for _, p := range pods {
 		if ref := metav1.GetControllerOf(p); ref != nil && uids[ref.UID] {
+			uids[p.UID] = true
+		} else if metav1.IsControlledBy(p, owner) {
 			uids[p.UID] = true
 		}
 	}
@@ -311,7 +308,7 @@ const secretRecheck = 15 * time.Second
 // pullSecrets reports what is known of the image pull Secrets named by pods
 // that fail to pull, and asks in the background about the rest: a snapshot
 // must never wait for the network.
-func (w *Deployment) pullSecrets(s *snapshot.Snapshot) map[string]bool {
+func (w *Workload) pullSecrets(s *snapshot.Snapshot) map[string]bool {
 	if w.secretLookup == nil {
 		return nil
 	}
@@ -339,7 +336,7 @@ func (w *Deployment) pullSecrets(s *snapshot.Snapshot) map[string]bool {
 	return out
 }
 
-func (w *Deployment) lookupSecret(name string) {
+func (w *Workload) lookupSecret(name string) {
 	ctx, cancel := context.WithTimeout(w.ctx, 10*time.Second)
 	defer cancel()
 	exists, known := w.secretLookup(ctx, w.namespace, name)
@@ -352,12 +349,24 @@ func (w *Deployment) lookupSecret(name string) {
 	}
 }
 
-// Deployment returns a copy of the Deployment as last seen, or nil.
-func (w *Deployment) Deployment() *appsv1.Deployment {
-	for _, obj := range w.deployments.GetStore().List() {
-		if d, ok := obj.(*appsv1.Deployment); ok && d.Name == w.name {
-			return d.DeepCopy()
+// Object returns the workload as last seen (not a copy), or nil.
+func (w *Workload) Object() metav1.Object {
+	for _, obj := range w.objects.GetStore().List() {
+		if m, err := meta.Accessor(obj); err == nil && m.GetName() == w.name {
+			return m
 		}
 	}
 	return nil
 }
+
+// Deployment returns a copy of the Deployment as last seen, or nil when the
+// workload is not a Deployment or is gone.
+func (w *Workload) Deployment() *appsv1.Deployment {
+	if d, ok := w.Object().(*appsv1.Deployment); ok {
+		return d.DeepCopy()
+	}
+	return nil
+}
+
+// Kind is the kind of workload being watched.
+func (w *Workload) Kind() Kind { return w.kind }

@@ -1,0 +1,240 @@
+package snapshot
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// RevisionTemplate decodes the pod template a ControllerRevision stores (as
+// the patch the StatefulSet and DaemonSet controllers write).
+func RevisionTemplate(cr *appsv1.ControllerRevision) (*corev1.PodTemplateSpec, error) {
+	var patch struct {
+		Spec struct {
+			Template corev1.PodTemplateSpec `json:"template"`
+		} `json:"spec"`
+	}
+	if err := json.Unmarshal(cr.Data.Raw, &patch); err != nil {
+		return nil, err
+	}
+	return &patch.Spec.Template, nil
+}
+
+// revisionKeys are the values a pod's controller-revision-hash label takes
+// for this revision: StatefulSet pods carry the revision's name, DaemonSet
+// pods its hash.
+func revisionKeys(cr *appsv1.ControllerRevision) []string {
+	keys := []string{cr.Name}
+	for _, l := range []string{appsv1.ControllerRevisionHashLabelKey, "controller.kubernetes.io/hash"} {
+		if v := cr.Labels[l]; v != "" {
+			keys = append(keys, v)
+		}
+	}
+	return keys
+}
+
+// fromControllerRevisions groups pods into the owner's revisions, newest
+// first; label names each pod's place (ordinal, node).
+func fromControllerRevisions(owner metav1.Object, crs []*appsv1.ControllerRevision, pods []*corev1.Pod, current string, label func(*corev1.Pod) string) []Revision {
+	var revs []Revision
+	byKey := map[string]int{}
+	for _, cr := range crs {
+		if !metav1.IsControlledBy(cr, owner) {
+			continue
+		}
+		rev := Revision{
+			Number:      cr.Revision,
+			Name:        cr.Name,
+			ChangeCause: cr.Annotations["kubernetes.io/change-cause"],
+			Current:     cr.Name == current,
+			Created:     cr.CreationTimestamp.Time,
+		}
+		if tpl, err := RevisionTemplate(cr); err == nil {
+			rev.Images = Images(&tpl.Spec)
+		}
+		for _, k := range revisionKeys(cr) {
+			byKey[k] = len(revs)
+		}
+		revs = append(revs, rev)
+	}
+	for _, p := range pods {
+		if !metav1.IsControlledBy(p, owner) {
+			continue
+		}
+		i, ok := byKey[p.Labels[appsv1.ControllerRevisionHashLabelKey]]
+		if !ok {
+			continue
+		}
+		pod := PodFrom(p)
+		pod.Label = label(p)
+		revs[i].Pods = append(revs[i].Pods, pod)
+		revs[i].Desired++
+		if pod.State == PodReady {
+			revs[i].Ready++
+		}
+	}
+	for i := range revs {
+		sortByLabel(revs[i].Pods)
+	}
+	sort.SliceStable(revs, func(i, j int) bool { return revs[i].Number > revs[j].Number })
+	return revs
+}
+
+// sortByLabel orders pods by ordinal (numerically) or node name.
+func sortByLabel(pods []Pod) {
+	sort.SliceStable(pods, func(i, j int) bool {
+		a, errA := strconv.Atoi(pods[i].Label)
+		b, errB := strconv.Atoi(pods[j].Label)
+		if errA == nil && errB == nil {
+			return a < b
+		}
+		return pods[i].Label < pods[j].Label
+	})
+}
+
+func ordinal(p *corev1.Pod) string {
+	if i := strings.LastIndexByte(p.Name, '-'); i >= 0 {
+		if _, err := strconv.Atoi(p.Name[i+1:]); err == nil {
+			return p.Name[i+1:]
+		}
+	}
+	return ""
+}
+
+func nodeName(p *corev1.Pod) string { return p.Spec.NodeName }
+
+func conditions[T any](in []T, conv func(T) Condition) []Condition {
+	out := make([]Condition, 0, len(in))
+	for _, c := range in {
+		out = append(out, conv(c))
+	}
+	return out
+}
+
+// FromStatefulSet builds the snapshot of a StatefulSet's rollout.
+func FromStatefulSet(sts *appsv1.StatefulSet, crs []*appsv1.ControllerRevision, pods []*corev1.Pod, now, started time.Time) Snapshot {
+	w := Workload{
+		Kind: "StatefulSet", Namespace: sts.Namespace, Name: sts.Name,
+		Generation: sts.Generation, ObservedGeneration: sts.Status.ObservedGeneration,
+		Desired: replicas(sts.Spec.Replicas), Current: sts.Status.Replicas, Updated: sts.Status.UpdatedReplicas,
+		Ready: sts.Status.ReadyReplicas, Available: sts.Status.AvailableReplicas,
+		Conditions: conditions(sts.Status.Conditions, func(c appsv1.StatefulSetCondition) Condition {
+			return Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+		}),
+	}
+	w.Unavailable = w.Desired - w.Available
+	w.Strategy.Type = string(sts.Spec.UpdateStrategy.Type)
+	if w.Strategy.Type == "" {
+		w.Strategy.Type = string(appsv1.RollingUpdateStatefulSetStrategyType)
+	}
+	w.Strategy.PodManagementPolicy = string(sts.Spec.PodManagementPolicy)
+	if w.Strategy.PodManagementPolicy == "" {
+		w.Strategy.PodManagementPolicy = string(appsv1.OrderedReadyPodManagement)
+	}
+	w.Strategy.MaxUnavailable = 1
+	if ru := sts.Spec.UpdateStrategy.RollingUpdate; ru != nil {
+		if ru.Partition != nil {
+			w.Strategy.Partition = *ru.Partition
+		}
+		if ru.MaxUnavailable != nil {
+			_, w.Strategy.MaxUnavailable = scaled(nil, ru.MaxUnavailable, w.Desired)
+		}
+	}
+	s := Snapshot{Workload: w, Now: now, Started: started}
+	s.Phase, s.Message = StatefulSetPhase(sts)
+	s.Revisions = fromControllerRevisions(sts, crs, pods, sts.Status.UpdateRevision, ordinal)
+	return s
+}
+
+// StatefulSetPhase applies `kubectl rollout status` to a StatefulSet, in
+// kubectl's order and words.
+func StatefulSetPhase(sts *appsv1.StatefulSet) (Phase, string) {
+	st := sts.Status
+	if sts.Spec.UpdateStrategy.Type != appsv1.RollingUpdateStatefulSetStrategyType {
+		return PhaseOnDelete, "rollout status is only available for RollingUpdate strategy type"
+	}
+	if st.ObservedGeneration == 0 || sts.Generation > st.ObservedGeneration {
+		return PhaseWaitingSpec, "Waiting for statefulset spec update to be observed..."
+	}
+	if sts.Spec.Replicas != nil && st.ReadyReplicas < *sts.Spec.Replicas {
+		return PhaseAvailability, fmt.Sprintf("Waiting for %d pods to be ready...", *sts.Spec.Replicas-st.ReadyReplicas)
+	}
+	if ru := sts.Spec.UpdateStrategy.RollingUpdate; ru != nil {
+		if sts.Spec.Replicas != nil && ru.Partition != nil {
+			if want := *sts.Spec.Replicas - *ru.Partition; st.UpdatedReplicas < want {
+				return PhaseUpdating, fmt.Sprintf("Waiting for partitioned roll out to finish: %d out of %d new pods have been updated...", st.UpdatedReplicas, want)
+			}
+		}
+		return PhaseComplete, fmt.Sprintf("partitioned roll out complete: %d new pods have been updated...", st.UpdatedReplicas)
+	}
+	if st.UpdateRevision != st.CurrentRevision {
+		return PhaseUpdating, fmt.Sprintf("waiting for statefulset rolling update to complete %d pods at revision %s...", st.UpdatedReplicas, st.UpdateRevision)
+	}
+	return PhaseComplete, fmt.Sprintf("statefulset rolling update complete %d pods at revision %s...", st.CurrentReplicas, st.CurrentRevision)
+}
+
+// FromDaemonSet builds the snapshot of a DaemonSet's rollout: one pod per node.
+func FromDaemonSet(ds *appsv1.DaemonSet, crs []*appsv1.ControllerRevision, pods []*corev1.Pod, now, started time.Time) Snapshot {
+	st := ds.Status
+	w := Workload{
+		Kind: "DaemonSet", Namespace: ds.Namespace, Name: ds.Name,
+		Generation: ds.Generation, ObservedGeneration: st.ObservedGeneration,
+		Desired: st.DesiredNumberScheduled, Current: st.CurrentNumberScheduled, Updated: st.UpdatedNumberScheduled,
+		Ready: st.NumberReady, Available: st.NumberAvailable, Unavailable: st.NumberUnavailable,
+		Conditions: conditions(st.Conditions, func(c appsv1.DaemonSetCondition) Condition {
+			return Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+		}),
+	}
+	w.Strategy.Type = string(ds.Spec.UpdateStrategy.Type)
+	if w.Strategy.Type == "" {
+		w.Strategy.Type = string(appsv1.RollingUpdateDaemonSetStrategyType)
+	}
+	w.Strategy.PerNode = true
+	if ru := ds.Spec.UpdateStrategy.RollingUpdate; ru != nil && w.Strategy.Type == string(appsv1.RollingUpdateDaemonSetStrategyType) {
+		w.Strategy.MaxSurge, _ = scaled(ru.MaxSurge, nil, w.Desired)
+		// The DaemonSet controller rounds unavailability up, unlike Deployments.
+		if ru.MaxUnavailable != nil {
+			if v, err := intstr.GetScaledValueFromIntOrPercent(ru.MaxUnavailable, int(w.Desired), true); err == nil {
+				w.Strategy.MaxUnavailable = int32(v)
+			}
+		}
+	}
+	s := Snapshot{Workload: w, Now: now, Started: started}
+	s.Phase, s.Message = DaemonSetPhase(ds)
+	// The DaemonSet's current template is its newest revision.
+	current := ""
+	var newest int64 = -1
+	for _, cr := range crs {
+		if metav1.IsControlledBy(cr, ds) && cr.Revision > newest {
+			newest, current = cr.Revision, cr.Name
+		}
+	}
+	s.Revisions = fromControllerRevisions(ds, crs, pods, current, nodeName)
+	return s
+}
+
+// DaemonSetPhase applies `kubectl rollout status` to a DaemonSet.
+func DaemonSetPhase(ds *appsv1.DaemonSet) (Phase, string) {
+	st := ds.Status
+	if ds.Spec.UpdateStrategy.Type != appsv1.RollingUpdateDaemonSetStrategyType {
+		return PhaseOnDelete, "rollout status is only available for RollingUpdate strategy type"
+	}
+	if ds.Generation > st.ObservedGeneration {
+		return PhaseWaitingSpec, "Waiting for daemon set spec update to be observed..."
+	}
+	if st.UpdatedNumberScheduled < st.DesiredNumberScheduled {
+		return PhaseUpdating, fmt.Sprintf("Waiting for daemon set %q rollout to finish: %d out of %d new pods have been updated...", ds.Name, st.UpdatedNumberScheduled, st.DesiredNumberScheduled)
+	}
+	if st.NumberAvailable < st.DesiredNumberScheduled {
+		return PhaseAvailability, fmt.Sprintf("Waiting for daemon set %q rollout to finish: %d of %d updated pods are available...", ds.Name, st.NumberAvailable, st.DesiredNumberScheduled)
+	}
+	return PhaseComplete, fmt.Sprintf("daemon set %q successfully rolled out", ds.Name)
+}
