@@ -141,6 +141,7 @@ func run(quick bool, out string, keep bool, profileDir string) (err error) {
 		logf("== %s done in %s", s.name, time.Since(t).Round(100*time.Millisecond))
 	}
 	res.took = time.Since(began)
+	res.machine.LoadEnd = loadAverage()
 
 	table := res.markdown()
 	fmt.Println(table)

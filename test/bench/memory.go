@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -110,7 +111,23 @@ func (b *bench) watchRollout(ctx context.Context, cfg config, env framework.Env,
 		return m, err
 	}
 	m.cpu = cpuAfter - cpuBefore
+	if env.PluginDir == filepath.Dir(b.profiled) {
+		// The profiled build writes what is live now, caches included.
+		heap := filepath.Join(b.profileDir, "heap.pprof")
+		_ = os.Remove(heap)
+		if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
+			return m, fmt.Errorf("ask for a heap profile: %w", err)
+		}
+		if err := poll(ctx, 10*time.Second, "the heap profile", func() (bool, error) { return fileExists(heap), nil }); err != nil {
+			return m, err
+		}
+	}
 	return m, view.stop()
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // summarizeProfiles keeps the top of each profile for the report.

@@ -9,8 +9,9 @@ import (
 // measureStartup times, from process start, the plugin's first complete
 // frame and `kubectl get deploy` printing the same Deployment, in the empty
 // and the crowded namespace. The plugin also runs without kubectl in front,
-// and `kubectl version --client` shows kubectl's own start-up, so that the
-// figure can be taken apart. All are interleaved in each round so that they
+// `kubectl get pods -l` shows what reading the pods costs any client in each
+// namespace, and `kubectl version --client` shows kubectl's own start-up, so
+// that the figure can be taken apart. All are interleaved in each round so that they
 // share the machine's mood; a first round warms the discovery cache and is
 // not counted.
 func measureStartup(ctx context.Context, b *bench, cfg config, res *results) error {
@@ -28,6 +29,12 @@ func measureStartup(ctx context.Context, b *bench, cfg config, res *results) err
 			if err != nil {
 				return err
 			}
+			// The same pods read by label: what any client pays for a
+			// crowded namespace, since the apiserver has no label index.
+			pods, err := b.firstLine(ctx, squad+"-", "kubectl", "-n", ns, "get", "pods", "-l", "app="+squad)
+			if err != nil {
+				return err
+			}
 			if round == 0 {
 				continue
 			}
@@ -35,6 +42,7 @@ func measureStartup(ctx context.Context, b *bench, cfg config, res *results) err
 			s.plugin = append(s.plugin, viaKubectl)
 			s.direct = append(s.direct, direct)
 			s.get = append(s.get, get)
+			s.pods = append(s.pods, pods)
 		}
 		version, err := b.firstLine(ctx, "", "kubectl", "version", "--client")
 		if err != nil {

@@ -1,17 +1,20 @@
 // Command profiled is the plugin with profiling, built by `go run ./test/bench
 // -profile` in place of kubectl-mannequin. With MANNEQUIN_PROFILE_DIR set it
-// writes there a CPU profile of the whole session, heap and allocation
-// profiles at exit, and the peaks of the Go runtime's memory classes, so
-// that resident memory can be split into heap and everything else.
+// writes there a CPU profile of the whole session, a heap profile of what is
+// live whenever it gets SIGUSR1 (the informers' caches are gone by exit), an
+// allocation profile at exit, and the peaks of the Go runtime's memory
+// classes, so that resident memory can be split into heap and the rest.
 package main
 
 import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/cmd"
@@ -36,6 +39,9 @@ type peaks struct {
 }
 
 func profiled(dir string) (int, error) {
+	// The default samples one allocation per 512 KiB: too coarse for a heap
+	// of a few tens of MB.
+	runtime.MemProfileRate = 4096
 	cpu, err := os.Create(filepath.Join(dir, "cpu.pprof"))
 	if err != nil {
 		return 1, err
@@ -47,18 +53,24 @@ func profiled(dir string) (int, error) {
 	stop := make(chan struct{})
 	got := make(chan peaks)
 	go sample(stop, got)
+	usr1 := make(chan os.Signal, 1)
+	signal.Notify(usr1, syscall.SIGUSR1)
+	go func() {
+		for range usr1 {
+			runtime.GC()
+			if err := writeProfile(filepath.Join(dir, "heap.pprof"), "heap"); err != nil {
+				fmt.Fprintln(os.Stderr, "profiled:", err)
+			}
+		}
+	}()
 
 	code := cmd.Execute()
 
 	pprof.StopCPUProfile()
 	close(stop)
 	p := <-got
-	// Allocation sites of everything since start, and of what is live now.
+	// Allocation sites of everything since start.
 	if err := writeProfile(filepath.Join(dir, "allocs.pprof"), "allocs"); err != nil {
-		return code, err
-	}
-	runtime.GC()
-	if err := writeProfile(filepath.Join(dir, "heap.pprof"), "heap"); err != nil {
 		return code, err
 	}
 	data, err := json.MarshalIndent(p, "", "  ")
@@ -91,14 +103,18 @@ func sample(stop <-chan struct{}, out chan<- peaks) {
 	}
 }
 
+// writeProfile writes atomically: the harness waits for the file to appear.
 func writeProfile(path, name string) error {
-	f, err := os.Create(path)
+	f, err := os.Create(path + ".tmp")
 	if err != nil {
 		return err
 	}
-	defer f.Close()
 	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+		f.Close()
 		return fmt.Errorf("write %s profile: %w", name, err)
 	}
-	return nil
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
 }
