@@ -45,7 +45,7 @@ func Changes(prev, cur *snapshot.Snapshot) []string {
 	if cur.Phase != prev.Phase {
 		switch cur.Phase {
 		case snapshot.PhaseComplete:
-			out = append(out, "rollout complete")
+			out = append(out, "rollout complete: "+plainText(cur.Message))
 		case snapshot.PhaseFailed:
 			out = append(out, strings.TrimSuffix("rollout failed: "+plainText(cur.Message), ": "))
 		default:

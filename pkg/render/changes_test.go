@@ -72,7 +72,7 @@ func TestChanges(t *testing.T) {
 			change: func(s *snapshot.Snapshot) {
 				s.Phase, s.Message = snapshot.PhaseComplete, `deployment "clerk-squad" successfully rolled out`
 			},
-			want: []string{"rollout complete"},
+			want: []string{`rollout complete: deployment "clerk-squad" successfully rolled out`},
 		},
 		{
 			name: "failed",

@@ -198,3 +198,17 @@ func (t *Terminal) Hangup() error {
 	}
 	return t.ptmx.Close()
 }
+
+// Exited reports, without waiting, whether the program has ended and how.
+func (t *Terminal) Exited() (int, bool) {
+	select {
+	case <-t.done:
+	default:
+		return 0, false
+	}
+	var ee *exec.ExitError
+	if errors.As(t.err, &ee) {
+		return ee.ExitCode(), true
+	}
+	return 0, true
+}
