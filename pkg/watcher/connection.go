@@ -1,6 +1,8 @@
 package watcher
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -25,8 +27,27 @@ func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
 		if req.Context().Err() == nil {
 			c.observe(err)
 		}
+		if err == nil && resp.Body != nil {
+			// A watch is one long response: the server going away shows up
+			// as a failed read of its body, not as a failed request.
+			resp.Body = &watchedBody{ReadCloser: resp.Body, req: req, conn: c}
+		}
 		return resp, err
 	})
+}
+
+type watchedBody struct {
+	io.ReadCloser
+	req  *http.Request
+	conn *Connection
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && b.req.Context().Err() == nil {
+		b.conn.observe(err)
+	}
+	return n, err
 }
 
 func (c *Connection) observe(err error) {

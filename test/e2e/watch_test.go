@@ -34,7 +34,12 @@ func shelves(screen []string) []string {
 
 // figures counts mannequins on screen: a figure is a head over a body, so
 // count the head glyphs on each line that sits on top of a row of bodies.
-func figures(screen []string) int {
+func figures(screen []string) int { return figuresOf(screen, "●◐○◌·✗?") }
+
+// readyFigures counts only ready mannequins (solid heads).
+func readyFigures(screen []string) int { return figuresOf(screen, "●") }
+
+func figuresOf(screen []string, heads string) int {
 	bodies := []string{"╱█╲", "╱▒╲", "╱▓╲", "·░·", "╱ ╲"}
 	n := 0
 	for i := 0; i+1 < len(screen); i++ {
@@ -49,7 +54,7 @@ func figures(screen []string) int {
 			continue
 		}
 		for _, r := range screen[i] {
-			if strings.ContainsRune("●◐○◌·✗?", r) {
+			if strings.ContainsRune(heads, r) {
 				n++
 			}
 		}
