@@ -64,11 +64,12 @@ func (c *Connection) observe(err error) {
 	}
 }
 
-// Down reports the last failure and since when requests have been failing.
-func (c *Connection) Down() (error, time.Time) {
+// Down reports since when requests have been failing, and the last failure
+// (nil when the connection is fine).
+func (c *Connection) Down() (time.Time, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.lastErr, c.downFrom
+	return c.downFrom, c.lastErr
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)

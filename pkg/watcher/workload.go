@@ -264,7 +264,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	s := w.kind.build(obj, revs, pods, now, started)
 	s.Problems = w.Problems()
 	if w.conn != nil {
-		if err, since := w.conn.Down(); err != nil {
+		if since, err := w.conn.Down(); err != nil {
 			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))
 		}
 	}
