@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -87,9 +86,9 @@ func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericio
 
 // Complete separates the workload from the revision numbers of --diff.
 func (o *HistoryOptions) Complete(args []string) error {
-	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+	ns, err := namespaceOf(o.configFlags)
 	if err != nil {
-		return fmt.Errorf("read kubeconfig: %w", err)
+		return err
 	}
 	o.namespace = ns
 	n := 1
@@ -111,7 +110,7 @@ func (o *HistoryOptions) Complete(args []string) error {
 		o.diffRevs = append(o.diffRevs, v)
 	}
 	tty := terminal.IsTerminal(o.Out)
-	o.color = o.Color == "always" || o.Color == "auto" && tty && os.Getenv("NO_COLOR") == ""
+	o.color = colorOn(o.Color, tty)
 	o.interactive = tty && isTerminalInput(o.In) && o.Output == "" && !o.Diff && !o.revisionSet
 	return nil
 }
@@ -119,8 +118,8 @@ func (o *HistoryOptions) Complete(args []string) error {
 // Validate checks flags and resolves the workload.
 func (o *HistoryOptions) Validate() error {
 	switch {
-	case o.Color != "auto" && o.Color != "always" && o.Color != "never":
-		return fmt.Errorf("invalid --color %q: use auto, always or never", o.Color)
+	case validColor(o.Color) != nil:
+		return validColor(o.Color)
 	case o.Output != "" && o.Output != "json" && o.Output != "yaml":
 		return fmt.Errorf("unknown output format %q: use -o json or -o yaml", o.Output)
 	case o.revisionSet && o.Revision <= 0:

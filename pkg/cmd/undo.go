@@ -71,9 +71,9 @@ func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericioopt
 // Complete reads the namespace and decides whether to ask.
 func (o *UndoOptions) Complete(args []string) error {
 	o.args = args
-	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+	ns, err := namespaceOf(o.configFlags)
 	if err != nil {
-		return fmt.Errorf("read kubeconfig: %w", err)
+		return err
 	}
 	o.namespace = ns
 	// Like kubectl rollout undo, act without asking when nobody can answer.

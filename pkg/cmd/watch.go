@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -83,23 +82,21 @@ func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericioop
 // Complete resolves the workload and builds the client.
 func (o *WatchOptions) Complete(args []string) error {
 	o.args = args
-	ns, _, err := o.configFlags.ToRawKubeConfigLoader().Namespace()
+	ns, err := namespaceOf(o.configFlags)
 	if err != nil {
-		return fmt.Errorf("read kubeconfig: %w", err)
+		return err
 	}
 	o.namespace = ns
 	o.tty = !o.Plain && terminal.IsTerminal(o.Out)
-	color := o.Color == "always" || o.Color == "auto" && o.tty && os.Getenv("NO_COLOR") == ""
+	color := colorOn(o.Color, o.tty)
 	o.style = render.Style{Color: color, Unicode: terminal.UTF8(), Compact: o.Compact}
 	return nil
 }
 
 // Validate checks the arguments and flags before anything touches the cluster.
 func (o *WatchOptions) Validate() error {
-	switch o.Color {
-	case "auto", "always", "never":
-	default:
-		return fmt.Errorf("invalid --color %q: use auto, always or never", o.Color)
+	if err := validColor(o.Color); err != nil {
+		return err
 	}
 	if o.Timeout < 0 {
 		return fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout)

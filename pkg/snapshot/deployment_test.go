@@ -7,8 +7,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/kubectl/pkg/polymorphichelpers"
@@ -17,32 +15,10 @@ import (
 // The phase must say exactly what `kubectl rollout status` says: each
 // fixture is checked against kubectl's own status viewer.
 func TestDeploymentPhaseMatchesKubectl(t *testing.T) {
-	viewer := &polymorphichelpers.DeploymentStatusViewer{}
 	for _, d := range decodeAll[appsv1.Deployment](t, "testdata/deployments.yaml") {
 		t.Run(d.Name, func(t *testing.T) {
 			phase, msg := DeploymentPhase(d)
-			if want := Phase(d.Annotations["expect/phase"]); phase != want {
-				t.Errorf("phase = %q, want %q", phase, want)
-			}
-			u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			kmsg, done, kerr := viewer.Status(&unstructured.Unstructured{Object: u}, 0)
-			switch {
-			case kerr != nil:
-				if phase != PhaseFailed || msg != kerr.Error() {
-					t.Errorf("kubectl fails with %q; we say %q (%s)", kerr, msg, phase)
-				}
-			case done:
-				if phase != PhaseComplete || msg+"\n" != kmsg {
-					t.Errorf("kubectl is done with %q; we say %q (%s)", kmsg, msg, phase)
-				}
-			default:
-				if msg+"\n" != kmsg {
-					t.Errorf("kubectl says %q; we say %q", kmsg, msg)
-				}
-			}
+			checkAgainstKubectl(t, d, &polymorphichelpers.DeploymentStatusViewer{}, Phase(d.Annotations["expect/phase"]), phase, msg)
 		})
 	}
 }
