@@ -1,14 +1,16 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
-	"k8s.io/kubectl/pkg/util/completion"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // shells are the shells `completion` writes scripts for.
@@ -64,18 +66,25 @@ the kubectl_complete-mannequin script (in plugins/completion) is on your PATH.`,
 
 // addCompletion adds the `completion` command and completes kubectl's
 // flags that name things in the kubeconfig or the cluster, as kubectl does.
+// It does so without k8s.io/kubectl's completion helpers: they link in most
+// of kubectl (twice the binary, 15 MB more resident, 13 ms more start-up).
 func addCompletion(root *cobra.Command, configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) {
-	f := cmdutil.NewFactory(configFlags)
-	// kubectl's context, cluster and user completions read the kubeconfig
-	// through this factory.
-	completion.SetFactoryForCompletion(f)
+	kubeconfig := func(names func(raw clientcmdapi.Config) []string) cobra.CompletionFunc {
+		return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			raw, err := configFlags.ToRawKubeConfigLoader().RawConfig()
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return withPrefix(names(raw), toComplete), cobra.ShellCompDirectiveNoFileComp
+		}
+	}
 	flags := map[string]cobra.CompletionFunc{
 		"namespace": func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return completion.CompGetResource(f, "namespace", toComplete), cobra.ShellCompDirectiveNoFileComp
+			return withPrefix(clusterNames(configFlags, "namespace"), toComplete), cobra.ShellCompDirectiveNoFileComp
 		},
-		"context": completion.ContextCompletionFunc,
-		"cluster": completion.ClusterCompletionFunc,
-		"user":    completion.UserCompletionFunc,
+		"context": kubeconfig(func(c clientcmdapi.Config) []string { return keys(c.Contexts) }),
+		"cluster": kubeconfig(func(c clientcmdapi.Config) []string { return keys(c.Clusters) }),
+		"user":    kubeconfig(func(c clientcmdapi.Config) []string { return keys(c.AuthInfos) }),
 	}
 	for name, fn := range flags {
 		// Only fails for a flag that does not exist: a programming error.
@@ -88,5 +97,86 @@ func addCompletion(root *cobra.Command, configFlags *genericclioptions.ConfigFla
 // a type from workloadTypes, then TYPE/NAME or TYPE NAME with the names of
 // that type's workloads in the chosen namespace, read from the cluster.
 func workloadCompletion(configFlags *genericclioptions.ConfigFlags) cobra.CompletionFunc {
-	return completion.SpecifiedResourceTypeAndNameNoRepeatCompletionFunc(cmdutil.NewFactory(configFlags), workloadTypes)
+	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		none := cobra.ShellCompDirectiveNoFileComp
+		switch {
+		case len(args) == 0 && strings.Contains(toComplete, "/"):
+			typ, _, _ := strings.Cut(toComplete, "/")
+			var out []string
+			for _, n := range clusterNames(configFlags, typ) {
+				out = append(out, typ+"/"+n)
+			}
+			return withPrefix(out, toComplete), none
+		case len(args) == 0:
+			return withPrefix(workloadTypes, toComplete), none
+		case len(args) == 1 && !strings.Contains(args[0], "/"):
+			return withPrefix(clusterNames(configFlags, args[0]), toComplete), none
+		}
+		return nil, none
+	}
+}
+
+// clusterNames lists the names of namespaces or of a workload type in the
+// chosen namespace; nothing when the cluster cannot say.
+func clusterNames(configFlags *genericclioptions.ConfigFlags, typ string) []string {
+	c, err := newClient(configFlags)
+	if err != nil {
+		return nil
+	}
+	ns, _, err := configFlags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return nil
+	}
+	ctx, opts := context.Background(), metav1.ListOptions{}
+	var names []string
+	add := func(m metav1.Object) { names = append(names, m.GetName()) }
+	if typ == "namespace" || typ == "ns" {
+		l, err := c.CoreV1().Namespaces().List(ctx, opts)
+		if err == nil {
+			for i := range l.Items {
+				add(&l.Items[i])
+			}
+		}
+		return names
+	}
+	switch builtinSpellings[strings.ToLower(typ)].Resource {
+	case "deployments":
+		if l, err := c.AppsV1().Deployments(ns).List(ctx, opts); err == nil {
+			for i := range l.Items {
+				add(&l.Items[i])
+			}
+		}
+	case "statefulsets":
+		if l, err := c.AppsV1().StatefulSets(ns).List(ctx, opts); err == nil {
+			for i := range l.Items {
+				add(&l.Items[i])
+			}
+		}
+	case "daemonsets":
+		if l, err := c.AppsV1().DaemonSets(ns).List(ctx, opts); err == nil {
+			for i := range l.Items {
+				add(&l.Items[i])
+			}
+		}
+	}
+	return names
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func withPrefix(candidates []string, prefix string) []string {
+	var out []string
+	for _, c := range candidates {
+		if strings.HasPrefix(c, prefix) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -16,6 +16,24 @@ var workloadKinds = map[schema.GroupResource]watcher.Kind{
 	{Group: "apps", Resource: "daemonsets"}:   watcher.DaemonSetKind,
 }
 
+// builtinSpellings are what kubectl accepts for the kinds we follow, resolved
+// without the RESTMapper.
+var builtinSpellings = func() map[string]schema.GroupResource {
+	m := map[string]schema.GroupResource{}
+	for gr, short := range map[schema.GroupResource]string{
+		{Group: "apps", Resource: "deployments"}:  "deploy",
+		{Group: "apps", Resource: "statefulsets"}: "sts",
+		{Group: "apps", Resource: "daemonsets"}:   "ds",
+	} {
+		singular := gr.Resource[:len(gr.Resource)-1]
+		for _, s := range []string{short, singular, gr.Resource} {
+			m[s], m[s+".apps"] = gr, gr
+		}
+		m[gr.Resource+".v1.apps"], m[singular+".v1.apps"] = gr, gr
+	}
+	return m
+}()
+
 // workloadKind maps a resolved resource to a kind we can follow.
 func workloadKind(gr schema.GroupResource, verb string) (watcher.Kind, error) {
 	k, ok := workloadKinds[gr]

@@ -54,7 +54,7 @@ func (v *liveView) run(ctx context.Context) error {
 	defer tick.Stop()
 
 	// Frames are limited to ~30 a second: a burst of events becomes one frame.
-	const minFrameGap = 33 * time.Millisecond
+	const minFrameGap = 50 * time.Millisecond
 	var lastDraw time.Time
 	pending := true
 	throttle := time.NewTimer(0)

@@ -23,6 +23,11 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 	if err != nil {
 		return schema.GroupResource{}, "", err
 	}
+	// The kinds we follow are built in: their spellings need no discovery,
+	// whose cache costs two passes over every group's file at each start.
+	if gr, ok := builtinSpellings[strings.ToLower(typ)]; ok {
+		return gr, name, nil
+	}
 	mapper, err := f.ToRESTMapper()
 	if err != nil {
 		return schema.GroupResource{}, "", describeConnError(err)

@@ -41,8 +41,20 @@ func FromDeployment(d *appsv1.Deployment, replicaSets []*appsv1.ReplicaSet, pods
 		owned[rs.UID] = len(s.Revisions)
 		s.Revisions = append(s.Revisions, rev)
 	}
+	// Sized once: a snapshot is built for every frame, up to 30 a second.
+	counts := make([]int, len(s.Revisions))
 	for _, p := range pods {
-		ref := metav1.GetControllerOf(p)
+		if ref := metav1.GetControllerOfNoCopy(p); ref != nil {
+			if i, ok := owned[ref.UID]; ok {
+				counts[i]++
+			}
+		}
+	}
+	for i := range s.Revisions {
+		s.Revisions[i].Pods = make([]Pod, 0, counts[i])
+	}
+	for _, p := range pods {
+		ref := metav1.GetControllerOfNoCopy(p)
 		if ref == nil {
 			continue
 		}

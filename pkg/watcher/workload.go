@@ -40,6 +40,8 @@ type Workload struct {
 	events    cache.SharedIndexInformer
 	informers map[string]cache.SharedIndexInformer
 
+	eventsOnce sync.Once // starts the events informer at the first stuck pod
+
 	secretLookup SecretLookup
 	secrets      map[string]secretState // guarded by mu
 	conn         *Connection
@@ -141,7 +143,10 @@ func (w *Workload) Start(ctx context.Context) error {
 			DeleteFunc: func(any) { w.notify() },
 		})
 	}
-	for _, inf := range []cache.SharedIndexInformer{w.objects, w.revisions, w.pods, w.events} {
+	// Events are read only once a pod is stuck (see Snapshot): events have
+	// no watch cache in the apiserver, so their first list reads every event
+	// of the namespace from etcd, and a healthy rollout needs none.
+	for _, inf := range []cache.SharedIndexInformer{w.objects, w.revisions, w.pods} {
 		go inf.RunWithContext(ctx)
 	}
 	w.ctx = ctx
@@ -150,13 +155,20 @@ func (w *Workload) Start(ctx context.Context) error {
 	synced := func() bool {
 		return w.objects.HasSynced() && w.revisions.HasSynced() && w.pods.HasSynced()
 	}
+	allSynced := make(chan struct{})
+	go func() {
+		cache.WaitFor(ctx, "informers", w.objects.HasSyncedChecker(), w.revisions.HasSyncedChecker(), w.pods.HasSyncedChecker())
+		close(allSynced)
+	}()
 	for !synced() {
 		if len(w.Problems()) > 0 && w.objects.HasSynced() {
 			break
 		}
+		// The poll only notices problems; syncing wakes the loop at once.
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-allSynced:
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
@@ -170,6 +182,9 @@ func (w *Workload) informer(get func(informers.SharedInformerFactory) cache.Shar
 	inf := get(f)
 	// Managed fields are most of an object's bytes and nothing we show.
 	_ = inf.SetTransform(func(obj any) (any, error) {
+		if p, ok := obj.(*corev1.Pod); ok {
+			return slimPod(p), nil
+		}
 		if m, err := meta.Accessor(obj); err == nil {
 			m.SetManagedFields(nil)
 		}
@@ -268,9 +283,39 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))
 		}
 	}
-	s.Events = snapshot.WarningEvents(w.eventList(), ownedUIDs(obj, revs, pods))
+	if stuck(&s) {
+		w.eventsOnce.Do(func() { go w.events.RunWithContext(w.ctx) })
+	}
+	// Matching events needs every owned UID: only when there are events.
+	if events := w.eventList(); len(events) > 0 {
+		s.Events = snapshot.WarningEvents(events, ownedUIDs(obj, revs, pods))
+	}
 	s.Secrets = w.pullSecrets(&s)
 	return s
+}
+
+// stuck tells whether the view needs Warning events to explain something.
+func stuck(s *snapshot.Snapshot) bool {
+	if s.Phase == snapshot.PhaseFailed {
+		return true
+	}
+	// The controller could not create pods (e.g. quota): its events say why.
+	for _, c := range s.Workload.Conditions {
+		if c.Type == "ReplicaFailure" && c.Status == "True" {
+			return true
+		}
+	}
+	for i := range s.Revisions {
+		if s.Revisions[i].Failure != nil {
+			return true
+		}
+		for j := range s.Revisions[i].Pods {
+			if s.Revisions[i].Pods[j].State == snapshot.PodFailed || s.Revisions[i].Pods[j].Reason == "Unschedulable" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (w *Workload) eventList() []*corev1.Event {
@@ -293,7 +338,7 @@ func ownedUIDs(owner metav1.Object, revisions []any, pods []*corev1.Pod) map[typ
 		}
 	}
 	for _, p := range pods {
-		if ref := metav1.GetControllerOf(p); ref != nil && uids[ref.UID] {
+		if ref := metav1.GetControllerOfNoCopy(p); ref != nil && uids[ref.UID] {
 			uids[p.UID] = true
 		} else if metav1.IsControlledBy(p, owner) {
 			uids[p.UID] = true
@@ -370,3 +415,35 @@ func (w *Workload) Deployment() *appsv1.Deployment {
 
 // Kind is the kind of workload being watched.
 func (w *Workload) Kind() Kind { return w.kind }
+
+// slimPod keeps what snapshots and diagnoses read of a pod: a thousand pods
+// of a real workload otherwise hold their volumes, env, probes and
+// tolerations in memory for nothing.
+func slimPod(p *corev1.Pod) *corev1.Pod {
+	out := &corev1.Pod{TypeMeta: p.TypeMeta}
+	out.ObjectMeta = metav1.ObjectMeta{
+		Name: p.Name, Namespace: p.Namespace, UID: p.UID, ResourceVersion: p.ResourceVersion,
+		CreationTimestamp: p.CreationTimestamp, DeletionTimestamp: p.DeletionTimestamp,
+		DeletionGracePeriodSeconds: p.DeletionGracePeriodSeconds, Labels: p.Labels, OwnerReferences: p.OwnerReferences,
+	}
+	out.Spec.NodeName = p.Spec.NodeName
+	out.Spec.ImagePullSecrets = p.Spec.ImagePullSecrets
+	out.Spec.Containers = slimContainers(p.Spec.Containers)
+	out.Spec.InitContainers = slimContainers(p.Spec.InitContainers)
+	out.Status = corev1.PodStatus{
+		Phase: p.Status.Phase, Reason: p.Status.Reason, Message: p.Status.Message, Conditions: p.Status.Conditions,
+		ContainerStatuses: p.Status.ContainerStatuses, InitContainerStatuses: p.Status.InitContainerStatuses,
+	}
+	return out
+}
+
+func slimContainers(cs []corev1.Container) []corev1.Container {
+	if cs == nil {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i] = corev1.Container{Name: c.Name, Image: c.Image, Resources: corev1.ResourceRequirements{Limits: c.Resources.Limits}}
+	}
+	return out
+}
