@@ -185,3 +185,18 @@ func TestTruncate(t *testing.T) {
 		}
 	}
 }
+
+func TestShelfTitleShowsTheRunningDigest(t *testing.T) {
+	s := midRollout()
+	rev := &s.Revisions[0]
+	for i := range rev.Pods {
+		rev.Pods[i].Images = []snapshot.RunningImage{{Container: "uniform", Image: rev.Images[0], ImageID: "registry.example/uniform@sha256:0123456789abcdef0123"}}
+	}
+	if f := Frame(s, 120, 40, Style{Unicode: true}); !strings.Contains(f, "@sha256:0123456789ab ·") {
+		t.Errorf("one digest across the revision's pods should be in its title:\n%s", f)
+	}
+	rev.Pods[0].Images[0].ImageID = "registry.example/uniform@sha256:ffffffffffffffffffff"
+	if f := Frame(s, 120, 40, Style{Unicode: true}); strings.Contains(f, "winter-2024@sha256:") {
+		t.Errorf("pods that disagree on the digest must not show one:\n%s", f)
+	}
+}

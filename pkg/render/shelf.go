@@ -179,12 +179,46 @@ func (r *renderer) shelfTitle(sh *shelf) string {
 	full := tag + sep + tally
 	if img := r.text(shortImages(rev.Images)); img != "" {
 		full = tag + sep + img + sep + tally
+		// What the pods really run: the digest, when they all agree on one.
+		if d := runningDigest(rev); d != "" {
+			full = tag + sep + img + "@" + d + sep + tally
+			candidates := []string{full, tag + sep + img + sep + tally}
+			return r.paint(titleColor(rev), r.fit(append(candidates, tag+sep+tally, label+sep+tally, label+" "+tiny)...))
+		}
 	}
-	sgr := sgrOld
+	return r.paint(titleColor(rev), r.fit(full, tag+sep+tally, label+sep+tally, label+" "+tiny))
+}
+
+func titleColor(rev *snapshot.Revision) string {
 	if rev.Current {
-		sgr = sgrTitle + ";" + sgrNew
+		return sgrTitle + ";" + sgrNew
 	}
-	return r.paint(sgr, r.fit(full, tag+sep+tally, label+sep+tally, label+" "+tiny))
+	return sgrOld
+}
+
+// runningDigest is the short digest that every running pod of a
+// single-image revision reports, or "" when they differ or none runs.
+func runningDigest(rev *snapshot.Revision) string {
+	if len(rev.Images) != 1 {
+		return ""
+	}
+	digest := ""
+	for i := range rev.Pods {
+		for _, img := range rev.Pods[i].Images {
+			_, d, ok := strings.Cut(img.ImageID, "@sha256:")
+			if !ok || len(d) < 12 {
+				continue
+			}
+			if digest != "" && digest != d[:12] {
+				return ""
+			}
+			digest = d[:12]
+		}
+	}
+	if digest == "" {
+		return ""
+	}
+	return "sha256:" + digest
 }
 
 // countOrder puts failures first: when the line is cut, they must survive.

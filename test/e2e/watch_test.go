@@ -126,6 +126,10 @@ func TestWatchShowsMannequinsSwapping(t *testing.T) {
 	if err != nil {
 		t.Fatalf("final screen should show only rev 2 with 6 mannequins, complete: %v\n%s", err, strings.Join(final, "\n"))
 	}
+	// Image truth: the digest the pods run (kwok reports one per image).
+	if !contains(final, "uniform:winter-2024@sha256:") {
+		t.Errorf("the shelf should show the digest its pods run:\n%s", strings.Join(final, "\n"))
+	}
 	if err := term.Send("q"); err != nil {
 		t.Fatal(err)
 	}
