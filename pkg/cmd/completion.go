@@ -17,7 +17,7 @@ import (
 var shells = []string{"bash", "zsh", "fish", "powershell"}
 
 // workloadTypes are the resource types that workload arguments complete to.
-var workloadTypes = []string{"deployment"}
+var workloadTypes = []string{"deployment", "statefulset", "daemonset"}
 
 const completionExample = `  # Complete kubectl-mannequin in the current bash session
   source <(kubectl mannequin completion bash)

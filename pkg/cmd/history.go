@@ -65,6 +65,8 @@ func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericio
 		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
 		Short:   "List revisions, diff them, and roll back to one",
 		Example: historyExample,
+		// Completes deployment, deploy/NAME and the names after a type.
+		ValidArgsFunction: workloadCompletion(configFlags),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.revisionSet = cmd.Flags().Changed("revision")
 			if err := o.Complete(args); err != nil {

@@ -52,6 +52,8 @@ func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericioopt
 		Use:     "undo (TYPE/NAME | TYPE NAME)",
 		Short:   "Roll back to a previous revision, like kubectl rollout undo",
 		Example: undoExample,
+		// Completes deployment, deploy/NAME and the names after a type.
+		ValidArgsFunction: workloadCompletion(configFlags),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.Complete(args); err != nil {
 				return err

@@ -40,6 +40,12 @@ func TestCompletionListsTheDeploymentsOfTheNamespace(t *testing.T) {
 	if got, want := completions(r.Stdout), []string{"deploy/clerk-squad", "deploy/porter-squad"}; r.Code != 0 || !slices.Equal(got, want) {
 		t.Errorf("watch deploy/<TAB>: got %q (exit %d), want %q\n%s", got, r.Code, want, r.Stderr)
 	}
+	for _, sub := range []string{"history", "undo"} {
+		r := env.Mannequin(ctx, "__complete", sub, "-n", ns, "deploy/c")
+		if got := completions(r.Stdout); !slices.Equal(got, []string{"deploy/clerk-squad"}) {
+			t.Errorf("%s deploy/c<TAB>: got %q", sub, got)
+		}
+	}
 	r = env.Mannequin(ctx, "__complete", "watch", "-n", ns, "deployment", "p")
 	if got, want := completions(r.Stdout), []string{"porter-squad"}; !slices.Equal(got, want) {
 		t.Errorf("watch deployment p<TAB>: got %q, want %q\n%s", got, want, r.Stderr)
