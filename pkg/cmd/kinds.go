@@ -45,9 +45,5 @@ func workloadKind(gr schema.GroupResource, verb string) (watcher.Kind, error) {
 
 // objectName is how kubectl names an object in its output: "deployment.apps/clerk-squad".
 func objectName(k watcher.Kind, name string) string {
-	return map[watcher.Kind]string{
-		watcher.DeploymentKind:  "deployment.apps/",
-		watcher.StatefulSetKind: "statefulset.apps/",
-		watcher.DaemonSetKind:   "daemonset.apps/",
-	}[k] + name
+	return lower(k) + ".apps/" + name
 }

@@ -119,9 +119,8 @@ func undoQuestion(kind watcher.Kind, name string, p *rollback.Plan) string {
 	return fmt.Sprintf("Roll back %s/%s from %s to %s?", lower(kind), name, from, p.Target.Label())
 }
 
-func lower(k watcher.Kind) string {
-	return map[watcher.Kind]string{watcher.DeploymentKind: "deployment", watcher.StatefulSetKind: "statefulset", watcher.DaemonSetKind: "daemonset"}[k]
-}
+// lower is the kind as kubectl writes it in commands: "statefulset".
+func lower(k watcher.Kind) string { return strings.ToLower(k.String()) }
 
 // applyUndo rolls back to the plan's target revision, unless the workload
 // changed since the plan was made. Deployments get kubectl's patch with

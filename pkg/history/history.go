@@ -5,6 +5,7 @@ package history
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,10 +162,9 @@ func ForControllerRevisions(crs []*appsv1.ControllerRevision, pods []*corev1.Pod
 		for _, c := range tpl.Spec.Containers {
 			r.Containers = append(r.Containers, Container{Name: c.Name, Image: c.Image})
 		}
-		keys := map[string]bool{cr.Name: true, cr.Labels[appsv1.ControllerRevisionHashLabelKey]: true, cr.Labels["controller.kubernetes.io/hash"]: true}
-		delete(keys, "")
+		keys := snapshot.RevisionKeys(cr)
 		for _, p := range pods {
-			if keys[p.Labels[appsv1.ControllerRevisionHashLabelKey]] {
+			if slices.Contains(keys, p.Labels[appsv1.ControllerRevisionHashLabelKey]) {
 				r.Desired++
 				if snapshot.PodFrom(p).State == snapshot.PodReady {
 					r.Ready++

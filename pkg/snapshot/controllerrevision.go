@@ -28,10 +28,10 @@ func RevisionTemplate(cr *appsv1.ControllerRevision) (*corev1.PodTemplateSpec, e
 	return &patch.Spec.Template, nil
 }
 
-// revisionKeys are the values a pod's controller-revision-hash label takes
+// RevisionKeys are the values a pod's controller-revision-hash label takes
 // for this revision: StatefulSet pods carry the revision's name, DaemonSet
 // pods its hash.
-func revisionKeys(cr *appsv1.ControllerRevision) []string {
+func RevisionKeys(cr *appsv1.ControllerRevision) []string {
 	keys := []string{cr.Name}
 	for _, l := range []string{appsv1.ControllerRevisionHashLabelKey, "controller.kubernetes.io/hash"} {
 		if v := cr.Labels[l]; v != "" {
@@ -60,7 +60,7 @@ func fromControllerRevisions(owner metav1.Object, crs []*appsv1.ControllerRevisi
 		if tpl, err := RevisionTemplate(cr); err == nil {
 			rev.Images = Images(&tpl.Spec)
 		}
-		for _, k := range revisionKeys(cr) {
+		for _, k := range RevisionKeys(cr) {
 			byKey[k] = len(revs)
 		}
 		revs = append(revs, rev)

@@ -83,12 +83,7 @@ type secretState struct {
 func (w *Workload) WithConnection(conn *Connection) *Workload {
 	w.conn = conn
 	conn.mu.Lock()
-	conn.onChange = func() {
-		select {
-		case w.changed <- struct{}{}:
-		default:
-		}
-	}
+	conn.onChange = w.wake
 	conn.mu.Unlock()
 	return w
 }
@@ -202,6 +197,11 @@ func (w *Workload) Changes() <-chan struct{} { return w.changed }
 
 func (w *Workload) notify() {
 	w.clearProblems()
+	w.wake()
+}
+
+// wake tells the view to look again; a pending wake-up already covers it.
+func (w *Workload) wake() {
 	select {
 	case w.changed <- struct{}{}:
 	default:
@@ -226,10 +226,7 @@ func (w *Workload) setProblem(what string, err error) {
 	w.mu.Lock()
 	w.problems[what] = msg
 	w.mu.Unlock()
-	select {
-	case w.changed <- struct{}{}:
-	default:
-	}
+	w.wake()
 }
 
 // clearProblems forgets connection trouble once events flow again; a
@@ -388,10 +385,7 @@ func (w *Workload) lookupSecret(name string) {
 	w.mu.Lock()
 	w.secrets[name] = secretState{exists: exists, known: known, checked: time.Now()}
 	w.mu.Unlock()
-	select {
-	case w.changed <- struct{}{}:
-	default:
-	}
+	w.wake()
 }
 
 // Object returns the workload as last seen (not a copy), or nil.
