@@ -229,7 +229,7 @@ func TestTerminalEdgeCases(t *testing.T) {
 		}
 		defer term.Close()
 		if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "[y/N]") }); err != nil {
-			t.Fatalf("no confirmation: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+			t.Fatalf("no confirmation: %v\n%s", err, shown(term.Screen()))
 		}
 		_ = term.Signal(syscall.SIGINT)
 		code, err := term.Wait(10 * time.Second)

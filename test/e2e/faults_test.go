@@ -25,7 +25,7 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 	}
 	defer term.Close()
 	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return len(shelves(s)) == 2 }); err != nil {
-		t.Fatalf("no view: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("no view: %v\n%s", err, shown(term.Screen()))
 	}
 
 	for i := 0; i < 3; i++ {
@@ -37,7 +37,7 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 	nudgeStuckDeletions(t, ns)
 	code, err := term.Wait(3 * time.Minute)
 	if err != nil || code != 0 {
-		t.Fatalf("--until-done through three apiserver restarts: exit %d, %v\n%s", code, err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("--until-done through three apiserver restarts: exit %d, %v\n%s", code, err, shown(term.Screen()))
 	}
 	// Every frame drawn is in the raw output.
 	if !strings.Contains(term.Raw(), "reconnecting to the API server") {
@@ -48,8 +48,13 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 	d := waitRolledOut(t, ns, "sturdy", 30*time.Second)
 	// Old pods may still be on their way out (terminating) when the rollout
 	// is complete, as in the API; the ready ones are the Deployment's.
-	if !contains(final, "successfully rolled out") || readyFigures(final) != int(d.Status.ReadyReplicas) || shelves(final)[0] != "2" {
-		t.Errorf("final screen does not match the deployment (%d replicas):\n%s", d.Status.Replicas, strings.Join(final, "\n"))
+	switch {
+	case !contains(final, "successfully rolled out"):
+		t.Errorf("final screen does not say the rollout is done:\n%s", shown(final))
+	case readyFigures(final) != int(d.Status.ReadyReplicas):
+		t.Errorf("final screen shows %d ready mannequins, the deployment %d:\n%s", readyFigures(final), d.Status.ReadyReplicas, shown(final))
+	case len(shelves(final)) == 0 || shelves(final)[0] != "2":
+		t.Errorf("final screen should show revision 2 first, shows %q:\n%s", shelves(final), shown(final))
 	}
 }
 
@@ -156,7 +161,7 @@ func TestWatchedNamespaceDeleted(t *testing.T) {
 		t.Fatalf("exit %d, %v", code, err)
 	}
 	if !strings.Contains(term.Raw(), "was deleted while being watched") {
-		t.Errorf("no message about the deletion:\n%s", strings.Join(term.Screen(), "\n"))
+		t.Errorf("no message about the deletion:\n%s", shown(term.Screen()))
 	}
 	if ok, err := term.ModeRestored(); !ok || err != nil || term.AltScreen() {
 		t.Errorf("terminal not restored after the error")

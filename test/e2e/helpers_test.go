@@ -129,3 +129,13 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// shown is a screen for a failure message: CI keeps only the tail of a
+// log, so the blank rows below the last drawn one are left out.
+func shown(screen []string) string {
+	end := len(screen)
+	for end > 0 && strings.TrimSpace(screen[end-1]) == "" {
+		end--
+	}
+	return strings.Join(screen[:end], "\n")
+}

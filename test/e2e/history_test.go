@@ -176,7 +176,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	}
 	defer term.Close()
 	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "› 3 (current)") }); err != nil {
-		t.Fatalf("no history view: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("no history view: %v\n%s", err, shown(term.Screen()))
 	}
 	// u then n: nothing changes.
 	before := getDeployment(t, ns, "shop")
@@ -185,7 +185,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
 		return contains(s, "Roll back deployment/shop from rev 3 (uniform:autumn-2024) to rev 2 (uniform:winter-2024)? [y/N]")
 	}); err != nil {
-		t.Fatalf("no confirmation: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("no confirmation: %v\n%s", err, shown(term.Screen()))
 	}
 	_ = term.Send("n")
 	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "cancelled") }); err != nil {
@@ -201,7 +201,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
 		return contains(s, "to rev 1 (uniform:summer-2023)? [y/N]")
 	}); err != nil {
-		t.Fatalf("no confirmation for rev 1: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("no confirmation for rev 1: %v\n%s", err, shown(term.Screen()))
 	}
 	_ = term.Send("y")
 	if err := framework.Eventually(20*time.Second, func() (bool, error) {
@@ -212,7 +212,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	if s, err := term.WaitForScreen(30*time.Second, func(s []string) bool {
 		return contains(s, "uniform:summer-2023") && len(shelves(s)) >= 1 && figures(s) >= 1
 	}); err != nil {
-		t.Fatalf("no live view of the rollback: %v\n%s", err, strings.Join(s, "\n"))
+		t.Fatalf("no live view of the rollback: %v\n%s", err, shown(s))
 	}
 	code, err := term.Wait(60 * time.Second)
 	if err != nil || code != 0 {
@@ -244,7 +244,7 @@ func TestHistoryUndoRefusesAConcurrentChange(t *testing.T) {
 	if s, err := term.WaitForScreen(15*time.Second, func(s []string) bool {
 		return contains(s, "deployment/race changed since it was shown") && contains(s, "uniform:autumn-2024")
 	}); err != nil {
-		t.Fatalf("the concurrent change was not reported: %v\n%s", err, strings.Join(s, "\n"))
+		t.Fatalf("the concurrent change was not reported: %v\n%s", err, shown(s))
 	}
 	if img := getDeployment(t, ns, "race").Spec.Template.Spec.Containers[0].Image; img != autumn {
 		t.Fatalf("the concurrent change was overwritten: image is %s", img)
@@ -341,7 +341,7 @@ func TestWatchViewActions(t *testing.T) {
 		t.Helper()
 		_ = term.Send(key)
 		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, question) }); err != nil {
-			t.Fatalf("%s: no question %q: %v\n%s", key, question, err, strings.Join(s, "\n"))
+			t.Fatalf("%s: no question %q: %v\n%s", key, question, err, shown(s))
 		}
 		_ = term.Send("y")
 	}
@@ -362,7 +362,7 @@ func TestWatchViewActions(t *testing.T) {
 	waitRolledOut(t, ns, "steer", time.Minute)
 	answer("u", "Roll back deployment/steer from rev 3 (uniform:winter-2024) to rev 2 (uniform:winter-2024)? [y/N]")
 	if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "rolled back") }); err != nil {
-		t.Fatalf("no confirmation of the rollback: %v\n%s", err, strings.Join(s, "\n"))
+		t.Fatalf("no confirmation of the rollback: %v\n%s", err, shown(s))
 	}
 	if ann := getDeployment(t, ns, "steer").Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"]; ann != "" {
 		t.Errorf("undo to the revision before the restart should drop restartedAt, still %q", ann)
@@ -383,7 +383,7 @@ func TestReadOnlyUserInTheViews(t *testing.T) {
 	}
 	defer term.Close()
 	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return figures(s) == 2 }); err != nil {
-		t.Fatalf("read-only watch: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("read-only watch: %v\n%s", err, shown(term.Screen()))
 	}
 	for _, k := range []string{"p", "r"} {
 		_ = term.Send(k)
@@ -394,7 +394,7 @@ func TestReadOnlyUserInTheViews(t *testing.T) {
 		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
 			return contains(s, "forbidden: you may not patch deployments")
 		}); err != nil {
-			t.Fatalf("%s y as a read-only user: %v\n%s", k, err, strings.Join(s, "\n"))
+			t.Fatalf("%s y as a read-only user: %v\n%s", k, err, shown(s))
 		}
 	}
 	if figures(term.Screen()) != 2 {
@@ -425,7 +425,7 @@ func TestWatchWithoutPermissionToListPods(t *testing.T) {
 	}
 	defer term.Close()
 	if s, err := term.WaitForScreen(20*time.Second, func(s []string) bool { return contains(s, "cannot see pods: forbidden") }); err != nil {
-		t.Fatalf("the view should say it cannot see the pods: %v\n%s", err, strings.Join(s, "\n"))
+		t.Fatalf("the view should say it cannot see the pods: %v\n%s", err, shown(s))
 	}
 	_ = term.Send("q")
 	_, _ = term.Wait(10 * time.Second)

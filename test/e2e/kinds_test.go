@@ -117,10 +117,10 @@ func TestStatefulSetReplacesHighestOrdinalFirst(t *testing.T) {
 	}
 	defer term.Close()
 	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return figures(s) == 5 }); err != nil {
-		t.Fatalf("no view: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("no view: %v\n%s", err, shown(term.Screen()))
 	}
 	if !contains(term.Screen(), "partition 0") {
-		t.Errorf("the view should show the partition:\n%s", strings.Join(term.Screen(), "\n"))
+		t.Errorf("the view should show the partition:\n%s", shown(term.Screen()))
 	}
 	if r := env.Kubectl(context.Background(), "-n", ns, "set", "image", "sts/vault", "uniform="+winter); r.Code != 0 {
 		t.Fatal(r.Stderr)
@@ -182,7 +182,7 @@ func TestStatefulSetPartitionStopsTheUpdate(t *testing.T) {
 	}
 	labels := shelfLabels(s, digits.MatchString)
 	if got := strings.Join(labels["2"], ","); got != "3,4" {
-		t.Errorf("rev 2 should hold ordinals 3,4, holds %q\n%s", got, strings.Join(s, "\n"))
+		t.Errorf("rev 2 should hold ordinals 3,4, holds %q\n%s", got, shown(s))
 	}
 	if got := strings.Join(labels["1"], ","); got != "0,1,2" {
 		t.Errorf("rev 1 should keep ordinals 0,1,2, holds %q", got)
@@ -205,7 +205,7 @@ func TestDaemonSetUpdatesNodeByNode(t *testing.T) {
 	defer term.Close()
 	isNode := func(s string) bool { return strings.HasPrefix(s, "kwok-node-") }
 	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return len(shelfLabels(s, isNode)["1"]) == 3 }); err != nil {
-		t.Fatalf("no mannequin per node: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("no mannequin per node: %v\n%s", err, shown(term.Screen()))
 	}
 	if r := env.Kubectl(context.Background(), "-n", ns, "set", "image", "ds/guard", "uniform="+winter); r.Code != 0 {
 		t.Fatal(r.Stderr)

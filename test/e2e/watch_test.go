@@ -85,7 +85,7 @@ func TestWatchShowsMannequinsSwapping(t *testing.T) {
 	}
 	defer term.Close()
 	if s, err := term.WaitForScreen(20*time.Second, func(s []string) bool { return figures(s) == 6 }); err != nil {
-		t.Fatalf("initial screen never showed 6 mannequins: %v\n%s", err, strings.Join(s, "\n"))
+		t.Fatalf("initial screen never showed 6 mannequins: %v\n%s", err, shown(s))
 	}
 	setImage(t, ns, "clerk-squad", winter)
 
@@ -94,10 +94,10 @@ func TestWatchShowsMannequinsSwapping(t *testing.T) {
 		return len(sh) == 2 && sh[0] == "2" && sh[1] == "1" && figures(s) >= 7
 	})
 	if err != nil {
-		t.Fatalf("never saw both revisions' mannequins at once: %v\n%s", err, strings.Join(both, "\n"))
+		t.Fatalf("never saw both revisions' mannequins at once: %v\n%s", err, shown(both))
 	}
 	if !contains(both, "uniform:winter-2024") || !contains(both, "uniform:summer-2023") {
-		t.Errorf("shelves should name both uniforms:\n%s", strings.Join(both, "\n"))
+		t.Errorf("shelves should name both uniforms:\n%s", shown(both))
 	}
 
 	// Figures on screen must match the pods the API holds, allowing a frame
@@ -124,11 +124,11 @@ func TestWatchShowsMannequinsSwapping(t *testing.T) {
 		return contains(s, "successfully rolled out") && len(sh) == 1 && sh[0] == "2" && figures(s) == 6
 	})
 	if err != nil {
-		t.Fatalf("final screen should show only rev 2 with 6 mannequins, complete: %v\n%s", err, strings.Join(final, "\n"))
+		t.Fatalf("final screen should show only rev 2 with 6 mannequins, complete: %v\n%s", err, shown(final))
 	}
 	// Image truth: the digest the pods run (kwok reports one per image).
 	if !contains(final, "uniform:winter-2024@sha256:") {
-		t.Errorf("the shelf should show the digest its pods run:\n%s", strings.Join(final, "\n"))
+		t.Errorf("the shelf should show the digest its pods run:\n%s", shown(final))
 	}
 	if err := term.Send("q"); err != nil {
 		t.Fatal(err)
@@ -217,14 +217,14 @@ func TestWatchFitsASmallTerminal(t *testing.T) {
 	defer term.Close()
 	setImage(t, ns, "crowd", winter)
 	if _, err := term.WaitForScreen(60*time.Second, func(s []string) bool { return len(shelves(s)) == 2 }); err != nil {
-		t.Fatalf("never saw both revisions: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("never saw both revisions: %v\n%s", err, shown(term.Screen()))
 	}
 	// Let the whole update play out so that many frames are checked.
 	if _, err := term.WaitForScreen(90*time.Second, func(s []string) bool {
 		sh := shelves(s)
 		return len(sh) == 1 && sh[0] == "2"
 	}); err != nil {
-		t.Fatalf("never saw the update finish: %v\n%s", err, strings.Join(term.Screen(), "\n"))
+		t.Fatalf("never saw the update finish: %v\n%s", err, shown(term.Screen()))
 	}
 	_ = term.Send("q")
 	if code, err := term.Wait(10 * time.Second); err != nil || code != 0 {

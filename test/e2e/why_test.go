@@ -53,7 +53,7 @@ func TestWhyPrivateRegistryWithoutPullSecret(t *testing.T) {
 		return strings.Contains(f, "ImagePullBackOff") && strings.Contains(f, "registry private.registry.example refused the pull") && strings.Contains(f, "no imagePullSecrets")
 	})
 	if err != nil {
-		t.Fatalf("no imagePullSecrets hint on screen: %v\n%s", err, strings.Join(s, "\n"))
+		t.Fatalf("no imagePullSecrets hint on screen: %v\n%s", err, shown(s))
 	}
 	_ = term.Send("q")
 	_, _ = term.Wait(10 * time.Second)
@@ -100,9 +100,9 @@ func TestWhyTagNotFoundAndEventsCounted(t *testing.T) {
 			counted.MatchString(f)
 	})
 	if err != nil {
-		t.Fatalf("no not-found hint with both images, or no merged event count: %v\n%s", err, strings.Join(s, "\n"))
+		t.Fatalf("no not-found hint with both images, or no merged event count: %v\n%s", err, shown(s))
 	}
-	if n := strings.Count(strings.Join(s, "\n"), "Failed Pod/typo-"); n != 1 {
+	if n := strings.Count(shown(s), "Failed Pod/typo-"); n != 1 {
 		t.Errorf("identical Warning events should be one line, found %d", n)
 	}
 	_ = term.Send("q")
