@@ -32,6 +32,7 @@ type liveView struct {
 	client    kubernetes.Interface // nil: no actions
 	finished  func(*snapshot.Snapshot) error
 
+	settle  settle // with untilDone: when the view may end
 	last    string // the last frame drawn
 	snap    snapshot.Snapshot
 	prompt  *pendingAction
@@ -68,8 +69,11 @@ func (v *liveView) run(ctx context.Context) error {
 					return err
 				}
 				lastDraw, pending = time.Now(), false
-				if err := v.finished(&v.snap); err != nil || (v.untilDone && v.snap.Done() && v.prompt == nil) {
+				if err := v.finished(&v.snap); err != nil {
 					return err
+				}
+				if over, _ := v.settle.over(&v.snap, time.Now()); v.untilDone && over && v.prompt == nil {
+					return nil
 				}
 			}
 		}

@@ -193,19 +193,32 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, started time.Time) error {
 	var prev *snapshot.Snapshot
 	var log render.Log
+	var end settle
+	var recheck <-chan time.Time // while the pods lag a finished rollout
 	for {
 		select {
 		case <-ctx.Done():
 			return o.interrupted(ctx, prev)
 		case <-w.Changes():
+		case <-recheck:
 		}
 		s := w.Snapshot(time.Now(), started)
 		for _, line := range log.Next(&s) {
 			fmt.Fprintf(o.Out, "%s %s\n", s.Now.Format("15:04:05"), line)
 		}
 		prev = &s
-		if err := o.finished(&s); err != nil || (o.UntilDone && s.Done()) {
+		if err := o.finished(&s); err != nil {
 			return err
+		}
+		if !o.UntilDone {
+			continue
+		}
+		over, wait := end.over(&s, s.Now)
+		if over {
+			return nil
+		}
+		if wait > 0 {
+			recheck = time.After(wait)
 		}
 	}
 }

@@ -50,6 +50,8 @@ type Snapshot struct {
 	Started time.Time
 	// Problems lists what the watcher could not see (e.g. forbidden pods).
 	Problems []string
+	// PodsHidden: the pods may not be listed, so only counts are known.
+	PodsHidden bool
 	// Events are recent Warning events of the workload and its objects,
 	// identical ones merged, most recent first.
 	Events []Event
@@ -71,6 +73,31 @@ type Event struct {
 // Done reports whether the rollout reached a terminal phase.
 func (s *Snapshot) Done() bool {
 	return s.Phase == PhaseComplete || s.Phase == PhaseFailed || s.Phase == PhaseDeleted || s.Phase == PhaseOnDelete
+}
+
+// PodsAgree reports whether the pods in view tell the same story as the
+// workload's status: as many ready pods, revision by revision. Each watch
+// catches up on its own after a disconnection, so the status may announce
+// a finished rollout while the pods still show an older moment.
+func (s *Snapshot) PodsAgree() bool {
+	if s.PodsHidden {
+		return true
+	}
+	var total int32
+	for i := range s.Revisions {
+		r := &s.Revisions[i]
+		var ready int32
+		for j := range r.Pods {
+			if r.Pods[j].State == PodReady {
+				ready++
+			}
+		}
+		if ready != r.Ready {
+			return false
+		}
+		total += ready
+	}
+	return total == s.Workload.Ready
 }
 
 // Workload is the controller being rolled out.

@@ -51,7 +51,7 @@ type Workload struct {
 
 	mu       sync.Mutex
 	deleted  bool
-	problems map[string]string // informer → what went wrong with its watch
+	problems map[string]problem // informer → what went wrong with its watch
 }
 
 // New returns a watcher for the workload kind/namespace/name; Start begins watching.
@@ -62,7 +62,7 @@ func New(client kubernetes.Interface, kind Kind, namespace, name string) *Worklo
 		namespace: namespace,
 		name:      name,
 		changed:   make(chan struct{}, 1),
-		problems:  map[string]string{},
+		problems:  map[string]problem{},
 		informers: map[string]cache.SharedIndexInformer{},
 		secrets:   map[string]secretState{},
 	}
@@ -215,16 +215,21 @@ func (w *Workload) setDeleted(v bool) {
 	w.notify()
 }
 
+type problem struct {
+	msg       string
+	forbidden bool
+}
+
 func (w *Workload) setProblem(what string, err error) {
-	msg := "reconnecting to the API server: " + err.Error()
+	p := problem{msg: "reconnecting to the API server: " + err.Error()}
 	switch {
 	case apierrors.IsForbidden(err):
-		msg = fmt.Sprintf("cannot see %s: forbidden (%v)", what, err)
+		p = problem{msg: fmt.Sprintf("cannot see %s: forbidden (%v)", what, err), forbidden: true}
 	case apierrors.IsResourceExpired(err) || apierrors.IsGone(err):
 		return // a routine re-list, not worth showing
 	}
 	w.mu.Lock()
-	w.problems[what] = msg
+	w.problems[what] = p
 	w.mu.Unlock()
 	w.wake()
 }
@@ -247,7 +252,7 @@ func (w *Workload) Problems() []string {
 	defer w.mu.Unlock()
 	out := make([]string, 0, len(w.problems))
 	for _, p := range w.problems {
-		out = append(out, p)
+		out = append(out, p.msg)
 	}
 	sort.Strings(out)
 	return out
@@ -257,6 +262,7 @@ func (w *Workload) Problems() []string {
 func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	w.mu.Lock()
 	deleted := w.deleted
+	podsHidden := w.problems["pods"].forbidden
 	w.mu.Unlock()
 
 	obj := w.Object()
@@ -275,6 +281,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	}
 	s := w.kind.build(obj, revs, pods, now, started)
 	s.Problems = w.Problems()
+	s.PodsHidden = podsHidden
 	if w.conn != nil {
 		if since, err := w.conn.Down(); err != nil {
 			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))

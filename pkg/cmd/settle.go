@@ -1,0 +1,37 @@
+package cmd
+
+import (
+	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// settleGrace bounds how long a finished rollout waits for the pods in view
+// to agree with the workload's status. Watches reconnect one by one after
+// an outage, each with its own back-off; the last frame must not show
+// mannequins of a moment the status has already left behind.
+const settleGrace = 10 * time.Second
+
+// settle decides when --until-done may end the watch.
+type settle struct {
+	since time.Time // when the status first said complete; zero otherwise
+}
+
+// over reports whether s ends the watch at now; when it does not yet only
+// because the pods lag, wait is how long to wait at most before asking again.
+func (st *settle) over(s *snapshot.Snapshot, now time.Time) (over bool, wait time.Duration) {
+	if !s.Done() {
+		st.since = time.Time{}
+		return false, 0
+	}
+	if s.Phase != snapshot.PhaseComplete || s.PodsAgree() {
+		return true, 0
+	}
+	if st.since.IsZero() {
+		st.since = now
+	}
+	if left := settleGrace - now.Sub(st.since); left > 0 {
+		return false, left
+	}
+	return true, 0
+}

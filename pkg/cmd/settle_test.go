@@ -1,0 +1,43 @@
+package cmd
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+func TestSettleWaitsForLaggingPods(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	lagging := snapshot.Snapshot{Phase: snapshot.PhaseComplete, Workload: snapshot.Workload{Ready: 2},
+		Revisions: []snapshot.Revision{{Ready: 2, Pods: []snapshot.Pod{{State: snapshot.PodReady}, {State: snapshot.PodCreating}}}}}
+	agreed := lagging
+	agreed.Revisions = []snapshot.Revision{{Ready: 2, Pods: []snapshot.Pod{{State: snapshot.PodReady}, {State: snapshot.PodReady}}}}
+	progressing := snapshot.Snapshot{Phase: snapshot.PhaseAvailability}
+	failed := snapshot.Snapshot{Phase: snapshot.PhaseFailed}
+
+	var st settle
+	if over, wait := st.over(&progressing, t0); over || wait != 0 {
+		t.Errorf("progressing: over %v, wait %s; want false, 0", over, wait)
+	}
+	if over, wait := st.over(&lagging, t0); over || wait != settleGrace {
+		t.Errorf("complete, pods lagging: over %v, wait %s; want false, %s", over, wait, settleGrace)
+	}
+	if over, wait := st.over(&lagging, t0.Add(4*time.Second)); over || wait != settleGrace-4*time.Second {
+		t.Errorf("still lagging 4s later: over %v, wait %s", over, wait)
+	}
+	if over, _ := st.over(&agreed, t0.Add(5*time.Second)); !over {
+		t.Errorf("pods caught up: the watch should end")
+	}
+
+	st = settle{}
+	st.over(&lagging, t0)
+	if over, _ := st.over(&lagging, t0.Add(settleGrace)); !over {
+		t.Errorf("pods lagging past the grace: the watch should end anyway")
+	}
+
+	st = settle{}
+	if over, _ := st.over(&failed, t0); !over {
+		t.Errorf("a failed rollout ends the watch at once")
+	}
+}
