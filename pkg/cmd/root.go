@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -82,6 +83,7 @@ var klogFlags *flag.FlagSet
 // line, never as a stack trace.
 func Execute() int {
 	serveProfiles()
+	watcher.PreferListAndWatch()
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	root := NewCmdMannequin(streams)
 	if err := root.Execute(); err != nil {
