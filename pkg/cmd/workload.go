@@ -105,7 +105,13 @@ func parseWorkloadArgs(args []string) (typ, name string, err error) {
 	case 1:
 		var ok bool
 		if typ, name, ok = strings.Cut(args[0], "/"); !ok {
-			return "", "", fmt.Errorf("%q has no type: write TYPE/NAME, e.g. deploy/%s", args[0], args[0])
+			// The example reuses the argument only when it could be a name:
+			// anything else would bring its control characters into the line.
+			example := "NAME"
+			if len(validation.IsDNS1123Subdomain(args[0])) == 0 {
+				example = args[0]
+			}
+			return "", "", fmt.Errorf("%q has no type: write TYPE/NAME, e.g. deploy/%s", shorten(args[0], 40), example)
 		}
 	case 2:
 		if strings.Contains(args[0], "/") {
