@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path"
 	"sync"
 	"time"
 )
@@ -17,6 +18,9 @@ type Connection struct {
 	lastErr  error
 	downFrom time.Time
 	onChange func()
+	// onWatch hears of every watch the server accepted, by resource: the
+	// one sign that an idle informer is connected again.
+	onWatch func(resource string)
 }
 
 // Wrap is a rest.Config WrapTransport: it watches every request go by.
@@ -26,6 +30,14 @@ func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
 		// A request we cancelled ourselves says nothing about the server.
 		if req.Context().Err() == nil {
 			c.observe(err)
+		}
+		if err == nil && resp.StatusCode == http.StatusOK && req.URL.Query().Get("watch") == "true" {
+			c.mu.Lock()
+			onWatch := c.onWatch
+			c.mu.Unlock()
+			if onWatch != nil {
+				onWatch(path.Base(req.URL.Path))
+			}
 		}
 		if err == nil && resp.Body != nil {
 			// A watch is one long response: the server going away shows up

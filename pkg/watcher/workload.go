@@ -38,7 +38,6 @@ type Workload struct {
 	revisions cache.SharedIndexInformer
 	pods      cache.SharedIndexInformer
 	events    cache.SharedIndexInformer
-	informers map[string]cache.SharedIndexInformer
 
 	eventsOnce sync.Once // starts the events informer at the first stuck pod
 
@@ -63,7 +62,6 @@ func New(client kubernetes.Interface, kind Kind, namespace, name string) *Worklo
 		name:      name,
 		changed:   make(chan struct{}, 1),
 		problems:  map[string]problem{},
-		informers: map[string]cache.SharedIndexInformer{},
 		secrets:   map[string]secretState{},
 	}
 }
@@ -84,6 +82,7 @@ func (w *Workload) WithConnection(conn *Connection) *Workload {
 	w.conn = conn
 	conn.mu.Lock()
 	conn.onChange = w.wake
+	conn.onWatch = w.watching
 	conn.mu.Unlock()
 	return w
 }
@@ -128,14 +127,14 @@ func (w *Workload) Start(ctx context.Context) error {
 
 	_, _ = w.objects.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { w.setDeleted(false) },
-		UpdateFunc: func(any, any) { w.notify() },
+		UpdateFunc: func(any, any) { w.heardFrom(w.kind.Resource()) },
 		DeleteFunc: func(any) { w.setDeleted(true) },
 	})
-	for _, inf := range []cache.SharedIndexInformer{w.revisions, w.pods, w.events} {
+	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.revisionResource(): w.revisions, "pods": w.pods, "events": w.events} {
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    func(any) { w.notify() },
-			UpdateFunc: func(any, any) { w.notify() },
-			DeleteFunc: func(any) { w.notify() },
+			AddFunc:    func(any) { w.heardFrom(what) },
+			UpdateFunc: func(any, any) { w.heardFrom(what) },
+			DeleteFunc: func(any) { w.heardFrom(what) },
 		})
 	}
 	// Events are read only once a pod is stuck (see Snapshot): events have
@@ -167,7 +166,7 @@ func (w *Workload) Start(ctx context.Context) error {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	w.notify()
+	w.wake()
 	return nil
 }
 
@@ -188,16 +187,25 @@ func (w *Workload) informer(get func(informers.SharedInformerFactory) cache.Shar
 	_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 		w.setProblem(what, err)
 	})
-	w.informers[what] = inf
 	return inf
 }
 
 // Changes signals, coalesced, that the next Snapshot may differ.
 func (w *Workload) Changes() <-chan struct{} { return w.changed }
 
-func (w *Workload) notify() {
-	w.clearProblems()
+// heardFrom: the informer for resource delivered, so its watch works.
+func (w *Workload) heardFrom(resource string) {
+	w.clearProblem(resource, false)
 	w.wake()
+}
+
+// watching: the server accepted a watch of resource, so an informer whose
+// watch had failed is connected again, even if nothing has changed since.
+// A forbidden resource stays a problem until it delivers something.
+func (w *Workload) watching(resource string) {
+	if w.clearProblem(resource, true) {
+		w.wake()
+	}
 }
 
 // wake tells the view to look again; a pending wake-up already covers it.
@@ -212,7 +220,7 @@ func (w *Workload) setDeleted(v bool) {
 	w.mu.Lock()
 	w.deleted = v
 	w.mu.Unlock()
-	w.notify()
+	w.heardFrom(w.kind.Resource())
 }
 
 type problem struct {
@@ -234,16 +242,17 @@ func (w *Workload) setProblem(what string, err error) {
 	w.wake()
 }
 
-// clearProblems forgets connection trouble once events flow again; a
-// forbidden resource stays a problem until it delivers something.
-func (w *Workload) clearProblems() {
+// clearProblem forgets what went wrong with resource's watch (only when it
+// was connection trouble, if keepForbidden), and reports whether it did.
+func (w *Workload) clearProblem(resource string, keepForbidden bool) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for k := range w.problems {
-		if inf := w.informers[k]; inf == nil || inf.HasSynced() {
-			delete(w.problems, k)
-		}
+	p, ok := w.problems[resource]
+	if !ok || (keepForbidden && p.forbidden) {
+		return false
 	}
+	delete(w.problems, resource)
+	return true
 }
 
 // Problems lists what the watcher currently cannot see, sorted.
