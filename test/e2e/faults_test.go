@@ -55,6 +55,8 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 		t.Errorf("final screen shows %d ready mannequins, the deployment %d:\n%s", readyFigures(final), d.Status.ReadyReplicas, shown(final))
 	case len(shelves(final)) == 0 || shelves(final)[0] != "2":
 		t.Errorf("final screen should show revision 2 first, shows %q:\n%s", shelves(final), shown(final))
+	case contains(final, "reconnecting"):
+		t.Errorf("final screen still says it is reconnecting:\n%s", shown(final))
 	}
 }
 
