@@ -17,6 +17,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 )
 
@@ -72,13 +73,7 @@ func loadWorkload(ctx context.Context, c kubernetes.Interface, kind watcher.Kind
 		}
 	}
 	if kind == watcher.DaemonSetKind {
-		// A DaemonSet's current template is its newest revision.
-		var newest int64 = -1
-		for _, cr := range crs {
-			if cr.Revision > newest {
-				newest, current = cr.Revision, cr.Name
-			}
-		}
+		current = snapshot.DaemonSetCurrentRevision(m, crs)
 	}
 	var pods []*corev1.Pod
 	if pl, err := c.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector.String()}); err == nil {

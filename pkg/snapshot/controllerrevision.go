@@ -209,7 +209,13 @@ func FromDaemonSet(ds *appsv1.DaemonSet, crs []*appsv1.ControllerRevision, pods 
 	}
 	s := Snapshot{Workload: w, Now: now, Started: started}
 	s.Phase, s.Message = DaemonSetPhase(ds)
-	// The DaemonSet's current template is its newest revision.
+	s.Revisions = fromControllerRevisions(ds, crs, pods, DaemonSetCurrentRevision(ds, crs), nodeName)
+	return s
+}
+
+// DaemonSetCurrentRevision names the ControllerRevision of ds that holds its
+// current template: the newest one, as DaemonSets keep no updateRevision.
+func DaemonSetCurrentRevision(ds metav1.Object, crs []*appsv1.ControllerRevision) string {
 	current := ""
 	var newest int64 = -1
 	for _, cr := range crs {
@@ -217,8 +223,7 @@ func FromDaemonSet(ds *appsv1.DaemonSet, crs []*appsv1.ControllerRevision, pods 
 			newest, current = cr.Revision, cr.Name
 		}
 	}
-	s.Revisions = fromControllerRevisions(ds, crs, pods, current, nodeName)
-	return s
+	return current
 }
 
 // DaemonSetPhase applies `kubectl rollout status` to a DaemonSet.
