@@ -135,9 +135,9 @@ func TemplateYAML(t *corev1.PodTemplateSpec) (string, error) {
 func (r *Revision) Label() string {
 	images := make([]string, len(r.Containers))
 	for i, c := range r.Containers {
-		images[i] = snapshot.ShortImage(c.Image)
+		images[i] = c.Image
 	}
-	return fmt.Sprintf("rev %d (%s)", r.Number, strings.Join(images, ","))
+	return fmt.Sprintf("rev %d (%s)", r.Number, snapshot.ShortImages(images))
 }
 
 // ForControllerRevisions builds a StatefulSet's or DaemonSet's history,

@@ -34,7 +34,7 @@ func Changes(prev, cur *snapshot.Snapshot) []string {
 	}
 	if c := currentRev(cur); c != nil {
 		if p := currentRev(prev); p == nil || p.Name != c.Name {
-			out = append(out, fmt.Sprintf("rolling out %s: %s", revName(c, false), plainText(shortImages(c.Images))))
+			out = append(out, fmt.Sprintf("rolling out %s: %s", revName(c, false), plainText(snapshot.ShortImages(c.Images))))
 		}
 	}
 	out = append(out, newProblems(prev, cur)...)

@@ -196,14 +196,6 @@ func (r *renderer) legend() []string {
 	return []string{r.paint(sgrLegend, l)}
 }
 
-func shortImages(imgs []string) string {
-	out := make([]string, len(imgs))
-	for i, img := range imgs {
-		out[i] = snapshot.ShortImage(img)
-	}
-	return strings.Join(out, ",")
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)

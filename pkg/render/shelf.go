@@ -177,7 +177,7 @@ func (r *renderer) shelfTitle(sh *shelf) string {
 	}
 	sep := r.g.sep
 	full := tag + sep + tally
-	if img := r.text(shortImages(rev.Images)); img != "" {
+	if img := r.text(snapshot.ShortImages(rev.Images)); img != "" {
 		full = tag + sep + img + sep + tally
 		// What the pods really run: the digest, when they all agree on one.
 		if d := runningDigest(rev); d != "" {

@@ -223,14 +223,7 @@ func describe(d *appsv1.Deployment) string {
 	} else {
 		rev = "rev " + rev
 	}
-	images := ""
-	for i, c := range d.Spec.Template.Spec.Containers {
-		if i > 0 {
-			images += ","
-		}
-		images += snapshot.ShortImage(c.Image)
-	}
-	return rev + ", " + images
+	return rev + ", " + snapshot.ShortImages(snapshot.Images(&d.Spec.Template.Spec))
 }
 
 // PausePatch pauses or resumes the rollout, as `kubectl rollout pause|resume`.

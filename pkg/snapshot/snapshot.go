@@ -221,3 +221,13 @@ func ShortImage(img string) string {
 	}
 	return img
 }
+
+// ShortImages is ShortImage of each image, comma-separated, as kubectl
+// lists a pod template's images.
+func ShortImages(imgs []string) string {
+	out := make([]string, len(imgs))
+	for i, img := range imgs {
+		out[i] = ShortImage(img)
+	}
+	return strings.Join(out, ",")
+}
