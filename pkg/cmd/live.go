@@ -72,8 +72,10 @@ func (v *liveView) run(ctx context.Context) error {
 				if err := v.finished(&v.snap); err != nil {
 					return err
 				}
-				if over, _ := v.settle.over(&v.snap, time.Now()); v.untilDone && over && v.prompt == nil {
-					return nil
+				if v.untilDone {
+					if over, _ := v.settle.over(&v.snap, time.Now()); over && v.prompt == nil {
+						return nil
+					}
 				}
 			}
 		}

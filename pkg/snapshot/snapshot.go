@@ -86,12 +86,7 @@ func (s *Snapshot) PodsAgree() bool {
 	var total int32
 	for i := range s.Revisions {
 		r := &s.Revisions[i]
-		var ready int32
-		for j := range r.Pods {
-			if r.Pods[j].State == PodReady {
-				ready++
-			}
-		}
+		ready := int32(r.Counts()[PodReady])
 		if ready != r.Ready {
 			return false
 		}
