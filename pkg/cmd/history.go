@@ -119,9 +119,10 @@ func (o *HistoryOptions) Complete(args []string) error {
 
 // Validate checks flags and resolves the workload.
 func (o *HistoryOptions) Validate() error {
+	if err := validColor(o.Color); err != nil {
+		return err
+	}
 	switch {
-	case validColor(o.Color) != nil:
-		return validColor(o.Color)
 	case o.Output != "" && o.Output != "json" && o.Output != "yaml":
 		return fmt.Errorf("unknown output format %q: use -o json or -o yaml", o.Output)
 	case o.revisionSet && o.Revision <= 0:
