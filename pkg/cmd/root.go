@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -115,7 +116,8 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
+// oneLine makes an error fit the one line kubectl users expect; errors
+// carry text from the API server, so what remains is sanitized.
 func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	return sanitize.Text(strings.Join(strings.Fields(s), " "))
 }

@@ -4,6 +4,7 @@
 package history
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -16,10 +17,17 @@ import (
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
+// changeCauseAnnotation is where kubectl records why a revision was made.
+const changeCauseAnnotation = "kubernetes.io/change-cause"
+
 // Revision is one ReplicaSet of a Deployment, seen as a point in its history.
+// Its fields hold the cluster's data exactly, for -o json|yaml and for the
+// rollback patch; the methods that format it for a terminal (Images, Label,
+// Row, TemplateYAML) sanitize what they print.
 type Revision struct {
 	Number      int64
 	ReplicaSet  string
@@ -46,11 +54,11 @@ type Container struct {
 // for one container, name=image for each when there are several.
 func (r *Revision) Images() string {
 	if len(r.Containers) == 1 {
-		return r.Containers[0].Image
+		return sanitize.Text(r.Containers[0].Image)
 	}
 	parts := make([]string, len(r.Containers))
 	for i, c := range r.Containers {
-		parts[i] = c.Name + "=" + c.Image
+		parts[i] = c.Name + "=" + sanitize.Text(c.Image)
 	}
 	return strings.Join(parts, ",")
 }
@@ -71,7 +79,7 @@ func ForDeployment(all []*appsv1.ReplicaSet, current *appsv1.ReplicaSet) ([]Revi
 		r := Revision{
 			Number:      n,
 			ReplicaSet:  rs.Name,
-			ChangeCause: rs.Annotations["kubernetes.io/change-cause"],
+			ChangeCause: rs.Annotations[changeCauseAnnotation],
 			Created:     rs.CreationTimestamp.Time,
 			Ready:       rs.Status.ReadyReplicas,
 			Current:     current != nil && rs.UID == current.UID,
@@ -115,27 +123,56 @@ func CurrentRevision(revs []Revision) (*Revision, bool) {
 	return nil, false
 }
 
-// TemplateYAML renders a revision's pod template without the
-// pod-template-hash label, which differs between any two ReplicaSets and
-// says nothing about what changed.
+// TemplateYAML renders a revision's pod template for a terminal, without
+// the pod-template-hash label, which differs between any two ReplicaSets and
+// says nothing about what changed. Every string (keys too) is sanitized:
+// the YAML is read by people, and a raw C1 character would also make the
+// YAML encoder refuse the whole template.
 func TemplateYAML(t *corev1.PodTemplateSpec) (string, error) {
 	c := t.DeepCopy()
 	delete(c.Labels, appsv1.DefaultDeploymentUniqueLabelKey)
 	if len(c.Labels) == 0 {
 		c.Labels = nil
 	}
-	out, err := yaml.Marshal(c)
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("render pod template: %w", err)
+	}
+	var tree any
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		return "", fmt.Errorf("render pod template: %w", err)
+	}
+	out, err := yaml.Marshal(sanitizeTree(tree))
 	if err != nil {
 		return "", fmt.Errorf("render pod template: %w", err)
 	}
 	return string(out), nil
 }
 
+// sanitizeTree sanitizes every string of a decoded JSON document.
+func sanitizeTree(v any) any {
+	switch v := v.(type) {
+	case string:
+		return sanitize.Text(v)
+	case []any:
+		for i := range v {
+			v[i] = sanitizeTree(v[i])
+		}
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[sanitize.Text(k)] = sanitizeTree(e)
+		}
+		return out
+	}
+	return v
+}
+
 // Label names a revision briefly for prompts: "rev 3 (uniform:summer-2023)".
 func (r *Revision) Label() string {
 	images := make([]string, len(r.Containers))
 	for i, c := range r.Containers {
-		images[i] = c.Image
+		images[i] = sanitize.Text(c.Image)
 	}
 	return fmt.Sprintf("rev %d (%s)", r.Number, snapshot.ShortImages(images))
 }
@@ -153,7 +190,7 @@ func ForControllerRevisions(crs []*appsv1.ControllerRevision, pods []*corev1.Pod
 		r := Revision{
 			Number:      cr.Revision,
 			ReplicaSet:  cr.Name,
-			ChangeCause: cr.Annotations["kubernetes.io/change-cause"],
+			ChangeCause: cr.Annotations[changeCauseAnnotation],
 			Created:     cr.CreationTimestamp.Time,
 			Current:     cr.Name == current,
 			Template:    tpl,

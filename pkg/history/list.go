@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -85,7 +86,7 @@ func Row(r *Revision, now time.Time) []string {
 	if len(notes) > 0 {
 		num += " (" + strings.Join(notes, ", ") + ")"
 	}
-	cause := r.ChangeCause
+	cause := sanitize.Text(r.ChangeCause)
 	if cause == "" {
 		cause = "<none>"
 	}

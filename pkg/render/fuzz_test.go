@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -52,4 +53,24 @@ func fuzzSnapshot(pods, revs int, reason, message string) *snapshot.Snapshot {
 		s.Revisions = append(s.Revisions, rev)
 	}
 	return s
+}
+
+// FuzzSanitizedText: cluster text, once sanitized, holds no character a
+// terminal would act on, and columns() measures it as the terminal will
+// draw it (no escape that columns() would skip as zero-width).
+func FuzzSanitizedText(f *testing.F) {
+	for _, s := range []string{"uniform:winter-2024", "\x1b]52;c;aGk=\x07", "\x1b[2J", "\x1b[1A\x1b[2K[y/N]", "gpj.\u202etxt", "\u0085\u009b1m", "\xff", "日本"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := sanitize.Text(s)
+		for _, r := range out {
+			if sanitize.Unsafe(r) || r == '\x1b' {
+				t.Fatalf("sanitize.Text(%q) = %q keeps %U", s, out, r)
+			}
+		}
+		if got, want := columns(out), cells.StringWidth(out); got != want {
+			t.Fatalf("columns(%q) = %d, the terminal draws %d", out, got, want)
+		}
+	})
 }

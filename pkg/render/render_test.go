@@ -200,3 +200,16 @@ func TestShelfTitleShowsTheRunningDigest(t *testing.T) {
 		t.Errorf("pods that disagree on the digest must not show one:\n%s", f)
 	}
 }
+
+func TestShelfTitleIgnoresADigestThatIsNotHex(t *testing.T) {
+	s := midRollout()
+	rev := &s.Revisions[0]
+	for i := range rev.Pods {
+		// As a node (or anyone who may write pod status) could report it,
+		// already sanitized: still not a digest.
+		rev.Pods[i].Images = []snapshot.RunningImage{{Container: "uniform", Image: rev.Images[0], ImageID: `x@sha256:\x1b]52;c;aGk=`}}
+	}
+	if f := Frame(s, 120, 40, Style{Unicode: true}); strings.Contains(f, "@sha256:") {
+		t.Errorf("an imageID that is not hex must not show as a digest:\n%s", f)
+	}
+}

@@ -206,7 +206,7 @@ func runningDigest(rev *snapshot.Revision) string {
 	for i := range rev.Pods {
 		for _, img := range rev.Pods[i].Images {
 			_, d, ok := strings.Cut(img.ImageID, "@sha256:")
-			if !ok || len(d) < 12 {
+			if !ok || len(d) < 12 || !hexDigits(d[:12]) {
 				continue
 			}
 			if digest != "" && digest != d[:12] {
@@ -317,4 +317,15 @@ func (r *renderer) reasons(sh *shelf) []string {
 		out = append(out, r.paint(sgrFail, r.fit(prefix+name+suffix)))
 	}
 	return out
+}
+
+// hexDigits reports whether s is all lowercase hex digits: a digest, not
+// whatever a node (or anyone who may write pod status) put in imageID.
+func hexDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -22,6 +22,7 @@ import (
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -159,7 +160,8 @@ func (e *Changed) Error() string {
 	if kind == "" {
 		kind = "deployment"
 	}
-	return fmt.Sprintf("%s/%s changed since it was shown (now %s); look again", kind, e.Name, e.Now)
+	// Now is built from image names, which anyone who may edit it chooses.
+	return fmt.Sprintf("%s/%s changed since it was shown (now %s); look again", kind, e.Name, sanitize.Text(e.Now))
 }
 
 // Apply sends a JSON patch guarded by preconditions to an apps/v1 workload

@@ -131,3 +131,10 @@ func TestRestartPatchCreatesAnnotations(t *testing.T) {
 		t.Errorf("restart patch: %s", raw)
 	}
 }
+
+func TestChangedSanitizesTheImage(t *testing.T) {
+	err := &Changed{Name: "x", Now: "rev 5, uniform:\x1b[2J"}
+	if got, want := err.Error(), `deployment/x changed since it was shown (now rev 5, uniform:\x1b[2J); look again`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -53,7 +55,7 @@ func fromControllerRevisions(owner metav1.Object, crs []*appsv1.ControllerRevisi
 		rev := Revision{
 			Number:      cr.Revision,
 			Name:        cr.Name,
-			ChangeCause: cr.Annotations["kubernetes.io/change-cause"],
+			ChangeCause: sanitize.Text(cr.Annotations[changeCauseAnnotation]),
 			Current:     cr.Name == current,
 			Created:     cr.CreationTimestamp.Time,
 		}
@@ -127,7 +129,7 @@ func FromStatefulSet(sts *appsv1.StatefulSet, crs []*appsv1.ControllerRevision, 
 		Desired: replicas(sts.Spec.Replicas), Current: sts.Status.Replicas, Updated: sts.Status.UpdatedReplicas,
 		Ready: sts.Status.ReadyReplicas, Available: sts.Status.AvailableReplicas,
 		Conditions: conditions(sts.Status.Conditions, func(c appsv1.StatefulSetCondition) Condition {
-			return Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+			return newCondition(string(c.Type), string(c.Status), c.Reason, c.Message)
 		}),
 	}
 	w.Unavailable = w.Desired - w.Available
@@ -190,7 +192,7 @@ func FromDaemonSet(ds *appsv1.DaemonSet, crs []*appsv1.ControllerRevision, pods 
 		Desired: st.DesiredNumberScheduled, Current: st.CurrentNumberScheduled, Updated: st.UpdatedNumberScheduled,
 		Ready: st.NumberReady, Available: st.NumberAvailable, Unavailable: st.NumberUnavailable,
 		Conditions: conditions(st.Conditions, func(c appsv1.DaemonSetCondition) Condition {
-			return Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+			return newCondition(string(c.Type), string(c.Status), c.Reason, c.Message)
 		}),
 	}
 	w.Strategy.Type = string(ds.Spec.UpdateStrategy.Type)

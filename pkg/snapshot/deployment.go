@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -98,9 +100,7 @@ func deploymentWorkload(d *appsv1.Deployment) Workload {
 		w.Strategy.MaxSurge, w.Strategy.MaxUnavailable = resolveFenceposts(d.Spec.Strategy.RollingUpdate, w.Desired)
 	}
 	for _, c := range d.Status.Conditions {
-		w.Conditions = append(w.Conditions, Condition{
-			Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message,
-		})
+		w.Conditions = append(w.Conditions, newCondition(string(c.Type), string(c.Status), c.Reason, c.Message))
 	}
 	return w
 }
@@ -199,7 +199,8 @@ func replicaSetRevision(rs *appsv1.ReplicaSet) Revision {
 	var failure *Condition
 	for _, c := range rs.Status.Conditions {
 		if c.Type == appsv1.ReplicaSetReplicaFailure && c.Status == corev1.ConditionTrue {
-			failure = &Condition{Type: string(c.Type), Status: string(c.Status), Reason: c.Reason, Message: c.Message}
+			f := newCondition(string(c.Type), string(c.Status), c.Reason, c.Message)
+			failure = &f
 		}
 	}
 	return Revision{
@@ -207,18 +208,19 @@ func replicaSetRevision(rs *appsv1.ReplicaSet) Revision {
 		Number:      n,
 		Name:        rs.Name,
 		Images:      Images(&rs.Spec.Template.Spec),
-		ChangeCause: rs.Annotations[changeCauseAnnotation],
+		ChangeCause: sanitize.Text(rs.Annotations[changeCauseAnnotation]),
 		Desired:     replicas(rs.Spec.Replicas),
 		Ready:       rs.Status.ReadyReplicas,
 		Created:     rs.CreationTimestamp.Time,
 	}
 }
 
-// Images lists a pod spec's container images in spec order.
+// Images lists a pod spec's container images in spec order, sanitized for
+// display (the API accepts any character inside an image name).
 func Images(spec *corev1.PodSpec) []string {
 	out := make([]string, 0, len(spec.Containers))
 	for _, c := range spec.Containers {
-		out = append(out, c.Image)
+		out = append(out, sanitize.Text(c.Image))
 	}
 	return out
 }

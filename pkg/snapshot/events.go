@@ -3,6 +3,8 @@ package snapshot
 import (
 	"sort"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 )
@@ -17,7 +19,7 @@ func WarningEvents(events []*corev1.Event, about map[types.UID]bool) []Event {
 		if e.Type != corev1.EventTypeWarning || !about[e.InvolvedObject.UID] {
 			continue
 		}
-		k := key{e.InvolvedObject.Kind, e.Reason, e.Message}
+		k := key{e.InvolvedObject.Kind, sanitize.Text(e.Reason), sanitize.Text(e.Message)}
 		count := e.Count
 		if count == 0 {
 			count = 1
@@ -35,11 +37,11 @@ func WarningEvents(events []*corev1.Event, about map[types.UID]bool) []Event {
 		if m, ok := merged[k]; ok {
 			m.Count += count
 			if last.After(m.Last) {
-				m.Last, m.Object = last, e.InvolvedObject.Kind+"/"+e.InvolvedObject.Name
+				m.Last, m.Object = last, eventObject(e)
 			}
 			continue
 		}
-		merged[k] = &Event{Object: e.InvolvedObject.Kind + "/" + e.InvolvedObject.Name, Reason: e.Reason, Message: e.Message, Count: count, Last: last}
+		merged[k] = &Event{Object: eventObject(e), Reason: k.reason, Message: k.message, Count: count, Last: last}
 	}
 	out := make([]Event, 0, len(merged))
 	for _, e := range merged {
@@ -52,4 +54,10 @@ func WarningEvents(events []*corev1.Event, about map[types.UID]bool) []Event {
 		return out[i].Message < out[j].Message
 	})
 	return out
+}
+
+// eventObject names what an event is about; anyone who may create events
+// chooses these strings.
+func eventObject(e *corev1.Event) string {
+	return sanitize.Text(e.InvolvedObject.Kind + "/" + e.InvolvedObject.Name)
 }

@@ -3,6 +3,8 @@ package snapshot
 import (
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+
 	corev1 "k8s.io/api/core/v1"
 )
 
@@ -29,13 +31,16 @@ func PodFrom(p *corev1.Pod) Pod {
 	for _, cs := range p.Status.ContainerStatuses {
 		out.Restarts += cs.RestartCount
 		if cs.ImageID != "" && cs.State.Running != nil {
-			out.Images = append(out.Images, RunningImage{Container: cs.Name, Image: cs.Image, ImageID: cs.ImageID})
+			out.Images = append(out.Images, RunningImage{Container: cs.Name, Image: sanitize.Text(cs.Image), ImageID: sanitize.Text(cs.ImageID)})
 		}
 	}
 	for _, s := range p.Spec.ImagePullSecrets {
-		out.PullSecrets = append(out.PullSecrets, s.Name)
+		out.PullSecrets = append(out.PullSecrets, sanitize.Text(s.Name))
 	}
 	out.State, out.Reason, out.Message, out.StateSince = classify(p)
+	// Reasons and messages are free text written by kubelets, schedulers
+	// and anyone who may update a pod's status.
+	out.Reason, out.Message = sanitize.Text(out.Reason), sanitize.Text(out.Message)
 	if out.State == PodFailed {
 		describeContainer(p, &out)
 	}
@@ -51,7 +56,7 @@ func describeContainer(p *corev1.Pod, out *Pod) {
 		if !(w != nil && stuckReasons[w.Reason]) && !(t != nil && t.Reason == "OOMKilled") {
 			continue
 		}
-		out.Container, out.Image = cs.Name, cs.Image
+		out.Container, out.Image = cs.Name, sanitize.Text(cs.Image)
 		last := cs.LastTerminationState.Terminated
 		if t != nil {
 			last = t
@@ -62,7 +67,7 @@ func describeContainer(p *corev1.Pod, out *Pod) {
 		for _, c := range append(append([]corev1.Container(nil), p.Spec.InitContainers...), p.Spec.Containers...) {
 			if c.Name == cs.Name {
 				if out.Image == "" {
-					out.Image = c.Image
+					out.Image = sanitize.Text(c.Image)
 				}
 				if m, ok := c.Resources.Limits[corev1.ResourceMemory]; ok {
 					out.MemoryLimit = m.String()

@@ -6,6 +6,8 @@ package snapshot
 import (
 	"strings"
 	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
 // PodState is what a pod looks like to someone watching a rollout.
@@ -135,6 +137,12 @@ type Condition struct {
 	Status  string
 	Reason  string
 	Message string
+}
+
+// newCondition copies a status condition; its reason and message are free
+// text that anyone allowed to write the status chooses.
+func newCondition(typ, status, reason, message string) Condition {
+	return Condition{Type: typ, Status: status, Reason: sanitize.Text(reason), Message: sanitize.Text(message)}
 }
 
 // Revision is one ReplicaSet (or ControllerRevision) of the workload.

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -229,10 +230,11 @@ type problem struct {
 }
 
 func (w *Workload) setProblem(what string, err error) {
-	p := problem{msg: "reconnecting to the API server: " + err.Error()}
+	// Error text may quote what the server (or a proxy) answered.
+	p := problem{msg: "reconnecting to the API server: " + sanitize.Text(err.Error())}
 	switch {
 	case apierrors.IsForbidden(err):
-		p = problem{msg: fmt.Sprintf("cannot see %s: forbidden (%v)", what, err), forbidden: true}
+		p = problem{msg: fmt.Sprintf("cannot see %s: forbidden (%s)", what, sanitize.Text(err.Error())), forbidden: true}
 	case apierrors.IsResourceExpired(err) || apierrors.IsGone(err):
 		return // a routine re-list, not worth showing
 	}

@@ -1,0 +1,90 @@
+package snapshot
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+)
+
+// hostile is text that anyone allowed to edit a workload or a pod's status
+// can put where we print: OSC 52 (write the clipboard), clear the screen,
+// move the cursor up, a C1 CSI, and a right-to-left override.
+const hostile = "x\x1b]52;c;aGk=\x07\x1b[2J\x1b[1A\u009b2J\u202e"
+
+// noControl fails when any string of v's fields could act on a terminal.
+func noControl(t *testing.T, what, s string) {
+	t.Helper()
+	for _, r := range s {
+		if sanitize.Unsafe(r) {
+			t.Errorf("%s keeps %U: %q", what, r, s)
+			return
+		}
+	}
+}
+
+func TestSnapshotSanitizesClusterText(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC)
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "clerk-squad", Namespace: "shop", UID: "d1", Generation: 2},
+		Spec:       appsv1.DeploymentSpec{Replicas: ptr(int32(1)), Template: template("uniform:" + hostile)},
+		Status: appsv1.DeploymentStatus{ObservedGeneration: 2, Conditions: []appsv1.DeploymentCondition{
+			{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionFalse, Reason: "R" + hostile, Message: "M" + hostile},
+		}},
+	}
+	rs := replicaSet("clerk-squad-new", "1", d, "uniform:"+hostile, 1)
+	rs.Annotations[changeCauseAnnotation] = hostile
+	rs.Status.Conditions = []appsv1.ReplicaSetCondition{{Type: appsv1.ReplicaSetReplicaFailure, Status: corev1.ConditionTrue, Message: hostile}}
+	p := pod("p", rs, 1)
+	p.Spec.Containers = []corev1.Container{{Name: "uniform", Image: "uniform:" + hostile}}
+	p.Spec.ImagePullSecrets = []corev1.LocalObjectReference{{Name: hostile}}
+	p.Status.ContainerStatuses = []corev1.ContainerStatus{{
+		Name: "uniform", Image: "uniform:" + hostile,
+		State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: hostile}},
+	}}
+	running := pod("q", rs, 2)
+	running.Status.ContainerStatuses = []corev1.ContainerStatus{{
+		Name: "uniform", Image: hostile, ImageID: "uniform@sha256:" + hostile,
+		State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}},
+	}}
+	s := FromDeployment(d, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{p, running}, now, now)
+
+	for _, c := range s.Workload.Conditions {
+		noControl(t, "condition reason", c.Reason)
+		noControl(t, "condition message", c.Message)
+	}
+	r := s.Revisions[0]
+	noControl(t, "change-cause", r.ChangeCause)
+	noControl(t, "revision image", r.Images[0])
+	noControl(t, "replica failure", r.Failure.Message)
+	for _, pod := range r.Pods {
+		noControl(t, "pod message", pod.Message)
+		noControl(t, "pod image", pod.Image)
+		for _, s := range pod.PullSecrets {
+			noControl(t, "pull secret", s)
+		}
+		for _, img := range pod.Images {
+			noControl(t, "running image", img.Image)
+			noControl(t, "image ID", img.ImageID)
+		}
+	}
+	if !strings.Contains(r.ChangeCause, `\x1b]52;c;aGk=\x07`) {
+		t.Errorf("the change-cause should show the escape sequence as text, got %q", r.ChangeCause)
+	}
+
+	ev := &corev1.Event{
+		Type: corev1.EventTypeWarning, Reason: "R" + hostile, Message: hostile, Count: 1,
+		InvolvedObject: corev1.ObjectReference{Kind: "Pod" + hostile, Name: "p", UID: types.UID("pod")},
+	}
+	for _, e := range WarningEvents([]*corev1.Event{ev}, map[types.UID]bool{"pod": true}) {
+		noControl(t, "event reason", e.Reason)
+		noControl(t, "event message", e.Message)
+		noControl(t, "event object", e.Object)
+	}
+}
