@@ -18,6 +18,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
@@ -279,10 +280,14 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 	v := &historyView{st: st, name: objectName(o.kind, o.name), kind: o.kind, short: o.name}
 	resizes, stopResizes := terminal.Resizes()
 	defer stopResizes()
+	var guard terminal.Guard // which keys may answer the undo question
 	for {
 		width, height := terminal.Size(o.Out)
-		if err := screen.Draw(render.TableFrame(v.table(style), width, height, style)); err != nil {
+		if err := screen.Draw(render.TableFrame(v.table(style, width), width, height, style)); err != nil {
 			return err
+		}
+		if v.confirm {
+			guard.Shown(time.Now(), o.In, keys)
 		}
 		var k terminal.Key
 		select {
@@ -290,7 +295,13 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			return signalExit(ctx)
 		case <-resizes:
 			continue
-		case k = <-keys:
+		case key, ok := <-keys:
+			if !ok {
+				key = terminal.KeyEOF
+			}
+			if k = guard.Filter(key, v.confirm, time.Now()); k == "" {
+				continue
+			}
 		}
 		switch act := v.key(k); act {
 		case historyQuit:
@@ -324,6 +335,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 				continue
 			}
 			v.plan, v.confirm = plan, true
+			guard.Ask()
 		}
 	}
 }
@@ -432,7 +444,8 @@ func (v *historyView) key(k terminal.Key) historyAction {
 	return historyNone
 }
 
-func (v *historyView) table(st render.Style) *render.Table {
+// table is the view as a table for a screen width columns wide.
+func (v *historyView) table(st render.Style, width int) *render.Table {
 	t := &render.Table{
 		Title:  fmt.Sprintf("%s · %d revisions", v.name, len(v.st.Revisions)),
 		Header: history.Header,
@@ -458,9 +471,10 @@ func (v *historyView) table(st render.Style) *render.Table {
 	}
 	switch {
 	case v.confirm:
-		t.Footer = undoQuestion(v.kind, v.short, v.plan) + " [y/N]"
+		t.Footer = render.Question(undoQuestion(v.kind, v.short, v.plan), width, st)
 	case v.status != "":
-		t.Footer = v.status
+		// Statuses carry API error text.
+		t.Footer = sanitize.Text(v.status)
 		v.status = ""
 	}
 	return t

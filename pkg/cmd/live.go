@@ -13,6 +13,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
@@ -23,6 +24,7 @@ import (
 // u (undo), p (pause/resume) and r (restart), each after a confirmation.
 type liveView struct {
 	screen    *terminal.Screen
+	in        io.Reader // the keyboard, flushed when a question appears
 	keys      <-chan terminal.Key
 	out       io.Writer
 	style     render.Style
@@ -36,6 +38,7 @@ type liveView struct {
 	last    string // the last frame drawn
 	snap    snapshot.Snapshot
 	prompt  *pendingAction
+	guard   terminal.Guard // which keys may answer the prompt
 	status  string
 	statusT time.Time
 }
@@ -91,7 +94,17 @@ func (v *liveView) run(ctx context.Context) error {
 		case <-throttle.C:
 		case k, ok := <-v.keys:
 			if !ok || k == terminal.KeyEOF {
+				// Nobody can answer any more: a pending question is
+				// cancelled, so --until-done can still end.
 				v.keys = nil
+				if v.prompt != nil {
+					v.prompt = nil
+					v.setStatus("cancelled (input closed): nothing was changed")
+				}
+				pending = true
+				continue
+			}
+			if k = v.guard.Filter(k, v.prompt != nil, time.Now()); k == "" {
 				continue
 			}
 			if err := v.key(ctx, k); err != nil {
@@ -107,7 +120,7 @@ func (v *liveView) draw() error {
 	var bottom string
 	switch {
 	case v.prompt != nil:
-		bottom = v.prompt.question + " [y/N]"
+		bottom = render.Question(v.prompt.question, width, v.style)
 	case v.status != "" && time.Since(v.statusT) < 5*time.Second:
 		bottom = v.status
 	case v.client != nil && height > 8:
@@ -122,7 +135,13 @@ func (v *liveView) draw() error {
 	if bottom != "" && height > 1 {
 		frame += "\n" + runewidth.Truncate(bottom, width, "")
 	}
-	return v.screen.Draw(frame)
+	if err := v.screen.Draw(frame); err != nil {
+		return err
+	}
+	if v.prompt != nil {
+		v.guard.Shown(time.Now(), v.in, v.keys)
+	}
+	return nil
 }
 
 func (v *liveView) key(ctx context.Context, k terminal.Key) error {
@@ -158,12 +177,15 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 			return nil
 		}
 		v.prompt = p
+		v.guard.Ask()
 	}
 	return nil
 }
 
+// setStatus shows s on the bottom line for a while; s may carry text from
+// the API server (an error), so it is sanitized.
 func (v *liveView) setStatus(s string) {
-	v.status, v.statusT = s, time.Now()
+	v.status, v.statusT = sanitize.Text(s), time.Now()
 }
 
 // action prepares u, p or r against the workload exactly as shown.

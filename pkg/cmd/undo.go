@@ -78,8 +78,10 @@ func (o *UndoOptions) Complete(args []string) error {
 		return err
 	}
 	o.namespace = ns
-	// Like kubectl rollout undo, act without asking when nobody can answer.
-	o.ask = !o.Yes && terminal.IsTerminal(o.Out) && isTerminalInput(o.In)
+	// Ask whenever someone can read the question (on stderr) and answer it
+	// (on stdin), wherever stdout goes: `undo … | tee log` still asks.
+	// Without a terminal, -y is required (Confirm says so).
+	o.ask = !o.Yes && terminal.IsTerminal(o.ErrOut) && isTerminalInput(o.In)
 	return nil
 }
 
@@ -135,6 +137,9 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	if skip != "" {
 		fmt.Fprintf(o.Out, "%s %s\n", objectName(o.kind, o.name), skip)
 		return nil
+	}
+	if !o.ask && !o.Yes && o.dryRun == rollback.DryRunNone {
+		return errors.New("cannot ask for confirmation: standard input and standard error must be a terminal; pass --yes to roll back without asking")
 	}
 	if o.ask && o.dryRun == rollback.DryRunNone {
 		yes, err := terminal.Confirm(o.In, o.ErrOut, undoQuestion(o.kind, o.name, plan))

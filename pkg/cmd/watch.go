@@ -244,7 +244,7 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, start
 		}
 	}()
 	if screen.Raw() {
-		v.keys = terminal.ReadKeys(o.In)
+		v.in, v.keys = o.In, terminal.ReadKeys(o.In)
 	}
 	err = v.run(ctx)
 	switch {

@@ -28,3 +28,23 @@ func TestTableFrameFitsAndKeepsCursorVisible(t *testing.T) {
 		}
 	}
 }
+
+func TestQuestionKeepsTheAnswerKeys(t *testing.T) {
+	q := "Roll back deployment/clerk-squad from rev 2 (uniform:winter-2024) to rev 1 (uniform:summer-2023)?"
+	for _, w := range []int{200, 80, 40, 7, 6, 3} {
+		got := Question(q, w, Style{Unicode: true})
+		if c := columns(got); c > w {
+			t.Errorf("width %d: %d columns: %q", w, c, got)
+		}
+		want := " [y/N]"
+		if w <= len(want) {
+			want = "[y/N]"[:min(w, 5)]
+		}
+		if !strings.HasSuffix(got, want) {
+			t.Errorf("width %d: %q does not end in %q", w, got, want)
+		}
+	}
+	if got := Question(q, 80, Style{}); !strings.Contains(got, "...") {
+		t.Errorf("ascii style cuts with ...: %q", got)
+	}
+}

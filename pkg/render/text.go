@@ -143,3 +143,24 @@ func (l *line) done() string {
 	l.spaces = 0
 	return l.b.String()
 }
+
+// answerKeys end every question; they must stay on screen whatever the width.
+const answerKeys = " [y/N]"
+
+// Question fits a yes/no question into width columns: the question is cut,
+// never the answer keys after it, so nobody answers a prompt whose keys
+// they could not see.
+func Question(q string, width int, st Style) string {
+	more := asciiGlyphs.more
+	if st.Unicode {
+		more = unicodeGlyphs.more
+	}
+	keys := answerKeys
+	if columns(q)+len(keys) <= width {
+		return q + keys
+	}
+	if width <= len(keys) {
+		return truncate(strings.TrimSpace(keys), width, "")
+	}
+	return truncate(q, width-len(keys), more) + keys
+}

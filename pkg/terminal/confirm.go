@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -16,8 +17,10 @@ import (
 var ErrInterrupted = errors.New("interrupted")
 
 // Confirm asks a yes/no question and reads a single key: y or Y is yes,
-// anything else no. The terminal is put back as it was before returning,
-// whatever happens.
+// anything else no. Only a key pressed on its own, after the question has
+// been shown for AnswerDelay, answers (see Guard): what was typed ahead is
+// flushed, and pasted text is ignored. The terminal is put back as it was
+// before returning, whatever happens.
 func Confirm(in io.Reader, out io.Writer, question string) (bool, error) {
 	f, ok := in.(interface{ Fd() uintptr })
 	if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -33,33 +36,35 @@ func Confirm(in io.Reader, out io.Writer, question string) (bool, error) {
 	defer signal.Stop(sigs)
 	defer func() { _ = term.Restore(fd, st) }()
 
+	var g Guard
+	FlushInput(in)
 	fmt.Fprintf(out, "%s [y/N] ", question)
-	keys := make(chan byte, 1)
-	go func() {
-		b := make([]byte, 1)
-		if n, _ := in.Read(b); n == 1 {
-			keys <- b[0]
-		} else {
-			close(keys)
-		}
-	}()
-	select {
-	case <-sigs:
-		fmt.Fprint(out, "\r\n")
-		return false, ErrInterrupted
-	case b, ok := <-keys:
-		switch {
-		case !ok:
+	keys := ReadKeys(in)
+	g.Shown(time.Now(), in, keys)
+	for {
+		select {
+		case <-sigs:
 			fmt.Fprint(out, "\r\n")
-			return false, errors.New("standard input closed before an answer")
-		case b == 3:
-			fmt.Fprint(out, "^C\r\n")
 			return false, ErrInterrupted
-		case b == 'y' || b == 'Y':
-			fmt.Fprint(out, "y\r\n")
-			return true, nil
+		case k, ok := <-keys:
+			if !ok {
+				k = KeyEOF
+			}
+			switch g.Filter(k, true, time.Now()) {
+			case "":
+				continue
+			case KeyEOF:
+				fmt.Fprint(out, "\r\n")
+				return false, errors.New("standard input closed before an answer")
+			case KeyCtrlC:
+				fmt.Fprint(out, "^C\r\n")
+				return false, ErrInterrupted
+			case "y", "Y":
+				fmt.Fprint(out, "y\r\n")
+				return true, nil
+			}
+			fmt.Fprint(out, "\r\n")
+			return false, nil
 		}
-		fmt.Fprint(out, "\r\n")
-		return false, nil
 	}
 }
