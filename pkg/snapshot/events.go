@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"math"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
@@ -33,7 +34,9 @@ func WarningEvents(events []*corev1.Event, about map[types.UID]bool) []Event {
 			last = e.EventTime.Time
 		}
 		if m, ok := merged[k]; ok {
-			m.Count += count
+			// Count is int32, as in the API; events of many pods looping for
+			// weeks can add up past it, and a wrapped count reads negative.
+			m.Count = int32(min(int64(m.Count)+int64(count), math.MaxInt32))
 			if last.After(m.Last) {
 				m.Last, m.Object = last, e.InvolvedObject.Kind+"/"+e.InvolvedObject.Name
 			}
