@@ -318,7 +318,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 				if errors.As(err, &changed) {
 					// Show what it has become, so the user looks again.
 					if fresh, lerr := loadWorkload(ctx, o.client, o.kind, o.namespace, o.name); lerr == nil {
-						v.st = fresh
+						v.reload(fresh)
 					}
 				}
 				continue
@@ -326,7 +326,11 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			after = fmt.Sprintf("%s rolled back to %s", objectName(o.kind, o.name), v.plan.Target.Label())
 			return o.watchAfterUndo(ctx, screen, keys, style)
 		case historyPlanUndo:
-			plan, skip, err := planFor(v.st, v.selected().Number)
+			sel := v.selected()
+			if sel == nil {
+				continue
+			}
+			plan, skip, err := planFor(v.st, sel.Number)
 			if err == nil && skip != "" {
 				err = errors.New(skip)
 			}
@@ -382,7 +386,35 @@ type historyView struct {
 	status  string
 }
 
-func (v *historyView) selected() *history.Revision { return &v.st.Revisions[v.cursor] }
+// selected is the revision under the cursor, or nil when there is none (an
+// empty history).
+func (v *historyView) selected() *history.Revision {
+	if v.cursor < 0 || v.cursor >= len(v.st.Revisions) {
+		return nil
+	}
+	return &v.st.Revisions[v.cursor]
+}
+
+// reload shows fresh in place of the current state. The list may have
+// changed under the cursor (e.g. a refused undo reloads a shorter one), so
+// the selection follows the same revision number when it is still listed,
+// and is clamped into range otherwise: an index left past the end would
+// panic on the next key.
+func (v *historyView) reload(fresh *workloadState) {
+	var number int64
+	if sel := v.selected(); sel != nil {
+		number = sel.Number
+	}
+	v.st = fresh
+	for i := range fresh.Revisions {
+		if number != 0 && fresh.Revisions[i].Number == number {
+			v.cursor = i
+			return
+		}
+	}
+	v.cursor = min(v.cursor, len(fresh.Revisions)-1)
+	v.cursor = max(v.cursor, 0)
+}
 
 func (v *historyView) key(k terminal.Key) historyAction {
 	if k == terminal.KeyCtrlC {
@@ -419,7 +451,8 @@ func (v *historyView) key(k terminal.Key) historyAction {
 			v.cursor++
 		}
 	case terminal.KeyEnter, "d":
-		if n == 0 {
+		sel := v.selected()
+		if sel == nil {
 			return historyNone
 		}
 		cur, ok := history.CurrentRevision(v.st.Revisions)
@@ -427,12 +460,12 @@ func (v *historyView) key(k terminal.Key) historyAction {
 			v.status = "no current revision to compare with"
 			return historyNone
 		}
-		d, err := history.Diff(v.selected(), cur)
+		d, err := history.Diff(sel, cur)
 		switch {
 		case err != nil:
 			v.status = "error: " + err.Error()
 		case d == "":
-			v.diff = []string{fmt.Sprintf("rev %d and the current rev %d have the same pod template", v.selected().Number, cur.Number)}
+			v.diff = []string{fmt.Sprintf("rev %d and the current rev %d have the same pod template", sel.Number, cur.Number)}
 		default:
 			v.diff = strings.Split(strings.TrimRight(d, "\n"), "\n")
 		}

@@ -260,12 +260,26 @@ func kindWord(s *snapshot.Snapshot) string {
 // plainText keeps a log line one line long.
 func plainText(s string) string { return clean(s, false) }
 
+// maxSaid bounds how many findings and events a Log remembers having said,
+// so that a session of days keeps a flat memory.
+const maxSaid = 4096
+
 // Log turns successive snapshots into plain lines: what changed, plus each
 // reason for being stuck and each Warning event the first time it shows up
 // in the session (a crash-looping pod must not repeat its hint every cycle).
 type Log struct {
 	prev *snapshot.Snapshot
+	// said holds the keys said, at most maxSaid of them; ring lists them in
+	// the order said and, once full, next is the oldest, forgotten first.
+	// One forgotten and met again is said again: rare, and better than
+	// growing for the whole session.
 	said map[string]bool
+	ring []string
+	next int
+	// present holds the keys of the previous snapshot: they are never said
+	// again while they last, even when there are more of them than said
+	// can hold (else each frame would forget the keys it meets next).
+	present map[string]bool
 }
 
 // Next returns the lines that cur adds to the log.
@@ -275,11 +289,11 @@ func (l *Log) Next(cur *snapshot.Snapshot) []string {
 	}
 	out := Changes(l.prev, cur)
 	l.prev = cur
+	present := map[string]bool{}
 	for _, f := range diagnose.Findings(cur) {
-		if l.said["finding|"+f.Key()] {
+		if !l.first("finding|"+f.Key(), present) {
 			continue
 		}
-		l.said["finding|"+f.Key()] = true
 		line := "why: " + f.Summary() + ": " + f.Hint
 		if f.Message != "" && !strings.Contains(f.Hint, f.Message) {
 			line += " (" + f.Message + ")"
@@ -287,11 +301,30 @@ func (l *Log) Next(cur *snapshot.Snapshot) []string {
 		out = append(out, plainText(line))
 	}
 	for _, e := range cur.Events {
-		if l.said["event|"+e.Reason+"|"+e.Message] {
+		if !l.first("event|"+e.Reason+"|"+e.Message, present) {
 			continue
 		}
-		l.said["event|"+e.Reason+"|"+e.Message] = true
 		out = append(out, plainText(fmt.Sprintf("event ×%d %s %s: %s", e.Count, e.Reason, e.Object, e.Message)))
 	}
+	l.present = present
 	return out
+}
+
+// first notes key as present in this snapshot and reports whether it is to
+// be said: neither said before, as far as the Log remembers, nor present
+// in the previous snapshot.
+func (l *Log) first(key string, present map[string]bool) bool {
+	present[key] = true
+	if l.said[key] || l.present[key] {
+		return false
+	}
+	if len(l.ring) < maxSaid {
+		l.ring = append(l.ring, key)
+	} else {
+		delete(l.said, l.ring[l.next])
+		l.ring[l.next] = key
+		l.next = (l.next + 1) % maxSaid
+	}
+	l.said[key] = true
+	return true
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -202,5 +203,54 @@ func TestLogSaysEachFindingOnce(t *testing.T) {
 	}
 	if again := l.Next(ev); len(again) != 0 {
 		t.Errorf("event repeated: %q", again)
+	}
+}
+
+// A long session meets ever new events and findings: the Log forgets the
+// oldest, so its memory stays flat, but still says a present one once.
+func TestLogMemoryIsBounded(t *testing.T) {
+	var l Log
+	const frames, perFrame = 40, 500 // 20,000 keys in all, well over maxSaid
+	crashing := failedRollout()      // its findings stay all session long
+	said := map[string]int{}
+	for f := range frames {
+		s := clone(crashing)
+		for i := range perFrame {
+			s.Events = append(s.Events, snapshot.Event{Object: fmt.Sprintf("Pod/p-%d-%d", f, i), Reason: "Failed", Message: fmt.Sprintf("frame %d, event %d", f, i), Count: 1})
+		}
+		// A finding of its own in each frame, gone in the next.
+		s.Revisions[0].Pods = append(s.Revisions[0].Pods, failedPod(fmt.Sprintf("clerk-squad-6b7c8d9e0-f%d", f), fmt.Sprintf("Reason%d", f)))
+		for _, line := range l.Next(s) {
+			said[line]++
+		}
+		if n := len(l.said); n > maxSaid {
+			t.Fatalf("frame %d: the Log remembers %d keys, more than %d", f, n, maxSaid)
+		}
+	}
+	for line, n := range said {
+		if n > 1 {
+			t.Errorf("said %d times: %q", n, line)
+		}
+	}
+	if n := len(said); n < frames*perFrame {
+		t.Errorf("%d lines for %d distinct events and findings: some were never said", n, frames*perFrame)
+	}
+}
+
+// More findings and events at once than the Log remembers: those still
+// present must not be said again in the next frame.
+func TestLogBigSnapshotNotRepeated(t *testing.T) {
+	var l Log
+	s := failedRollout()
+	for i := range maxSaid + 100 {
+		s.Events = append(s.Events, snapshot.Event{Object: fmt.Sprintf("Pod/p-%d", i), Reason: "Failed", Message: fmt.Sprintf("event %d", i), Count: 1})
+	}
+	if first := l.Next(s); len(first) < maxSaid {
+		t.Fatalf("first frame says %d lines, want every event", len(first))
+	}
+	for range 3 {
+		if again := l.Next(clone(s)); len(again) != 0 {
+			t.Fatalf("the same snapshot again says %d lines, e.g. %q", len(again), again[0])
+		}
 	}
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -271,11 +272,14 @@ func (r *renderer) reasons(sh *shelf) []string {
 		return nil
 	}
 	type group struct {
-		first string
-		n     int
+		reason, first string
+		n             int
 	}
-	var order []string
-	groups := make(map[string]*group)
+	// Only the first maxReasons reasons can have a line of their own: the
+	// pods failing for any later one are only counted, so that thousands of
+	// distinct reasons cost no more than three.
+	groups := make([]group, 0, maxReasons)
+	others := 0 // failed pods whose reason came after the first maxReasons
 	for i := range sh.rev.Pods {
 		p := &sh.rev.Pods[i]
 		if p.State != snapshot.PodFailed {
@@ -285,29 +289,27 @@ func (r *renderer) reasons(sh *shelf) []string {
 		if reason == "" {
 			reason = "failed"
 		}
-		g := groups[reason]
-		if g == nil {
-			g = &group{first: r.text(p.Name)}
-			groups[reason] = g
-			order = append(order, reason)
+		j := slices.IndexFunc(groups, func(g group) bool { return g.reason == reason })
+		switch {
+		case j >= 0:
+			groups[j].n++
+		case len(groups) < maxReasons:
+			groups = append(groups, group{reason: reason, first: r.text(p.Name), n: 1})
+		default:
+			others++
 		}
-		g.n++
 	}
 	prefix := strings.Repeat(" ", r.indent()) + r.g.cross + " "
 	var out []string
-	for i, reason := range order {
-		if i == maxReasons-1 && len(order) > maxReasons {
-			rest := 0
-			for _, o := range order[i:] {
-				rest += groups[o].n
-			}
+	for i, g := range groups {
+		if i == maxReasons-1 && others > 0 {
+			rest := g.n + others
 			out = append(out, r.paint(sgrFail, r.fit(prefix+plural(rest, "more failed pod", "more failed pods"))))
 			break
 		}
-		g := groups[reason]
-		suffix := ": " + reason
+		suffix := ": " + g.reason
 		if g.n > 1 {
-			suffix = fmt.Sprintf(" +%d more: %s", g.n-1, reason)
+			suffix = fmt.Sprintf(" +%d more: %s", g.n-1, g.reason)
 		}
 		// The reason matters more than the end of a long pod name.
 		name := g.first

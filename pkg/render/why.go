@@ -17,8 +17,15 @@ func (r *renderer) why(findings []diagnose.Finding, events []snapshot.Event, max
 	if max <= 0 || (len(findings) == 0 && len(events) == 0) {
 		return nil
 	}
+	// Formatting is the cost (cleaning and measuring messages that may be
+	// long), so it stops as soon as there are more lines than fit: max+1
+	// lines are enough to know the last one must become "more", and those
+	// that follow would be cut anyway.
 	var lines []string
 	for i := range findings {
+		if len(lines) > max {
+			break
+		}
 		f := &findings[i]
 		lines = append(lines, r.paint(sgrWhy, truncate(r.text(r.g.cross+" "+f.Summary()), r.w, r.g.more)))
 		// The hint first: it is what to do; the raw message backs it up.
@@ -30,7 +37,7 @@ func (r *renderer) why(findings []diagnose.Finding, events []snapshot.Event, max
 		}
 	}
 	for i, e := range events {
-		if i == 3 {
+		if i == 3 || len(lines) > max {
 			break
 		}
 		times := "×"

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"math"
 	"sort"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
@@ -35,7 +36,9 @@ func WarningEvents(events []*corev1.Event, about map[types.UID]bool) []Event {
 			last = e.EventTime.Time
 		}
 		if m, ok := merged[k]; ok {
-			m.Count += count
+			// Count is int32, as in the API; events of many pods looping for
+			// weeks can add up past it, and a wrapped count reads negative.
+			m.Count = int32(min(int64(m.Count)+int64(count), math.MaxInt32))
 			if last.After(m.Last) {
 				m.Last, m.Object = last, eventObject(e)
 			}

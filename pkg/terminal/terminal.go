@@ -64,7 +64,9 @@ type Screen struct {
 }
 
 // Open switches to the alternate screen and, when in is a terminal, puts it
-// in raw mode so that single keys arrive without Enter.
+// in raw mode so that single keys arrive without Enter. On error it returns
+// no Screen and leaves the input mode as it found it: callers have nothing
+// to Restore.
 func Open(out io.Writer, in io.Reader) (*Screen, error) {
 	s := &Screen{out: out, inFd: -1}
 	if f, ok := in.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
@@ -74,8 +76,14 @@ func Open(out io.Writer, in io.Reader) (*Screen, error) {
 		}
 		s.inFd, s.inState = int(f.Fd()), st
 	}
-	_, err := io.WriteString(out, enterAltScreen+hideCursor)
-	return s, err
+	if _, err := io.WriteString(out, enterAltScreen+hideCursor); err != nil {
+		// Without this the shell would be left raw: no echo, no line editing.
+		if s.inState != nil {
+			_ = term.Restore(s.inFd, s.inState)
+		}
+		return nil, fmt.Errorf("switch to the alternate screen: %w", err)
+	}
+	return s, nil
 }
 
 // Raw reports whether keys can be read one at a time.
