@@ -59,7 +59,7 @@ func TestHistoryViewReload(t *testing.T) {
 			// Every key must be safe on the reloaded view.
 			for _, k := range []terminal.Key{"j", "j", "j", "k", "d", "d", "u"} {
 				v.key(k)
-				render.TableFrame(v.table(render.Style{}), 80, 24, render.Style{})
+				render.TableFrame(v.table(render.Style{}, 80), 80, 24, render.Style{})
 			}
 		})
 	}
