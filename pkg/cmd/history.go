@@ -312,7 +312,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			return errStdinClosed
 		case historyUndo:
 			v.status = ""
-			if _, err := applyUndo(ctx, o.client, v.st, v.plan, rollback.DryRunNone); err != nil {
+			if _, err := rollback.Undo(ctx, o.client, v.plan, rollback.DryRunNone); err != nil {
 				var changed *rollback.Changed
 				v.status = "error: " + err.Error()
 				if errors.As(err, &changed) {

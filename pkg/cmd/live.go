@@ -9,6 +9,8 @@ import (
 
 	"github.com/mattn/go-runewidth"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -224,7 +226,10 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 			},
 		}, nil
 	case "r":
-		tplAnnotations := templateAnnotations(obj)
+		var tplAnnotations map[string]string
+		if tpl := templateOf(obj); tpl != nil {
+			tplAnnotations = tpl.Annotations
+		}
 		return &pendingAction{
 			question: fmt.Sprintf("Restart every pod of %s/%s?", lower(kind), name),
 			do: func(ctx context.Context) (string, error) {
@@ -243,10 +248,11 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 	if err != nil {
 		return nil, err
 	}
-	// Plan against what is on screen: a newer generation means someone else
-	// changed it, and the user has not seen that yet.
-	if st.Meta.GetGeneration() != obj.GetGeneration() {
-		return nil, &rollback.Changed{Kind: lower(kind), Name: name, Now: fmt.Sprintf("generation %d", st.Meta.GetGeneration())}
+	// Plan against what is on screen: another pod template means someone
+	// else changed it, and the user has not seen that yet. (A scale moves
+	// the generation but changes nothing an undo replaces.)
+	if shown := templateOf(obj); st.Meta.GetUID() != obj.GetUID() || shown == nil || !equality.Semantic.DeepEqual(shown, st.Template) {
+		return nil, &rollback.Changed{Kind: lower(kind), Name: name, Now: snapshot.ShortImages(snapshot.Images(&st.Template.Spec))}
 	}
 	if d := v.watcher.Deployment(); d != nil {
 		st.Deployment = d
@@ -261,7 +267,7 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 	return &pendingAction{
 		question: undoQuestion(kind, name, plan),
 		do: func(ctx context.Context) (string, error) {
-			result, err := applyUndo(ctx, v.client, st, plan, rollback.DryRunNone)
+			result, err := rollback.Undo(ctx, v.client, plan, rollback.DryRunNone)
 			if err != nil {
 				return "", err
 			}
@@ -270,15 +276,15 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 	}, nil
 }
 
-// templateAnnotations are the pod template's annotations of any workload.
-func templateAnnotations(obj any) map[string]string {
+// templateOf is the pod template of any workload.
+func templateOf(obj any) *corev1.PodTemplateSpec {
 	switch o := obj.(type) {
 	case *appsv1.Deployment:
-		return o.Spec.Template.Annotations
+		return &o.Spec.Template
 	case *appsv1.StatefulSet:
-		return o.Spec.Template.Annotations
+		return &o.Spec.Template
 	case *appsv1.DaemonSet:
-		return o.Spec.Template.Annotations
+		return &o.Spec.Template
 	}
 	return nil
 }

@@ -9,10 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/kubectl/pkg/cmd/util"
-	"k8s.io/kubectl/pkg/polymorphichelpers"
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
@@ -28,8 +25,11 @@ type workloadState struct {
 	Object     runtime.Object
 	Meta       metav1.Object
 	Deployment *appsv1.Deployment // set for Deployments
-	Revisions  []history.Revision
-	Warnings   []string
+	// Template is the workload's pod template as read: what an undo
+	// replaces, and so what it must still find.
+	Template  *corev1.PodTemplateSpec
+	Revisions []history.Revision
+	Warnings  []string
 }
 
 // loadWorkload reads a workload and its revisions with kubectl's own rules
@@ -42,17 +42,18 @@ func loadWorkload(ctx context.Context, c kubernetes.Interface, kind watcher.Kind
 	var m metav1.Object
 	var sel *metav1.LabelSelector
 	var current string
+	var tpl *corev1.PodTemplateSpec
 	var err error
 	switch kind {
 	case watcher.StatefulSetKind:
 		var sts *appsv1.StatefulSet
 		if sts, err = c.AppsV1().StatefulSets(namespace).Get(ctx, name, metav1.GetOptions{}); err == nil {
-			obj, m, sel, current = sts, sts, sts.Spec.Selector, sts.Status.UpdateRevision
+			obj, m, sel, current, tpl = sts, sts, sts.Spec.Selector, sts.Status.UpdateRevision, &sts.Spec.Template
 		}
 	default:
 		var ds *appsv1.DaemonSet
 		if ds, err = c.AppsV1().DaemonSets(namespace).Get(ctx, name, metav1.GetOptions{}); err == nil {
-			obj, m, sel = ds, ds, ds.Spec.Selector
+			obj, m, sel, tpl = ds, ds, ds.Spec.Selector, &ds.Spec.Template
 		}
 	}
 	if err != nil {
@@ -83,7 +84,7 @@ func loadWorkload(ctx context.Context, c kubernetes.Interface, kind watcher.Kind
 			}
 		}
 	}
-	return &workloadState{Kind: kind, Object: obj, Meta: m, Revisions: history.ForControllerRevisions(crs, pods, current)}, nil
+	return &workloadState{Kind: kind, Object: obj, Meta: m, Template: tpl, Revisions: history.ForControllerRevisions(crs, pods, current)}, nil
 }
 
 // loadDeployment reads a Deployment and its ReplicaSets with kubectl's own
@@ -102,7 +103,7 @@ func loadDeployment(ctx context.Context, c kubernetes.Interface, namespace, name
 		all = append(all, current)
 	}
 	revs, warnings := history.ForDeployment(all, current)
-	return &workloadState{Kind: watcher.DeploymentKind, Object: d, Meta: d, Deployment: d, Revisions: revs, Warnings: warnings}, nil
+	return &workloadState{Kind: watcher.DeploymentKind, Object: d, Meta: d, Deployment: d, Template: &d.Spec.Template, Revisions: revs, Warnings: warnings}, nil
 }
 
 // undoQuestion names both ends of a rollback, so nobody confirms blind.
@@ -117,82 +118,19 @@ func undoQuestion(kind watcher.Kind, name string, p *rollback.Plan) string {
 // lower is the kind as kubectl writes it in commands: "statefulset".
 func lower(k watcher.Kind) string { return strings.ToLower(k.String()) }
 
-// applyUndo rolls back to the plan's target revision, unless the workload
-// changed since the plan was made. Deployments get kubectl's patch with
-// preconditions; StatefulSets and DaemonSets go through kubectl's own
-// rollbackers, after checking that the generation is still the one shown.
-func applyUndo(ctx context.Context, c kubernetes.Interface, st *workloadState, p *rollback.Plan, dryRun rollback.DryRun) (string, error) {
-	if st.Kind == watcher.DeploymentKind {
-		patch, err := p.Patch()
-		if err != nil {
-			return "", fmt.Errorf("build rollback patch: %w", err)
-		}
-		if err := rollback.Apply(ctx, c, "deployments", p.Deployment, patch, dryRun); err != nil {
-			return "", err
-		}
-		return "rolled back", nil
-	}
-	fresh, err := loadWorkload(ctx, c, st.Kind, st.Meta.GetNamespace(), st.Meta.GetName())
-	if err != nil {
-		return "", err
-	}
-	if fresh.Meta.GetUID() != st.Meta.GetUID() || fresh.Meta.GetGeneration() != st.Meta.GetGeneration() {
-		now := "a newer spec"
-		if cur, ok := history.CurrentRevision(fresh.Revisions); ok {
-			now = cur.Label()
-		}
-		return "", &rollback.Changed{Name: st.Meta.GetName(), Kind: lower(st.Kind), Now: now}
-	}
-	rb, err := polymorphichelpers.RollbackerFor(schema.GroupKind{Group: "apps", Kind: st.Kind.String()}, c)
-	if err != nil {
-		return "", err
-	}
-	strategy := map[rollback.DryRun]util.DryRunStrategy{
-		rollback.DryRunNone: util.DryRunNone, rollback.DryRunClient: util.DryRunClient, rollback.DryRunServer: util.DryRunServer,
-	}[dryRun]
-	out, err := rb.Rollback(st.Object, nil, p.ToRevision, strategy)
-	if err != nil {
-		return "", forbiddenOr(err, st)
-	}
-	return out, nil
-}
-
-// forbiddenOr names the missing permission when kubectl's rollbacker hit
-// RBAC; it wraps errors as text, so the text is all there is to go by.
-func forbiddenOr(err error, st *workloadState) error {
-	if strings.Contains(err.Error(), "forbidden") {
-		return fmt.Errorf("forbidden: you may not patch %ss in namespace %q", lower(st.Kind), st.Meta.GetNamespace())
-	}
-	return err
-}
-
-// planFor picks the target revision. Deployments follow kubectl's rules
-// and refusals (paused, already there) right away; StatefulSets and
-// DaemonSets get kubectl's own messages from its rollbackers.
+// planFor picks the target revision with kubectl's rules and refusals
+// (paused, already there), against the workload as read into st.
 func planFor(st *workloadState, toRevision int64) (*rollback.Plan, string, error) {
-	if st.Kind == watcher.DeploymentKind {
-		p, err := rollback.PlanUndo(st.Deployment, st.Revisions, toRevision)
-		if err != nil {
-			return nil, "", err
-		}
-		skip, err := p.Check()
-		return p, skip, err
+	var p *rollback.Plan
+	var err error
+	if st.Deployment != nil {
+		p, err = rollback.PlanUndo(st.Deployment, st.Revisions, toRevision)
+	} else {
+		p, err = rollback.PlanRevisionUndo(st.Kind.Resource(), st.Meta, st.Template, st.Revisions, toRevision)
 	}
-	p := &rollback.Plan{ToRevision: toRevision}
-	p.Current, _ = history.CurrentRevision(st.Revisions)
-	switch {
-	case toRevision < 0:
-		return nil, "", fmt.Errorf("unable to find specified revision %d in history", toRevision)
-	case toRevision == 0 && len(st.Revisions) <= 1:
-		return nil, "", fmt.Errorf("no last revision to roll back to")
-	case toRevision == 0:
-		p.Target = &st.Revisions[1]
-	default:
-		t, ok := history.Find(st.Revisions, toRevision)
-		if !ok {
-			return nil, "", fmt.Errorf("unable to find specified revision %d in history", toRevision)
-		}
-		p.Target = t
+	if err != nil {
+		return nil, "", err
 	}
-	return p, "", nil
+	skip, err := p.Check()
+	return p, skip, err
 }

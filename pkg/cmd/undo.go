@@ -154,7 +154,7 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 			return nil
 		}
 	}
-	result, err := applyUndo(ctx, o.client, st, plan, o.dryRun)
+	result, err := rollback.Undo(ctx, o.client, plan, o.dryRun)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ package rollback
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,7 +20,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -44,92 +42,6 @@ var keptAnnotations = []string{
 	deploymentutil.DesiredReplicasAnnotation,
 	deploymentutil.MaxReplicasAnnotation,
 	appsv1.DeprecatedRollbackTo,
-}
-
-// Plan is an undo worked out against the Deployment as the user saw it.
-type Plan struct {
-	Deployment *appsv1.Deployment // as shown
-	ToRevision int64              // as asked; 0 means the previous revision
-	Target     *history.Revision
-	Current    *history.Revision // nil when no ReplicaSet matches the template
-}
-
-// PlanUndo picks the target revision with kubectl's rules and messages:
-// 0 means the second-highest revision.
-func PlanUndo(d *appsv1.Deployment, revs []history.Revision, toRevision int64) (*Plan, error) {
-	if toRevision < 0 {
-		return nil, notFound(toRevision)
-	}
-	p := &Plan{Deployment: d, ToRevision: toRevision}
-	p.Current, _ = history.CurrentRevision(revs)
-	if toRevision > 0 {
-		t, ok := history.Find(revs, toRevision)
-		if !ok {
-			return nil, notFound(toRevision)
-		}
-		p.Target = t
-		return p, nil
-	}
-	// revs is newest first.
-	if len(revs) < 2 {
-		return nil, fmt.Errorf("no rollout history found for deployment %q", d.Name)
-	}
-	p.Target = &revs[1]
-	return p, nil
-}
-
-func notFound(n int64) error {
-	return fmt.Errorf("unable to find specified revision %d in history", n)
-}
-
-// Check applies kubectl's refusals after the target is known: a paused
-// Deployment cannot be rolled back. skip is true (with kubectl's message)
-// when the target already is the current template.
-func (p *Plan) Check() (skip string, err error) {
-	if p.Deployment.Spec.Paused {
-		return "", errors.New("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
-	}
-	if snapshot.EqualIgnoreHash(p.Target.Template, &p.Deployment.Spec.Template) {
-		return fmt.Sprintf("skipped rollback (current template already matches revision %d)", p.ToRevision), nil
-	}
-	return "", nil
-}
-
-// Patch is kubectl's rollback patch (replace the template, rebuild the
-// annotations) preceded by tests that the Deployment is still the one the
-// user saw: same object, same generation.
-func (p *Plan) Patch() ([]byte, error) {
-	tpl := p.Target.Template.DeepCopy()
-	delete(tpl.Labels, appsv1.DefaultDeploymentUniqueLabelKey)
-	ann := map[string]string{}
-	for _, k := range keptAnnotations {
-		if v, ok := p.Deployment.Annotations[k]; ok {
-			ann[k] = v
-		}
-	}
-	for k, v := range targetAnnotations(p) {
-		ann[k] = v
-	}
-	ops := append(preconditions(p.Deployment),
-		jsonOp{Op: "replace", Path: "/spec/template", Value: tpl},
-		jsonOp{Op: "replace", Path: "/metadata/annotations", Value: ann},
-	)
-	return json.Marshal(ops)
-}
-
-// targetAnnotations are the ReplicaSet's annotations that an undo copies.
-func targetAnnotations(p *Plan) map[string]string {
-	out := map[string]string{}
-	for k, v := range p.Target.Annotations {
-		skip := false
-		for _, kept := range keptAnnotations {
-			skip = skip || k == kept
-		}
-		if !skip {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 type jsonOp struct {
@@ -168,54 +80,64 @@ func (e *Changed) Error() string {
 // (resource "deployments", "statefulsets" or "daemonsets"). When a
 // precondition fails it reads the object again to say what it has become.
 func Apply(ctx context.Context, c kubernetes.Interface, resource string, obj metav1.Object, patch []byte, dryRun DryRun) error {
-	req := c.AppsV1().RESTClient().Patch(types.JSONPatchType).
-		Namespace(obj.GetNamespace()).Resource(resource).Name(obj.GetName()).Body(patch)
-	if dryRun == DryRunServer {
-		req = req.Param("dryRun", metav1.DryRunAll)
-	}
-	err := req.Do(ctx).Error()
-	if err == nil {
-		return nil
-	}
-	if apierrors.IsForbidden(err) {
-		return fmt.Errorf("forbidden: you may not patch %s in namespace %q (%s)", resource, obj.GetNamespace(), apierrors.ReasonForError(err))
-	}
-	kind := strings.TrimSuffix(resource, "s")
-	if apierrors.IsNotFound(err) {
-		return fmt.Errorf("%s/%s no longer exists in namespace %q", kind, obj.GetName(), obj.GetNamespace())
+	err := send(ctx, c, resource, obj, patch, dryRun)
+	if err == nil || apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
+		return describeError(err, "patch", resource, obj)
 	}
 	if now, changed := current(ctx, c, resource, obj); changed {
-		return &Changed{Kind: kind, Name: obj.GetName(), Now: now}
+		return &Changed{Kind: kindOf(resource), Name: obj.GetName(), Now: now}
 	}
-	return fmt.Errorf("patch %s %q: %w", kind, obj.GetName(), err)
+	return describeError(err, "patch", resource, obj)
 }
+
+// send sends a JSON patch to an apps/v1 workload, through the typed clients
+// so that tests can use client-go's fake clientset.
+func send(ctx context.Context, c kubernetes.Interface, resource string, obj metav1.Object, patch []byte, dryRun DryRun) error {
+	opts := metav1.PatchOptions{}
+	if dryRun == DryRunServer {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	ns, name := obj.GetNamespace(), obj.GetName()
+	var err error
+	switch resource {
+	case "deployments":
+		_, err = c.AppsV1().Deployments(ns).Patch(ctx, name, types.JSONPatchType, patch, opts)
+	case "statefulsets":
+		_, err = c.AppsV1().StatefulSets(ns).Patch(ctx, name, types.JSONPatchType, patch, opts)
+	case "daemonsets":
+		_, err = c.AppsV1().DaemonSets(ns).Patch(ctx, name, types.JSONPatchType, patch, opts)
+	default:
+		err = fmt.Errorf("cannot patch %s", resource)
+	}
+	return err
+}
+
+// describeError says in a user's words why verb (get, patch) failed on a
+// workload; nil stays nil.
+func describeError(err error, verb, resource string, obj metav1.Object) error {
+	kind := kindOf(resource)
+	switch {
+	case err == nil:
+		return nil
+	case apierrors.IsForbidden(err):
+		return fmt.Errorf("forbidden: you may not %s %s in namespace %q (%s)", verb, resource, obj.GetNamespace(), apierrors.ReasonForError(err))
+	case apierrors.IsNotFound(err):
+		return fmt.Errorf("%s/%s no longer exists in namespace %q", kind, obj.GetName(), obj.GetNamespace())
+	}
+	return fmt.Errorf("%s %s %q: %w", verb, kind, obj.GetName(), err)
+}
+
+// kindOf is the kind as kubectl writes it in messages: "deployment".
+func kindOf(resource string) string { return strings.TrimSuffix(resource, "s") }
 
 // current says what the object has become, and whether it is no longer the
 // one that was shown (another object, or another generation).
 func current(ctx context.Context, c kubernetes.Interface, resource string, shown metav1.Object) (string, bool) {
-	var now metav1.Object
-	var desc string
-	switch resource {
-	case "deployments":
-		d, err := c.AppsV1().Deployments(shown.GetNamespace()).Get(ctx, shown.GetName(), metav1.GetOptions{})
-		if err != nil {
-			return "", false
-		}
-		now, desc = d, describe(d)
-	case "statefulsets":
-		o, err := c.AppsV1().StatefulSets(shown.GetNamespace()).Get(ctx, shown.GetName(), metav1.GetOptions{})
-		if err != nil {
-			return "", false
-		}
-		now, desc = o, fmt.Sprintf("generation %d", o.Generation)
-	default:
-		o, err := c.AppsV1().DaemonSets(shown.GetNamespace()).Get(ctx, shown.GetName(), metav1.GetOptions{})
-		if err != nil {
-			return "", false
-		}
-		now, desc = o, fmt.Sprintf("generation %d", o.Generation)
+	now, tpl, err := read(ctx, c, resource, shown.GetNamespace(), shown.GetName())
+	if err != nil {
+		return "", false
 	}
-	return desc, now.GetUID() != shown.GetUID() || now.GetGeneration() != shown.GetGeneration()
+	return describeTemplate(now, tpl), now.GetUID() != shown.GetUID() || now.GetGeneration() != shown.GetGeneration()
 }
 
 func describe(d *appsv1.Deployment) string {

@@ -84,7 +84,7 @@ func TestCheckRefusesPausedAndSkipsSameTemplate(t *testing.T) {
 
 func TestPatchIsKubectlsWithPreconditions(t *testing.T) {
 	p, _ := PlanUndo(deploy("autumn"), revs, 2)
-	raw, err := p.Patch()
+	raw, err := p.Patch(p.Object)
 	if err != nil {
 		t.Fatal(err)
 	}

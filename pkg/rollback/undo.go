@@ -1,0 +1,185 @@
+package rollback
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// Plan is an undo worked out against the workload as the user saw it.
+type Plan struct {
+	Resource string        // "deployments", "statefulsets" or "daemonsets"
+	Object   metav1.Object // the workload as shown
+	// Shown is the workload's pod template as shown: the state an undo
+	// replaces, and so the state it must still find.
+	Shown *corev1.PodTemplateSpec
+	// Deployment is set for Deployments: a paused one refuses, and an undo
+	// also rebuilds its annotations, as kubectl's does.
+	Deployment *appsv1.Deployment
+	ToRevision int64 // as asked; 0 means the previous revision
+	Target     *history.Revision
+	Current    *history.Revision // nil when no revision matches the template
+}
+
+// PlanUndo picks a Deployment's target revision with kubectl's rules and
+// messages: 0 means the second-highest revision.
+func PlanUndo(d *appsv1.Deployment, revs []history.Revision, toRevision int64) (*Plan, error) {
+	p := &Plan{Resource: "deployments", Object: d, Shown: &d.Spec.Template, Deployment: d, ToRevision: toRevision}
+	if toRevision == 0 && len(revs) < 2 {
+		return nil, fmt.Errorf("no rollout history found for deployment %q", d.Name)
+	}
+	return p, p.pick(revs)
+}
+
+// PlanRevisionUndo picks a StatefulSet's or DaemonSet's target revision with
+// the rules and messages of kubectl's rollbackers.
+func PlanRevisionUndo(resource string, obj metav1.Object, shown *corev1.PodTemplateSpec, revs []history.Revision, toRevision int64) (*Plan, error) {
+	p := &Plan{Resource: resource, Object: obj, Shown: shown, ToRevision: toRevision}
+	if toRevision == 0 && len(revs) < 2 {
+		return nil, errors.New("no last revision to roll back to")
+	}
+	return p, p.pick(revs)
+}
+
+// pick sets the target: revision ToRevision, or the one before the newest.
+func (p *Plan) pick(revs []history.Revision) error {
+	p.Current, _ = history.CurrentRevision(revs)
+	if p.ToRevision == 0 {
+		p.Target = &revs[1] // revs is newest first
+		return nil
+	}
+	t, ok := history.Find(revs, p.ToRevision)
+	if !ok || p.ToRevision < 0 {
+		return fmt.Errorf("unable to find specified revision %d in history", p.ToRevision)
+	}
+	p.Target = t
+	return nil
+}
+
+// Check applies kubectl's refusals after the target is known: a paused
+// Deployment cannot be rolled back. skip says (with kubectl's message) that
+// the target already is the current template.
+func (p *Plan) Check() (skip string, err error) {
+	if p.Deployment != nil && p.Deployment.Spec.Paused {
+		return "", errors.New("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
+	}
+	if snapshot.EqualIgnoreHash(p.Target.Template, p.Shown) {
+		return fmt.Sprintf("skipped rollback (current template already matches revision %d)", p.ToRevision), nil
+	}
+	return "", nil
+}
+
+// Patch is kubectl's rollback (replace the pod template with the target's;
+// for Deployments, also rebuild the annotations) preceded by tests that the
+// object is fresh: the same object, at the generation fresh was read at.
+// Undo reads fresh and checks its template against Shown just before, so
+// together they test the state the user was shown; a scale in between moves
+// the generation but not the template, and does not block the undo.
+func (p *Plan) Patch(fresh metav1.Object) ([]byte, error) {
+	tpl := p.Target.Template.DeepCopy()
+	delete(tpl.Labels, appsv1.DefaultDeploymentUniqueLabelKey)
+	ops := append(preconditions(fresh), jsonOp{Op: "replace", Path: "/spec/template", Value: tpl})
+	if p.Deployment != nil {
+		ann := map[string]string{}
+		for _, k := range keptAnnotations {
+			if v, ok := fresh.GetAnnotations()[k]; ok {
+				ann[k] = v
+			}
+		}
+		for k, v := range targetAnnotations(p) {
+			ann[k] = v
+		}
+		ops = append(ops, jsonOp{Op: "replace", Path: "/metadata/annotations", Value: ann})
+	}
+	return json.Marshal(ops)
+}
+
+// undoAttempts bounds the retries when something other than the template
+// (a scale, an annotation) changes between reading and patching.
+const undoAttempts = 3
+
+// Undo rolls the workload back to the plan's target, the revision the user
+// confirmed, unless its pod template is no longer the one shown: then it
+// returns *Changed and changes nothing.
+func Undo(ctx context.Context, c kubernetes.Interface, p *Plan, dryRun DryRun) (string, error) {
+	ns, name := p.Object.GetNamespace(), p.Object.GetName()
+	kind := kindOf(p.Resource)
+	for attempt := 1; ; attempt++ {
+		fresh, tpl, err := read(ctx, c, p.Resource, ns, name)
+		if err != nil {
+			return "", describeError(err, "get", p.Resource, p.Object)
+		}
+		if fresh.GetUID() != p.Object.GetUID() || !equality.Semantic.DeepEqual(tpl, p.Shown) {
+			return "", &Changed{Kind: kind, Name: name, Now: describeTemplate(fresh, tpl)}
+		}
+		patch, err := p.Patch(fresh)
+		if err != nil {
+			return "", fmt.Errorf("build rollback patch: %w", err)
+		}
+		err = send(ctx, c, p.Resource, fresh, patch, dryRun)
+		if err == nil {
+			return "rolled back", nil
+		}
+		if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) || attempt == undoAttempts {
+			return "", describeError(err, "patch", p.Resource, p.Object)
+		}
+		// A test failed, or the server stumbled: read again and decide anew.
+	}
+}
+
+// read gets a workload and its pod template.
+func read(ctx context.Context, c kubernetes.Interface, resource, ns, name string) (metav1.Object, *corev1.PodTemplateSpec, error) {
+	switch resource {
+	case "deployments":
+		o, err := c.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, &o.Spec.Template, nil
+	case "statefulsets":
+		o, err := c.AppsV1().StatefulSets(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, &o.Spec.Template, nil
+	case "daemonsets":
+		o, err := c.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return o, &o.Spec.Template, nil
+	}
+	return nil, nil, fmt.Errorf("cannot roll back %s", resource)
+}
+
+// describeTemplate says what a workload has become, for Changed.
+func describeTemplate(obj metav1.Object, tpl *corev1.PodTemplateSpec) string {
+	if d, ok := obj.(*appsv1.Deployment); ok {
+		return describe(d)
+	}
+	return snapshot.ShortImages(snapshot.Images(&tpl.Spec))
+}
+
+// targetAnnotations are the ReplicaSet's annotations that an undo copies
+// to the Deployment, as kubectl's does.
+func targetAnnotations(p *Plan) map[string]string {
+	out := map[string]string{}
+	for k, v := range p.Target.Annotations {
+		if !slices.Contains(keptAnnotations, k) {
+			out[k] = v
+		}
+	}
+	return out
+}
