@@ -14,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/test/e2e/framework"
 )
 
@@ -138,4 +139,12 @@ func shown(screen []string) string {
 		end--
 	}
 	return strings.Join(screen[:end], "\n")
+}
+
+// answer types key at a question that has just appeared on screen, as a
+// person who read it would: keys within terminal.AnswerDelay of the
+// question are ignored, so that no key confirms what was not seen.
+func answer(term *framework.Terminal, key string) {
+	time.Sleep(terminal.AnswerDelay + 150*time.Millisecond)
+	_ = term.Send(key)
 }

@@ -187,7 +187,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("no confirmation: %v\n%s", err, shown(term.Screen()))
 	}
-	_ = term.Send("n")
+	answer(term, "n")
 	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "cancelled") }); err != nil {
 		t.Fatalf("n did not cancel: %v", err)
 	}
@@ -203,7 +203,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("no confirmation for rev 1: %v\n%s", err, shown(term.Screen()))
 	}
-	_ = term.Send("y")
+	answer(term, "y")
 	if err := framework.Eventually(20*time.Second, func() (bool, error) {
 		return getDeployment(t, ns, "shop").Spec.Template.Spec.Containers[0].Image == summer, nil
 	}); err != nil {
@@ -240,7 +240,7 @@ func TestHistoryUndoRefusesAConcurrentChange(t *testing.T) {
 		t.Fatalf("no confirmation: %v", err)
 	}
 	setImage(t, ns, "race", autumn) // someone else, while the question is on screen
-	_ = term.Send("y")
+	answer(term, "y")
 	if s, err := term.WaitForScreen(15*time.Second, func(s []string) bool {
 		return contains(s, "deployment/race changed since it was shown") && contains(s, "uniform:autumn-2024")
 	}); err != nil {
@@ -343,7 +343,7 @@ func TestWatchViewActions(t *testing.T) {
 		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, question) }); err != nil {
 			t.Fatalf("%s: no question %q: %v\n%s", key, question, err, shown(s))
 		}
-		_ = term.Send("y")
+		answer(term, "y")
 	}
 	answer("p", "Pause the rollout of deployment/steer? [y/N]")
 	if err := framework.Eventually(10*time.Second, func() (bool, error) { return getDeployment(t, ns, "steer").Spec.Paused, nil }); err != nil {
@@ -390,7 +390,7 @@ func TestReadOnlyUserInTheViews(t *testing.T) {
 		if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "[y/N]") }); err != nil {
 			t.Fatalf("%s: no question", k)
 		}
-		_ = term.Send("y")
+		answer(term, "y")
 		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
 			return contains(s, "forbidden: you may not patch deployments")
 		}); err != nil {

@@ -33,7 +33,13 @@ type Terminal struct {
 
 // StartTerminal runs `kubectl args…` in a cols×rows pseudo-terminal.
 func (e Env) StartTerminal(ctx context.Context, cols, rows int, args ...string) (*Terminal, error) {
-	cmd := e.Command(ctx, "kubectl", args...)
+	return e.StartTerminalCommand(ctx, cols, rows, "kubectl", args...)
+}
+
+// StartTerminalCommand runs `name args…` in a cols×rows pseudo-terminal,
+// e.g. a shell that pipes the plugin's output elsewhere.
+func (e Env) StartTerminalCommand(ctx context.Context, cols, rows int, name string, args ...string) (*Terminal, error) {
+	cmd := e.Command(ctx, name, args...)
 	// Defaults for a modern terminal, unless the test asks for another.
 	cmd.Env = append([]string{"TERM=xterm-256color", "LANG=C.UTF-8"}, cmd.Env...)
 	cmd.Env = append(cmd.Env, e.Extra...)

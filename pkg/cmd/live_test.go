@@ -1,0 +1,121 @@
+package cmd
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+)
+
+// twoRevisions is a Deployment of no pods with two ReplicaSets, so that u
+// has a revision to go back to; its rollout waits for the controller.
+func twoRevisions() (*appsv1.Deployment, []*appsv1.ReplicaSet) {
+	zero := int32(0)
+	labels := map[string]string{"app": "steer"}
+	tpl := func(img string) corev1.PodTemplateSpec {
+		return corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: labels},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: img}}},
+		}
+	}
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "steer", Namespace: "shop", UID: "d1", Generation: 2,
+			Annotations: map[string]string{"deployment.kubernetes.io/revision": "2"}},
+		Spec:   appsv1.DeploymentSpec{Replicas: &zero, Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: tpl("winter")},
+		Status: appsv1.DeploymentStatus{ObservedGeneration: 1},
+	}
+	var rss []*appsv1.ReplicaSet
+	for i, img := range []string{"summer", "winter"} {
+		rss = append(rss, &appsv1.ReplicaSet{
+			ObjectMeta: metav1.ObjectMeta{
+				Name: "steer-" + img, Namespace: "shop", UID: types.UID("rs-" + img), Labels: labels,
+				Annotations:     map[string]string{"deployment.kubernetes.io/revision": string(rune('1' + i))},
+				OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(d, appsv1.SchemeGroupVersion.WithKind("Deployment"))},
+			},
+			Spec: appsv1.ReplicaSetSpec{Replicas: &zero, Selector: d.Spec.Selector, Template: tpl(img)},
+		})
+	}
+	return d, rss
+}
+
+// With --until-done, input that closes while a question is pending cancels
+// the question, and the view ends when the rollout does (it used to wait
+// for an answer nobody could give).
+func TestUntilDoneEndsWhenInputClosesAtAQuestion(t *testing.T) {
+	d, rss := twoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	w := watcher.New(c, watcher.DeploymentKind, "shop", "steer")
+	if err := w.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	screen, err := terminal.Open(out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make(chan terminal.Key, 4)
+	v := &liveView{
+		screen: screen, out: out, keys: keys, style: render.Style{}, watcher: w, started: time.Now(),
+		untilDone: true, client: c, finished: func(*snapshot.Snapshot) error { return nil },
+	}
+	done := make(chan error, 1)
+	go func() { done <- v.run(ctx) }()
+
+	keys <- "u"
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "[y/N]") {
+		if time.Now().After(deadline) {
+			t.Fatalf("u asked no question:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	keys <- terminal.KeyEOF
+	close(keys)
+	d.Status = appsv1.DeploymentStatus{ObservedGeneration: 2}
+	if _, err := c.AppsV1().Deployments("shop").UpdateStatus(ctx, d, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("view ended with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the view did not end: the question nobody can answer kept it open")
+	}
+	if got, _ := c.AppsV1().Deployments("shop").Get(ctx, "steer", metav1.GetOptions{}); got.Spec.Template.Spec.Containers[0].Image != "winter" {
+		t.Errorf("the cancelled question changed the deployment")
+	}
+}
+
+// syncBuffer is a screen that a test may read while the view draws.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
