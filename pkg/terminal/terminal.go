@@ -19,7 +19,7 @@ const (
 	hideCursor     = "\x1b[?25l"
 	showCursor     = "\x1b[?25h"
 	home           = "\x1b[H"
-	clearToEOL     = "\x1b[K"
+	clearLine      = "\x1b[2K"
 	clearBelow     = "\x1b[J"
 )
 
@@ -95,15 +95,23 @@ func (s *Screen) Draw(frame string) error {
 	var b strings.Builder
 	b.Grow(len(frame) + 256)
 	b.WriteString(home)
-	// Raw mode turns off output post-processing, so lines need \r\n.
-	for i, line := range strings.Split(frame, "\n") {
+	// Each row is cleared before it is written, not after: a row as wide as
+	// the screen leaves the cursor in the last column waiting to wrap, and an
+	// erase there would take the row's last character with it (a question's
+	// closing "]"). The last row clears everything below it too.
+	lines := strings.Split(frame, "\n")
+	for i, line := range lines {
 		if i > 0 {
+			// Raw mode turns off output post-processing, so lines need \r\n.
 			b.WriteString("\r\n")
 		}
+		if i == len(lines)-1 {
+			b.WriteString(clearBelow)
+		} else {
+			b.WriteString(clearLine)
+		}
 		b.WriteString(line)
-		b.WriteString(clearToEOL)
 	}
-	b.WriteString(clearBelow)
 	_, err := io.WriteString(s.out, b.String())
 	return err
 }
