@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -207,7 +208,20 @@ func (o *HistoryOptions) printList(st *workloadState) error {
 	if o.Output == "yaml" {
 		p = &printers.YAMLPrinter{}
 	}
-	return p.PrintObj(list, o.Out)
+	var buf bytes.Buffer
+	if err := p.PrintObj(list, &buf); err != nil {
+		return err
+	}
+	out, err := buf.Bytes(), error(nil)
+	// The encoders leave bidi and some C1 characters raw; escaped, the
+	// document means the same and cannot act on a terminal.
+	if o.Output == "json" {
+		out = sanitize.JSON(out)
+	} else if out, err = sanitize.YAML(out); err != nil {
+		return err
+	}
+	_, err = o.Out.Write(out)
+	return err
 }
 
 // printDiff compares A and B; B defaults to the current revision and A to

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -67,4 +68,36 @@ func plain(s string) bool {
 		}
 	}
 	return true
+}
+
+// JSON escapes, as \uXXXX, the characters of a JSON document that Go's
+// encoder leaves raw although a terminal would act on them (C1 controls,
+// DEL, bidi and zero-width characters). They can only occur inside strings,
+// where the escape means the same character: the data stays exact.
+func JSON(doc []byte) []byte {
+	var b []byte
+	for i := 0; i < len(doc); {
+		r, size := utf8.DecodeRune(doc[i:])
+		if !(r >= 0x7f && Unsafe(r)) {
+			if b != nil {
+				b = append(b, doc[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		if b == nil {
+			b = append(make([]byte, 0, len(doc)+16), doc[:i]...)
+		}
+		if r > 0xffff {
+			r1, r2 := utf16.EncodeRune(r)
+			b = fmt.Appendf(b, `\u%04x\u%04x`, r1, r2)
+		} else {
+			b = fmt.Appendf(b, `\u%04x`, r)
+		}
+		i += size
+	}
+	if b == nil {
+		return doc
+	}
+	return b
 }

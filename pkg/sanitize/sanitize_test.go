@@ -1,9 +1,13 @@
 package sanitize
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestText(t *testing.T) {
@@ -51,4 +55,56 @@ func FuzzText(f *testing.F) {
 			t.Fatalf("printable ASCII %q changed to %q", s, out)
 		}
 	})
+}
+
+func TestJSONKeepsTheDataExact(t *testing.T) {
+	in := map[string]string{"cause": "a\u202eb\u0085c\x7fd\U000e0041e\x1b"}
+	raw, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := JSON(raw)
+	for _, r := range string(out) {
+		if Unsafe(r) {
+			t.Fatalf("JSON(%s) keeps %U", raw, r)
+		}
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil || back["cause"] != in["cause"] {
+		t.Errorf("escaped JSON %s decodes to %q (%v), want %q", out, back["cause"], err, in["cause"])
+	}
+}
+
+func TestYAMLKeepsTheDataExact(t *testing.T) {
+	in := map[string]any{"items": []any{map[string]any{"changeCause": "a\u202eb\u200bc", "plain": "ok", "k\u2066": "v"}}}
+	doc, err := yaml.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := YAML(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range string(out) {
+		if r != '\n' && Unsafe(r) {
+			t.Fatalf("YAML keeps %U:\n%s", r, out)
+		}
+	}
+	var back map[string]any
+	if err := yaml.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, in) {
+		t.Errorf("escaped YAML decodes to %v, want %v:\n%s", back, in, out)
+	}
+	if plain := []byte("a: b\n"); string(must(YAML(plain))) != string(plain) {
+		t.Errorf("a document without unsafe characters must stay as it is")
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
