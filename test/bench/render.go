@@ -29,7 +29,10 @@ func renderBench(ctx context.Context, root string, cfg config) ([]renderCase, er
 }
 
 type renderCase struct {
-	pods          int
+	pods int
+	// failures: every pod failed for its own reason, with a long message
+	// (the case where formatting what does not fit used to cost 340 ms).
+	failures      bool
 	size          string // columns×rows
 	perFrame      time.Duration
 	bytes, allocs int64
@@ -37,12 +40,13 @@ type renderCase struct {
 
 // A line of `go test -bench` output, e.g.
 // BenchmarkFrame/pods=5000/250x80-2   100   1234567 ns/op   123 B/op   4 allocs/op
-var benchLine = regexp.MustCompile(`^BenchmarkFrame/pods=(\d+)/(\d+x\d+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+(\d+) B/op\s+(\d+) allocs/op)?`)
+var benchLine = regexp.MustCompile(`^BenchmarkFrame/(pods|failures)=(\d+)/(\d+x\d+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+(\d+) B/op\s+(\d+) allocs/op)?`)
 
 func parseBench(out string) ([]renderCase, error) {
 	type key struct {
-		pods int
-		size string
+		pods     int
+		failures bool
+		size     string
 	}
 	var order []key
 	runs := map[key][]renderCase{}
@@ -51,12 +55,12 @@ func parseBench(out string) ([]renderCase, error) {
 		if m == nil {
 			continue
 		}
-		pods, _ := strconv.Atoi(m[1])
-		ns, _ := strconv.ParseFloat(m[3], 64)
-		c := renderCase{pods: pods, size: m[2], perFrame: time.Duration(ns)}
-		c.bytes, _ = strconv.ParseInt(m[4], 10, 64)
-		c.allocs, _ = strconv.ParseInt(m[5], 10, 64)
-		k := key{pods, c.size}
+		pods, _ := strconv.Atoi(m[2])
+		ns, _ := strconv.ParseFloat(m[4], 64)
+		c := renderCase{pods: pods, failures: m[1] == "failures", size: m[3], perFrame: time.Duration(ns)}
+		c.bytes, _ = strconv.ParseInt(m[5], 10, 64)
+		c.allocs, _ = strconv.ParseInt(m[6], 10, 64)
+		k := key{pods, c.failures, c.size}
 		if _, ok := runs[k]; !ok {
 			order = append(order, k)
 		}
