@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -139,24 +140,9 @@ func clusterNames(configFlags *genericclioptions.ConfigFlags, typ string) []stri
 		}
 		return names
 	}
-	switch builtinSpellings[strings.ToLower(typ)].Resource {
-	case "deployments":
-		if l, err := c.AppsV1().Deployments(ns).List(ctx, opts); err == nil {
-			for i := range l.Items {
-				add(&l.Items[i])
-			}
-		}
-	case "statefulsets":
-		if l, err := c.AppsV1().StatefulSets(ns).List(ctx, opts); err == nil {
-			for i := range l.Items {
-				add(&l.Items[i])
-			}
-		}
-	case "daemonsets":
-		if l, err := c.AppsV1().DaemonSets(ns).List(ctx, opts); err == nil {
-			for i := range l.Items {
-				add(&l.Items[i])
-			}
+	if kind, ok := workload.ForResource(builtinSpellings[strings.ToLower(typ)]); ok {
+		if l, err := kind.List(ctx, c, ns); err == nil {
+			names = l
 		}
 	}
 	return names

@@ -23,6 +23,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 const historyExample = `  # List the revisions; on a terminal, pick one and press u to roll back to it
@@ -54,7 +55,7 @@ type HistoryOptions struct {
 	args        []string
 	namespace   string
 	name        string
-	kind        watcher.Kind
+	kind        workload.Kind
 	client      kubernetes.Interface
 	interactive bool
 	color       bool
@@ -392,7 +393,7 @@ type historyView struct {
 	st      *workloadState
 	name    string // as kubectl prints it, e.g. deployment.apps/clerk-squad
 	short   string
-	kind    watcher.Kind
+	kind    workload.Kind
 	cursor  int
 	diff    []string
 	confirm bool

@@ -2,31 +2,30 @@ package cmd
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
-const supportedKinds = "deployment (deploy), statefulset (sts), daemonset (ds)"
-
-var workloadKinds = map[schema.GroupResource]watcher.Kind{
-	{Group: "apps", Resource: "deployments"}:  watcher.DeploymentKind,
-	{Group: "apps", Resource: "statefulsets"}: watcher.StatefulSetKind,
-	{Group: "apps", Resource: "daemonsets"}:   watcher.DaemonSetKind,
-}
+// supportedKinds lists the kinds for messages: "deployment (deploy), …".
+var supportedKinds = func() string {
+	var parts []string
+	for _, k := range workload.Kinds {
+		parts = append(parts, fmt.Sprintf("%s (%s)", lower(k), k.Short()))
+	}
+	return strings.Join(parts, ", ")
+}()
 
 // builtinSpellings are what kubectl accepts for the kinds we follow, resolved
 // without the RESTMapper.
 var builtinSpellings = func() map[string]schema.GroupResource {
 	m := map[string]schema.GroupResource{}
-	for gr, short := range map[schema.GroupResource]string{
-		{Group: "apps", Resource: "deployments"}:  "deploy",
-		{Group: "apps", Resource: "statefulsets"}: "sts",
-		{Group: "apps", Resource: "daemonsets"}:   "ds",
-	} {
-		singular := gr.Resource[:len(gr.Resource)-1]
-		for _, s := range []string{short, singular, gr.Resource} {
+	for _, k := range workload.Kinds {
+		gr := schema.GroupResource{Group: "apps", Resource: k.Resource()}
+		singular := lower(k)
+		for _, s := range []string{k.Short(), singular, gr.Resource} {
 			m[s], m[s+".apps"] = gr, gr
 		}
 		m[gr.Resource+".v1.apps"], m[singular+".v1.apps"] = gr, gr
@@ -35,15 +34,18 @@ var builtinSpellings = func() map[string]schema.GroupResource {
 }()
 
 // workloadKind maps a resolved resource to a kind we can follow.
-func workloadKind(gr schema.GroupResource, verb string) (watcher.Kind, error) {
-	k, ok := workloadKinds[gr]
+func workloadKind(gr schema.GroupResource, verb string) (workload.Kind, error) {
+	k, ok := workload.ForResource(gr)
 	if !ok {
-		return 0, fmt.Errorf("%s of %s is not supported; supported kinds: %s", verb, gr.String(), supportedKinds)
+		return nil, fmt.Errorf("%s of %s is not supported; supported kinds: %s", verb, gr.String(), supportedKinds)
 	}
 	return k, nil
 }
 
 // objectName is how kubectl names an object in its output: "deployment.apps/clerk-squad".
-func objectName(k watcher.Kind, name string) string {
+func objectName(k workload.Kind, name string) string {
 	return lower(k) + ".apps/" + name
 }
+
+// lower is the kind as kubectl writes it in commands: "statefulset".
+func lower(k workload.Kind) string { return workload.Lower(k) }

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/mattn/go-runewidth"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/client-go/kubernetes"
 
@@ -201,35 +199,32 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 	shownName := objectName(kind, name)
 	switch k {
 	case "p":
-		shown := v.watcher.Deployment()
-		if shown == nil {
+		paused, ok := kind.Paused(obj)
+		if !ok {
 			return nil, fmt.Errorf("%s: pausing is only supported for deployments, as in kubectl", shownName)
 		}
-		verb, pause := "Pause", true
-		if shown.Spec.Paused {
-			verb, pause = "Resume", false
+		verb := "Pause"
+		if paused {
+			verb = "Resume"
 		}
 		return &pendingAction{
-			question: fmt.Sprintf("%s the rollout of deployment/%s?", verb, name),
+			question: fmt.Sprintf("%s the rollout of %s/%s?", verb, lower(kind), name),
 			do: func(ctx context.Context) (string, error) {
-				patch, err := rollback.PausePatch(shown, pause)
+				patch, err := rollback.PausePatch(obj, !paused)
 				if err != nil {
 					return "", err
 				}
-				if err := rollback.Apply(ctx, v.client, "deployments", shown, patch, rollback.DryRunNone); err != nil {
+				if err := rollback.Apply(ctx, v.client, kind, obj, patch, rollback.DryRunNone); err != nil {
 					return "", err
 				}
-				if pause {
-					return shownName + " paused", nil
+				if paused {
+					return shownName + " resumed", nil
 				}
-				return shownName + " resumed", nil
+				return shownName + " paused", nil
 			},
 		}, nil
 	case "r":
-		var tplAnnotations map[string]string
-		if tpl := templateOf(obj); tpl != nil {
-			tplAnnotations = tpl.Annotations
-		}
+		tplAnnotations := kind.Template(obj).Annotations
 		return &pendingAction{
 			question: fmt.Sprintf("Restart every pod of %s/%s?", lower(kind), name),
 			do: func(ctx context.Context) (string, error) {
@@ -237,7 +232,7 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 				if err != nil {
 					return "", err
 				}
-				if err := rollback.Apply(ctx, v.client, kind.Resource(), obj, patch, rollback.DryRunNone); err != nil {
+				if err := rollback.Apply(ctx, v.client, kind, obj, patch, rollback.DryRunNone); err != nil {
 					return "", err
 				}
 				return shownName + " restarted", nil
@@ -251,12 +246,10 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 	// Plan against what is on screen: another pod template means someone
 	// else changed it, and the user has not seen that yet. (A scale moves
 	// the generation but changes nothing an undo replaces.)
-	if shown := templateOf(obj); st.Meta.GetUID() != obj.GetUID() || shown == nil || !equality.Semantic.DeepEqual(shown, st.Template) {
-		return nil, &rollback.Changed{Kind: lower(kind), Name: name, Now: snapshot.ShortImages(snapshot.Images(&st.Template.Spec))}
+	if st.Object.GetUID() != obj.GetUID() || !equality.Semantic.DeepEqual(kind.Template(obj), st.Template) {
+		return nil, &rollback.Changed{Kind: lower(kind), Name: name, Now: kind.Describe(st.Object)}
 	}
-	if d := v.watcher.Deployment(); d != nil {
-		st.Deployment = d
-	}
+	st.Object, st.Template = obj, kind.Template(obj)
 	plan, skip, err := planFor(st, 0)
 	if err == nil && skip != "" {
 		err = errors.New(skip)
@@ -274,17 +267,4 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 			return shownName + " " + result, nil
 		},
 	}, nil
-}
-
-// templateOf is the pod template of any workload.
-func templateOf(obj any) *corev1.PodTemplateSpec {
-	switch o := obj.(type) {
-	case *appsv1.Deployment:
-		return &o.Spec.Template
-	case *appsv1.StatefulSet:
-		return &o.Spec.Template
-	case *appsv1.DaemonSet:
-		return &o.Spec.Template
-	}
-	return nil
 }

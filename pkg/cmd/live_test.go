@@ -17,6 +17,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // twoRevisions is a Deployment of no pods with two ReplicaSets, so that u
@@ -58,7 +59,7 @@ func TestUntilDoneEndsWhenInputClosesAtAQuestion(t *testing.T) {
 	c := fake.NewClientset(d, rss[0], rss[1])
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	w := watcher.New(c, watcher.DeploymentKind, "shop", "steer")
+	w := watcher.New(c, workload.Deployment, "shop", "steer")
 	if err := w.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 const undoExample = `  # Roll back to the previous revision (asks first on a terminal)
@@ -39,7 +39,7 @@ type UndoOptions struct {
 	args      []string
 	namespace string
 	name      string
-	kind      watcher.Kind
+	kind      workload.Kind
 	dryRun    rollback.DryRun
 	client    kubernetes.Interface
 	ask       bool
@@ -118,7 +118,7 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, ok := st.Meta.GetAnnotations()[corev1.LastAppliedConfigAnnotation]; ok {
+	if _, ok := st.Object.GetAnnotations()[corev1.LastAppliedConfigAnnotation]; ok {
 		fmt.Fprintf(o.ErrOut, "Warning: resource %s/%s was previously managed with 'kubectl apply'. Rolling back will not update the %s annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.\n", o.kind.Resource(), o.name, corev1.LastAppliedConfigAnnotation)
 	}
 	plan, skip, err := planFor(st, o.ToRevision)

@@ -24,6 +24,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 const watchExample = `  # Watch a rollout live
@@ -46,7 +47,7 @@ type WatchOptions struct {
 	args      []string
 	namespace string
 	name      string
-	kind      watcher.Kind
+	kind      workload.Kind
 	client    kubernetes.Interface
 	metadata  metadata.Interface
 	conn      *watcher.Connection

@@ -284,7 +284,7 @@ func tagOf(image string) string {
 
 // ref names the workload as a command line would: deploy/NAME, sts/NAME, ds/NAME.
 func ref(s *snapshot.Snapshot) string {
-	short := map[string]string{"StatefulSet": "sts", "DaemonSet": "ds"}[s.Workload.Kind]
+	short := s.Workload.Short
 	if short == "" {
 		short = "deploy"
 	}

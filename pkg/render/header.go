@@ -64,7 +64,7 @@ func (r *renderer) strategy() string {
 		return r.fit("OnDelete"+sep+"pods are replaced only when deleted", "OnDelete")
 	case st.Type != "RollingUpdate":
 		return r.fit(r.text(st.Type))
-	case r.s.Workload.Kind == "StatefulSet":
+	case st.Ordered:
 		return r.fit(
 			fmt.Sprintf("RollingUpdate%spartition %d%s%s%shighest ordinal first", sep, st.Partition, sep, r.text(st.PodManagementPolicy), sep),
 			fmt.Sprintf("RollingUpdate%spartition %d%s%s", sep, st.Partition, sep, r.text(st.PodManagementPolicy)),

@@ -1,14 +1,15 @@
-// Package rollback changes a Deployment the way `kubectl rollout undo`,
+// Package rollback changes a workload the way `kubectl rollout undo`,
 // `pause`, `resume` and `restart` do, with one difference: every change
 // carries a precondition on what the user was shown, so that a change made
-// by someone else in between is never overwritten.
+// by someone else in between is never overwritten. What differs between
+// kinds (how to read and patch them) comes from a Kind, which pkg/workload
+// provides.
 package rollback
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +22,6 @@ import (
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
 // DryRun mirrors kubectl's --dry-run strategies.
@@ -76,83 +76,49 @@ func (e *Changed) Error() string {
 	return fmt.Sprintf("%s/%s changed since it was shown (now %s); look again", kind, e.Name, sanitize.Text(e.Now))
 }
 
-// Apply sends a JSON patch guarded by preconditions to an apps/v1 workload
-// (resource "deployments", "statefulsets" or "daemonsets"). When a
+// Apply sends a JSON patch guarded by preconditions to a workload. When a
 // precondition fails it reads the object again to say what it has become.
-func Apply(ctx context.Context, c kubernetes.Interface, resource string, obj metav1.Object, patch []byte, dryRun DryRun) error {
-	err := send(ctx, c, resource, obj, patch, dryRun)
+func Apply(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, patch []byte, dryRun DryRun) error {
+	err := send(ctx, c, kind, obj, patch, dryRun)
 	if err == nil || apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
-		return describeError(err, "patch", resource, obj)
+		return describeError(err, "patch", kind, obj)
 	}
-	if now, changed := current(ctx, c, resource, obj); changed {
-		return &Changed{Kind: kindOf(resource), Name: obj.GetName(), Now: now}
+	if now, err := kind.Get(ctx, c, obj.GetNamespace(), obj.GetName()); err == nil &&
+		(now.GetUID() != obj.GetUID() || now.GetGeneration() != obj.GetGeneration()) {
+		return &Changed{Kind: lower(kind), Name: obj.GetName(), Now: kind.Describe(now)}
 	}
-	return describeError(err, "patch", resource, obj)
+	return describeError(err, "patch", kind, obj)
 }
 
-// send sends a JSON patch to an apps/v1 workload, through the typed clients
-// so that tests can use client-go's fake clientset.
-func send(ctx context.Context, c kubernetes.Interface, resource string, obj metav1.Object, patch []byte, dryRun DryRun) error {
+// send sends a JSON patch to a workload.
+func send(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, patch []byte, dryRun DryRun) error {
 	opts := metav1.PatchOptions{}
 	if dryRun == DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
-	ns, name := obj.GetNamespace(), obj.GetName()
-	var err error
-	switch resource {
-	case "deployments":
-		_, err = c.AppsV1().Deployments(ns).Patch(ctx, name, types.JSONPatchType, patch, opts)
-	case "statefulsets":
-		_, err = c.AppsV1().StatefulSets(ns).Patch(ctx, name, types.JSONPatchType, patch, opts)
-	case "daemonsets":
-		_, err = c.AppsV1().DaemonSets(ns).Patch(ctx, name, types.JSONPatchType, patch, opts)
-	default:
-		err = fmt.Errorf("cannot patch %s", resource)
-	}
-	return err
+	return kind.Patch(ctx, c, obj.GetNamespace(), obj.GetName(), types.JSONPatchType, patch, opts)
 }
 
 // describeError says in a user's words why verb (get, patch) failed on a
 // workload; nil stays nil.
-func describeError(err error, verb, resource string, obj metav1.Object) error {
-	kind := kindOf(resource)
+func describeError(err error, verb string, kind Kind, obj metav1.Object) error {
 	switch {
 	case err == nil:
 		return nil
 	case apierrors.IsForbidden(err):
-		return fmt.Errorf("forbidden: you may not %s %s in namespace %q (%s)", verb, resource, obj.GetNamespace(), apierrors.ReasonForError(err))
+		return fmt.Errorf("forbidden: you may not %s %ss in namespace %q (%s)", verb, lower(kind), obj.GetNamespace(), apierrors.ReasonForError(err))
 	case apierrors.IsNotFound(err):
-		return fmt.Errorf("%s/%s no longer exists in namespace %q", kind, obj.GetName(), obj.GetNamespace())
+		return fmt.Errorf("%s/%s no longer exists in namespace %q", lower(kind), obj.GetName(), obj.GetNamespace())
 	}
-	return fmt.Errorf("%s %s %q: %w", verb, kind, obj.GetName(), err)
+	return fmt.Errorf("%s %s %q: %w", verb, lower(kind), obj.GetName(), err)
 }
 
-// kindOf is the kind as kubectl writes it in messages: "deployment".
-func kindOf(resource string) string { return strings.TrimSuffix(resource, "s") }
-
-// current says what the object has become, and whether it is no longer the
-// one that was shown (another object, or another generation).
-func current(ctx context.Context, c kubernetes.Interface, resource string, shown metav1.Object) (string, bool) {
-	now, tpl, err := read(ctx, c, resource, shown.GetNamespace(), shown.GetName())
-	if err != nil {
-		return "", false
-	}
-	return describeTemplate(now, tpl), now.GetUID() != shown.GetUID() || now.GetGeneration() != shown.GetGeneration()
-}
-
-func describe(d *appsv1.Deployment) string {
-	rev := d.Annotations[deploymentutil.RevisionAnnotation]
-	if d.Generation > d.Status.ObservedGeneration {
-		rev = "a new revision"
-	} else {
-		rev = "rev " + rev
-	}
-	return rev + ", " + snapshot.ShortImages(snapshot.Images(&d.Spec.Template.Spec))
-}
+// lower is the kind as kubectl writes it in messages: "deployment".
+func lower(k Kind) string { return strings.ToLower(k.Name()) }
 
 // PausePatch pauses or resumes the rollout, as `kubectl rollout pause|resume`.
-func PausePatch(d *appsv1.Deployment, pause bool) ([]byte, error) {
-	return json.Marshal(append(preconditions(d), jsonOp{Op: "replace", Path: "/spec/paused", Value: pause}))
+func PausePatch(obj metav1.Object, pause bool) ([]byte, error) {
+	return json.Marshal(append(preconditions(obj), jsonOp{Op: "replace", Path: "/spec/paused", Value: pause}))
 }
 
 // RestartPatch restarts every pod, as `kubectl rollout restart`: a new
@@ -169,10 +135,4 @@ func RestartPatch(obj metav1.Object, templateAnnotations map[string]string, now 
 		Value: now.Format(time.RFC3339),
 	})
 	return json.Marshal(ops)
-}
-
-// Revision returns the Deployment's revision number (0 when unset).
-func Revision(d *appsv1.Deployment) int64 {
-	n, _ := strconv.ParseInt(d.Annotations[deploymentutil.RevisionAnnotation], 10, 64)
-	return n
 }

@@ -12,16 +12,27 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
+// Kind is what rollback needs of a kind of workload; pkg/workload's kinds
+// provide it.
+type Kind interface {
+	Name() string
+	Get(ctx context.Context, c kubernetes.Interface, namespace, name string) (metav1.Object, error)
+	Template(obj metav1.Object) *corev1.PodTemplateSpec
+	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error
+	Describe(obj metav1.Object) string
+}
+
 // Plan is an undo worked out against the workload as the user saw it.
 type Plan struct {
-	Resource string        // "deployments", "statefulsets" or "daemonsets"
-	Object   metav1.Object // the workload as shown
+	Kind   Kind
+	Object metav1.Object // the workload as shown
 	// Shown is the workload's pod template as shown: the state an undo
 	// replaces, and so the state it must still find.
 	Shown *corev1.PodTemplateSpec
@@ -35,8 +46,8 @@ type Plan struct {
 
 // PlanUndo picks a Deployment's target revision with kubectl's rules and
 // messages: 0 means the second-highest revision.
-func PlanUndo(d *appsv1.Deployment, revs []history.Revision, toRevision int64) (*Plan, error) {
-	p := &Plan{Resource: "deployments", Object: d, Shown: &d.Spec.Template, Deployment: d, ToRevision: toRevision}
+func PlanUndo(kind Kind, d *appsv1.Deployment, revs []history.Revision, toRevision int64) (*Plan, error) {
+	p := &Plan{Kind: kind, Object: d, Shown: &d.Spec.Template, Deployment: d, ToRevision: toRevision}
 	if toRevision == 0 && len(revs) < 2 {
 		return nil, fmt.Errorf("no rollout history found for deployment %q", d.Name)
 	}
@@ -45,8 +56,8 @@ func PlanUndo(d *appsv1.Deployment, revs []history.Revision, toRevision int64) (
 
 // PlanRevisionUndo picks a StatefulSet's or DaemonSet's target revision with
 // the rules and messages of kubectl's rollbackers.
-func PlanRevisionUndo(resource string, obj metav1.Object, shown *corev1.PodTemplateSpec, revs []history.Revision, toRevision int64) (*Plan, error) {
-	p := &Plan{Resource: resource, Object: obj, Shown: shown, ToRevision: toRevision}
+func PlanRevisionUndo(kind Kind, obj metav1.Object, shown *corev1.PodTemplateSpec, revs []history.Revision, toRevision int64) (*Plan, error) {
+	p := &Plan{Kind: kind, Object: obj, Shown: shown, ToRevision: toRevision}
 	if toRevision == 0 && len(revs) < 2 {
 		return nil, errors.New("no last revision to roll back to")
 	}
@@ -115,61 +126,27 @@ const undoAttempts = 3
 // returns *Changed and changes nothing.
 func Undo(ctx context.Context, c kubernetes.Interface, p *Plan, dryRun DryRun) (string, error) {
 	ns, name := p.Object.GetNamespace(), p.Object.GetName()
-	kind := kindOf(p.Resource)
 	for attempt := 1; ; attempt++ {
-		fresh, tpl, err := read(ctx, c, p.Resource, ns, name)
+		fresh, err := p.Kind.Get(ctx, c, ns, name)
 		if err != nil {
-			return "", describeError(err, "get", p.Resource, p.Object)
+			return "", describeError(err, "get", p.Kind, p.Object)
 		}
-		if fresh.GetUID() != p.Object.GetUID() || !equality.Semantic.DeepEqual(tpl, p.Shown) {
-			return "", &Changed{Kind: kind, Name: name, Now: describeTemplate(fresh, tpl)}
+		if fresh.GetUID() != p.Object.GetUID() || !equality.Semantic.DeepEqual(p.Kind.Template(fresh), p.Shown) {
+			return "", &Changed{Kind: lower(p.Kind), Name: name, Now: p.Kind.Describe(fresh)}
 		}
 		patch, err := p.Patch(fresh)
 		if err != nil {
 			return "", fmt.Errorf("build rollback patch: %w", err)
 		}
-		err = send(ctx, c, p.Resource, fresh, patch, dryRun)
+		err = send(ctx, c, p.Kind, fresh, patch, dryRun)
 		if err == nil {
 			return "rolled back", nil
 		}
 		if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) || attempt == undoAttempts {
-			return "", describeError(err, "patch", p.Resource, p.Object)
+			return "", describeError(err, "patch", p.Kind, p.Object)
 		}
 		// A test failed, or the server stumbled: read again and decide anew.
 	}
-}
-
-// read gets a workload and its pod template.
-func read(ctx context.Context, c kubernetes.Interface, resource, ns, name string) (metav1.Object, *corev1.PodTemplateSpec, error) {
-	switch resource {
-	case "deployments":
-		o, err := c.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return nil, nil, err
-		}
-		return o, &o.Spec.Template, nil
-	case "statefulsets":
-		o, err := c.AppsV1().StatefulSets(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return nil, nil, err
-		}
-		return o, &o.Spec.Template, nil
-	case "daemonsets":
-		o, err := c.AppsV1().DaemonSets(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return nil, nil, err
-		}
-		return o, &o.Spec.Template, nil
-	}
-	return nil, nil, fmt.Errorf("cannot roll back %s", resource)
-}
-
-// describeTemplate says what a workload has become, for Changed.
-func describeTemplate(obj metav1.Object, tpl *corev1.PodTemplateSpec) string {
-	if d, ok := obj.(*appsv1.Deployment); ok {
-		return describe(d)
-	}
-	return snapshot.ShortImages(snapshot.Images(&tpl.Spec))
 }
 
 // targetAnnotations are the ReplicaSet's annotations that an undo copies

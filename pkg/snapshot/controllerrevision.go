@@ -124,7 +124,7 @@ func conditions[T any](in []T, conv func(T) Condition) []Condition {
 // FromStatefulSet builds the snapshot of a StatefulSet's rollout.
 func FromStatefulSet(sts *appsv1.StatefulSet, crs []*appsv1.ControllerRevision, pods []*corev1.Pod, now, started time.Time) Snapshot {
 	w := Workload{
-		Kind: "StatefulSet", Namespace: sts.Namespace, Name: sts.Name,
+		Namespace: sts.Namespace, Name: sts.Name,
 		Generation: sts.Generation, ObservedGeneration: sts.Status.ObservedGeneration,
 		Desired: replicas(sts.Spec.Replicas), Current: sts.Status.Replicas, Updated: sts.Status.UpdatedReplicas,
 		Ready: sts.Status.ReadyReplicas, Available: sts.Status.AvailableReplicas,
@@ -134,6 +134,7 @@ func FromStatefulSet(sts *appsv1.StatefulSet, crs []*appsv1.ControllerRevision, 
 	}
 	w.Unavailable = w.Desired - w.Available
 	w.Strategy.Type = string(sts.Spec.UpdateStrategy.Type)
+	w.Strategy.Ordered = true
 	if w.Strategy.Type == "" {
 		w.Strategy.Type = string(appsv1.RollingUpdateStatefulSetStrategyType)
 	}
@@ -187,7 +188,7 @@ func StatefulSetPhase(sts *appsv1.StatefulSet) (Phase, string) {
 func FromDaemonSet(ds *appsv1.DaemonSet, crs []*appsv1.ControllerRevision, pods []*corev1.Pod, now, started time.Time) Snapshot {
 	st := ds.Status
 	w := Workload{
-		Kind: "DaemonSet", Namespace: ds.Namespace, Name: ds.Name,
+		Namespace: ds.Namespace, Name: ds.Name,
 		Generation: ds.Generation, ObservedGeneration: st.ObservedGeneration,
 		Desired: st.DesiredNumberScheduled, Current: st.CurrentNumberScheduled, Updated: st.UpdatedNumberScheduled,
 		Ready: st.NumberReady, Available: st.NumberAvailable, Unavailable: st.NumberUnavailable,

@@ -79,7 +79,6 @@ func FromDeployment(d *appsv1.Deployment, replicaSets []*appsv1.ReplicaSet, pods
 
 func deploymentWorkload(d *appsv1.Deployment) Workload {
 	w := Workload{
-		Kind:               "Deployment",
 		Namespace:          d.Namespace,
 		Name:               d.Name,
 		Generation:         d.Generation,

@@ -99,7 +99,8 @@ func (s *Snapshot) PodsAgree() bool {
 
 // Workload is the controller being rolled out.
 type Workload struct {
-	Kind      string // e.g. "Deployment"
+	Kind      string // e.g. "Deployment", as the kind (pkg/workload) names itself
+	Short     string // kubectl's short name for the kind, e.g. "deploy"
 	Namespace string
 	Name      string
 
@@ -129,6 +130,8 @@ type Strategy struct {
 	PodManagementPolicy string
 	// PerNode (DaemonSets): surge and unavailability count nodes.
 	PerNode bool
+	// Ordered (StatefulSets): pods are replaced highest ordinal first.
+	Ordered bool
 }
 
 // Condition mirrors a workload status condition.

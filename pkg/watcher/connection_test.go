@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
@@ -40,7 +41,7 @@ func TestConnectionHearsAcceptedWatches(t *testing.T) {
 }
 
 func TestProblemsClearWhenTheirWatchIsBack(t *testing.T) {
-	w := New(fake.NewClientset(), DeploymentKind, "shop", "clerk-squad")
+	w := New(fake.NewClientset(), workload.Deployment, "shop", "clerk-squad")
 	w.setProblem("pods", errors.New("connection refused"))
 	w.setProblem("replicasets", errors.New("connection refused"))
 	w.setProblem("events", apierrors.NewForbidden(schema.GroupResource{Resource: "events"}, "", errors.New("no")))

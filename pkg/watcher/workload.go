@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -24,13 +23,14 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // Workload watches one workload (Deployment, StatefulSet or DaemonSet), its
 // revisions (ReplicaSets or ControllerRevisions), their Pods and the Warning
 // events about them.
 type Workload struct {
-	kind      Kind
+	kind      workload.Kind
 	client    kubernetes.Interface
 	namespace string
 	name      string
@@ -55,7 +55,7 @@ type Workload struct {
 }
 
 // New returns a watcher for the workload kind/namespace/name; Start begins watching.
-func New(client kubernetes.Interface, kind Kind, namespace, name string) *Workload {
+func New(client kubernetes.Interface, kind workload.Kind, namespace, name string) *Workload {
 	return &Workload{
 		kind:      kind,
 		client:    client,
@@ -98,25 +98,26 @@ func (w *Workload) WithSecretLookup(f SecretLookup) *Workload {
 // Start reads the workload once (so that a missing one is an error, not an
 // empty view), starts the informers and waits for their first lists.
 func (w *Workload) Start(ctx context.Context) error {
-	selector, err := w.kind.selector(ctx, w.client, w.namespace, w.name)
+	obj, err := w.kind.Get(ctx, w.client, w.namespace, w.name)
 	if err != nil {
-		return fmt.Errorf("get %s %q in namespace %q: %w", w.kind, w.name, w.namespace, err)
+		return fmt.Errorf("get %s %q in namespace %q: %w", w.kind.Name(), w.name, w.namespace, err)
 	}
+	selector := w.kind.Selector(obj)
 	// Workload selectors are immutable in apps/v1, so the selector can scope
 	// the revision and Pod watches for the whole session.
 	sel, err := metav1.LabelSelectorAsSelector(selector)
 	if err != nil {
-		return fmt.Errorf("%s %q has an invalid selector: %w", w.kind, w.name, err)
+		return fmt.Errorf("%s %q has an invalid selector: %w", w.kind.Name(), w.name, err)
 	}
 	if sel.Empty() {
 		sel = labels.Nothing()
 	}
 
-	w.objects = w.informer(w.kind.objectInformer, func(o *metav1.ListOptions) {
+	w.objects = w.informer(w.kind.ObjectInformer, func(o *metav1.ListOptions) {
 		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", w.name).String()
 	}, w.kind.Resource())
 	scoped := func(o *metav1.ListOptions) { o.LabelSelector = sel.String() }
-	w.revisions = w.informer(w.kind.revisionInformer, scoped, w.kind.revisionResource())
+	w.revisions = w.informer(w.kind.RevisionInformer, scoped, w.kind.RevisionResource())
 	w.pods = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 		return f.Core().V1().Pods().Informer()
 	}, scoped, "pods")
@@ -131,7 +132,7 @@ func (w *Workload) Start(ctx context.Context) error {
 		UpdateFunc: func(any, any) { w.heardFrom(w.kind.Resource()) },
 		DeleteFunc: func(any) { w.setDeleted(true) },
 	})
-	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.revisionResource(): w.revisions, "pods": w.pods, "events": w.events} {
+	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.RevisionResource(): w.revisions, "pods": w.pods, "events": w.events} {
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc:    func(any) { w.heardFrom(what) },
 			UpdateFunc: func(any, any) { w.heardFrom(what) },
@@ -279,8 +280,9 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	obj := w.Object()
 	if obj == nil || deleted {
 		s := snapshot.Snapshot{Now: now, Started: started, Phase: snapshot.PhaseDeleted,
-			Message: fmt.Sprintf("%s %q was deleted", w.kind, w.name)}
-		s.Workload.Kind, s.Workload.Namespace, s.Workload.Name = w.kind.String(), w.namespace, w.name
+			Message: fmt.Sprintf("%s %q was deleted", w.kind.Name(), w.name)}
+		s.Workload.Kind, s.Workload.Short = w.kind.Name(), w.kind.Short()
+		s.Workload.Namespace, s.Workload.Name = w.namespace, w.name
 		return s
 	}
 	revs := w.revisions.GetStore().List()
@@ -290,7 +292,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 			pods = append(pods, p)
 		}
 	}
-	s := w.kind.build(obj, revs, pods, now, started)
+	s := w.kind.Snapshot(obj, revs, pods, now, started)
 	s.Problems = w.Problems()
 	s.PodsHidden = podsHidden
 	if w.conn != nil {
@@ -416,17 +418,8 @@ func (w *Workload) Object() metav1.Object {
 	return nil
 }
 
-// Deployment returns a copy of the Deployment as last seen, or nil when the
-// workload is not a Deployment or is gone.
-func (w *Workload) Deployment() *appsv1.Deployment {
-	if d, ok := w.Object().(*appsv1.Deployment); ok {
-		return d.DeepCopy()
-	}
-	return nil
-}
-
 // Kind is the kind of workload being watched.
-func (w *Workload) Kind() Kind { return w.kind }
+func (w *Workload) Kind() workload.Kind { return w.kind }
 
 // slimPod keeps what snapshots and diagnoses read of a pod: a thousand pods
 // of a real workload otherwise hold their volumes, env, probes and

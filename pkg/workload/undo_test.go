@@ -1,4 +1,4 @@
-package rollback
+package workload
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 )
 
 func statefulSet(image string, gen int64, replicas int32) *appsv1.StatefulSet {
@@ -22,6 +23,17 @@ func statefulSet(image string, gen int64, replicas int32) *appsv1.StatefulSet {
 			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "depot"}},
 			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: image}}},
 		}},
+	}
+}
+
+func rev(n int64, image string, current bool, ann map[string]string) history.Revision {
+	return history.Revision{
+		Number: n, Current: current, Annotations: ann,
+		Containers: []history.Container{{Name: "uniform", Image: image}},
+		Template: &corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "depot"}},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: image}}},
+		},
 	}
 }
 
@@ -39,9 +51,9 @@ func getSTS(t *testing.T, c *fake.Clientset) *appsv1.StatefulSet {
 }
 
 // planShown plans the undo to revision 1 against the StatefulSet as shown.
-func planShown(t *testing.T, shown *appsv1.StatefulSet) *Plan {
+func planShown(t *testing.T, shown *appsv1.StatefulSet) *rollback.Plan {
 	t.Helper()
-	p, err := PlanRevisionUndo("statefulsets", shown, &shown.Spec.Template, stsRevs(), 1)
+	p, err := StatefulSet.PlanUndo(shown, stsRevs(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +68,7 @@ func TestUndoSurvivesAScaleInBetween(t *testing.T) {
 	if _, err := c.AppsV1().StatefulSets("shop").Update(context.Background(), statefulSet("winter", 8, 5), metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := Undo(context.Background(), c, p, DryRunNone); err != nil || out != "rolled back" {
+	if out, err := rollback.Undo(context.Background(), c, p, rollback.DryRunNone); err != nil || out != "rolled back" {
 		t.Fatalf("a scale in between must not block the undo: %q %v", out, err)
 	}
 	got := getSTS(t, c)
@@ -72,8 +84,8 @@ func TestUndoRefusesATemplateChangeInBetween(t *testing.T) {
 	if _, err := c.AppsV1().StatefulSets("shop").Update(context.Background(), statefulSet("hotfix", 8, 2), metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Undo(context.Background(), c, p, DryRunNone)
-	var changed *Changed
+	_, err := rollback.Undo(context.Background(), c, p, rollback.DryRunNone)
+	var changed *rollback.Changed
 	if !errors.As(err, &changed) || err.Error() != "statefulset/depot changed since it was shown (now hotfix); look again" {
 		t.Fatalf("want a refusal naming the new image, got %v", err)
 	}
@@ -99,8 +111,8 @@ func TestUndoRefusesATemplateChangeDuringThePatch(t *testing.T) {
 		}
 		return false, nil, nil
 	})
-	_, err := Undo(context.Background(), c, planShown(t, shown), DryRunNone)
-	var changed *Changed
+	_, err := rollback.Undo(context.Background(), c, planShown(t, shown), rollback.DryRunNone)
+	var changed *rollback.Changed
 	if !errors.As(err, &changed) {
 		t.Fatalf("want a refusal, got %v", err)
 	}
@@ -110,13 +122,23 @@ func TestUndoRefusesATemplateChangeDuringThePatch(t *testing.T) {
 }
 
 func TestUndoDeploymentKeepsKubectlsAnnotations(t *testing.T) {
-	d := deploy("autumn")
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "clerk-squad", Namespace: "shop", UID: "u1", Generation: 7, Annotations: map[string]string{
+			"deployment.kubernetes.io/revision": "3",
+			"team":                              "dropped: the ReplicaSet lacks it",
+		}},
+	}
+	d.Spec.Template = *rev(3, "autumn", true, nil).Template
+	revs := []history.Revision{
+		rev(3, "autumn", true, nil),
+		rev(2, "winter", false, map[string]string{"deployment.kubernetes.io/revision": "2", "kubernetes.io/change-cause": "winter"}),
+	}
 	c := fake.NewClientset(d.DeepCopy())
-	p, err := PlanUndo(d, revs, 2)
+	p, err := Deployment.PlanUndo(d, revs, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Undo(context.Background(), c, p, DryRunNone); err != nil {
+	if _, err := rollback.Undo(context.Background(), c, p, rollback.DryRunNone); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := c.AppsV1().Deployments("shop").Get(context.Background(), "clerk-squad", metav1.GetOptions{})

@@ -1,0 +1,116 @@
+package workload
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// Deployment keeps its revisions in ReplicaSets and can be paused.
+var Deployment Kind = deploymentKind{}
+
+type deploymentKind struct{}
+
+func (deploymentKind) Name() string             { return "Deployment" }
+func (deploymentKind) Resource() string         { return "deployments" }
+func (deploymentKind) Short() string            { return "deploy" }
+func (deploymentKind) RevisionResource() string { return "replicasets" }
+
+func (deploymentKind) Get(ctx context.Context, c kubernetes.Interface, ns, name string) (metav1.Object, error) {
+	return c.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+}
+
+func (deploymentKind) List(ctx context.Context, c kubernetes.Interface, ns string) ([]string, error) {
+	l, err := c.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(l.Items))
+	for i := range l.Items {
+		names[i] = l.Items[i].Name
+	}
+	return names, nil
+}
+
+func (deploymentKind) Selector(obj metav1.Object) *metav1.LabelSelector {
+	return obj.(*appsv1.Deployment).Spec.Selector
+}
+
+func (deploymentKind) Template(obj metav1.Object) *corev1.PodTemplateSpec {
+	return &obj.(*appsv1.Deployment).Spec.Template
+}
+
+func (deploymentKind) Patch(ctx context.Context, c kubernetes.Interface, ns, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error {
+	_, err := c.AppsV1().Deployments(ns).Patch(ctx, name, pt, data, opts)
+	return err
+}
+
+// Describe names the revision and its images: "rev 5, uniform:autumn-2024".
+func (deploymentKind) Describe(obj metav1.Object) string {
+	d := obj.(*appsv1.Deployment)
+	rev := "rev " + d.Annotations[deploymentutil.RevisionAnnotation]
+	if d.Generation > d.Status.ObservedGeneration {
+		rev = "a new revision"
+	}
+	return rev + ", " + snapshot.ShortImages(snapshot.Images(&d.Spec.Template.Spec))
+}
+
+func (deploymentKind) ObjectInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+	return f.Apps().V1().Deployments().Informer()
+}
+
+func (deploymentKind) RevisionInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+	return f.Apps().V1().ReplicaSets().Informer()
+}
+
+func (k deploymentKind) Snapshot(obj metav1.Object, revisions []any, pods []*corev1.Pod, now, started time.Time) snapshot.Snapshot {
+	return stamp(k, snapshot.FromDeployment(obj.(*appsv1.Deployment), only[*appsv1.ReplicaSet](revisions), pods, now, started))
+}
+
+// History finds the ReplicaSets with kubectl's own rules
+// (deploymentutil.GetAllReplicaSets).
+func (deploymentKind) History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]history.Revision, []string, error) {
+	d := obj.(*appsv1.Deployment)
+	_, old, current, err := deploymentutil.GetAllReplicaSets(d, c.AppsV1())
+	if err != nil {
+		return nil, nil, fmt.Errorf("list replica sets of deployment %q: %w", d.Name, err)
+	}
+	all := old
+	if current != nil {
+		all = append(all, current)
+	}
+	revs, warnings := history.ForDeployment(all, current)
+	return revs, warnings, nil
+}
+
+func (k deploymentKind) PlanUndo(obj metav1.Object, revs []history.Revision, toRevision int64) (*rollback.Plan, error) {
+	return rollback.PlanUndo(k, obj.(*appsv1.Deployment), revs, toRevision)
+}
+
+func (deploymentKind) Paused(obj metav1.Object) (bool, bool) {
+	return obj.(*appsv1.Deployment).Spec.Paused, true
+}
+
+// only keeps the items of type T: what an informer's store holds is []any.
+func only[T any](items []any) []T {
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		if t, ok := it.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+// Package workload holds the kinds of workload the plugin follows and
+// steers, one type per kind, each in its own file: how to read, list and
+// watch its objects, where its revisions are kept and how they are read,
+// how its rollout is pictured, and how an undo or a pause is planned.
+//
+// Adding a kind is one new file with a type that implements Kind, and its
+// line in Kinds.
+package workload
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// Kind is one kind of workload.
+type Kind interface {
+	// Name is the kind as the API spells it: "Deployment".
+	Name() string
+	// Resource is its plural resource in the apps group: "deployments".
+	Resource() string
+	// Short is kubectl's short name for it: "deploy".
+	Short() string
+	// RevisionResource names what holds its revisions: "replicasets".
+	RevisionResource() string
+
+	// Get reads one object; List the names of a namespace's objects.
+	Get(ctx context.Context, c kubernetes.Interface, namespace, name string) (metav1.Object, error)
+	List(ctx context.Context, c kubernetes.Interface, namespace string) ([]string, error)
+	// Selector and Template read an object of this kind.
+	Selector(obj metav1.Object) *metav1.LabelSelector
+	Template(obj metav1.Object) *corev1.PodTemplateSpec
+	// Patch sends a patch to one object.
+	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error
+	// Describe says briefly what an object now runs, for "changed since it
+	// was shown (now …)".
+	Describe(obj metav1.Object) string
+
+	// ObjectInformer and RevisionInformer watch the objects and revisions.
+	ObjectInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer
+	RevisionInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer
+	// Snapshot pictures a rollout from cached objects: the workload, what
+	// the revision informer holds, and the pods.
+	Snapshot(obj metav1.Object, revisions []any, pods []*corev1.Pod, now, started time.Time) snapshot.Snapshot
+
+	// History reads an object's revisions, newest first, with kubectl's
+	// rules for which belong to it, and warnings about revisions skipped.
+	History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]history.Revision, []string, error)
+	// PlanUndo picks the revision an undo of obj goes to, with kubectl's
+	// rules and messages (0: the previous one).
+	PlanUndo(obj metav1.Object, revs []history.Revision, toRevision int64) (*rollback.Plan, error)
+	// Paused tells whether obj's rollout is paused; ok is false for kinds
+	// that kubectl cannot pause.
+	Paused(obj metav1.Object) (paused, ok bool)
+}
+
+// Kinds are the kinds the plugin supports, in the order help lists them.
+var Kinds = []Kind{Deployment, StatefulSet, DaemonSet}
+
+// ForResource returns the kind of an apps resource, if it is one of ours.
+func ForResource(gr schema.GroupResource) (Kind, bool) {
+	for _, k := range Kinds {
+		if gr.Group == "apps" && gr.Resource == k.Resource() {
+			return k, true
+		}
+	}
+	return nil, false
+}
+
+// Lower is the kind as kubectl writes it in commands and messages:
+// "statefulset".
+func Lower(k Kind) string { return strings.ToLower(k.Name()) }
+
+// stamp marks a snapshot with the values its kind decides.
+func stamp(k Kind, s snapshot.Snapshot) snapshot.Snapshot {
+	s.Workload.Kind, s.Workload.Short = k.Name(), k.Short()
+	return s
+}
