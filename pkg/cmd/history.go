@@ -377,6 +377,14 @@ func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Sc
 	return err
 }
 
+// historyKeys are the interactive history's keys; j/k move too, Esc quits.
+var historyKeys = []render.Binding{
+	{Keys: "↑/↓", ASCII: "up/down", Words: "move"},
+	{Keys: "enter/d", Words: "diff against current"},
+	{Keys: "u", Words: "undo to selected", Writes: true},
+	{Keys: "q", Words: "quit"},
+}
+
 type historyAction int
 
 const (
@@ -498,10 +506,7 @@ func (v *historyView) table(st render.Style, width int) *render.Table {
 		Title:  fmt.Sprintf("%s · %d revisions", v.name, len(v.st.Revisions)),
 		Header: history.Header,
 		Cursor: v.cursor,
-		Footer: "↑/↓ move · enter/d diff against current · u undo to selected · q quit",
-	}
-	if !st.Unicode {
-		t.Footer = "up/down move | enter/d diff against current | u undo to selected | q quit"
+		Footer: render.HelpLine(historyKeys, st, true),
 	}
 	now := time.Now()
 	for i := range v.st.Revisions {

@@ -48,6 +48,14 @@ type pendingAction struct {
 	do       func(context.Context) (string, error)
 }
 
+// liveKeys are the live view's keys; Esc and Ctrl-C also quit.
+var liveKeys = []render.Binding{
+	{Keys: "q", Words: "quit"},
+	{Keys: "u", Words: "undo", Writes: true},
+	{Keys: "p", Words: "pause/resume", Writes: true},
+	{Keys: "r", Words: "restart", Writes: true},
+}
+
 // errQuit ends the view at the user's request.
 var errQuit = errors.New("quit")
 
@@ -124,7 +132,7 @@ func (v *liveView) draw() error {
 	case v.status != "" && time.Since(v.statusT) < 5*time.Second:
 		bottom = v.status
 	case v.client != nil && height > 8:
-		bottom = "q quit · u undo · p pause/resume · r restart"
+		bottom = render.HelpLine(liveKeys, v.style, true)
 	}
 	frameHeight := height
 	if bottom != "" && height > 1 {
@@ -167,8 +175,8 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 		return errQuit
 	case terminal.KeyCtrlC:
 		return &ExitError{Code: 130}
-	case "u", "p", "r":
-		if v.client == nil {
+	default:
+		if b, ok := render.Bound(liveKeys, string(k)); !ok || !b.Writes || v.client == nil {
 			return nil
 		}
 		p, err := v.action(ctx, k)

@@ -48,3 +48,13 @@ func TestQuestionKeepsTheAnswerKeys(t *testing.T) {
 		t.Errorf("ascii style cuts with ...: %q", got)
 	}
 }
+
+func TestHelpLine(t *testing.T) {
+	bs := []Binding{{Keys: "↑/↓", ASCII: "up/down", Words: "move"}, {Keys: "u", Words: "undo", Writes: true}, {Keys: "q", Words: "quit"}}
+	if got := HelpLine(bs, Style{Unicode: true}, true); got != "↑/↓ move · u undo · q quit" {
+		t.Errorf("unicode: %q", got)
+	}
+	if got := HelpLine(bs, Style{}, false); got != "up/down move | q quit" {
+		t.Errorf("ascii, read-only: %q", got)
+	}
+}
