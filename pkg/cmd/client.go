@@ -10,6 +10,10 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
+// clientFactory makes the clientset from kubectl's flags. Commands hold
+// one, newClient unless a test puts a fake clientset in its place.
+type clientFactory func(*genericclioptions.ConfigFlags) (kubernetes.Interface, error)
+
 // newClient builds a clientset from the standard kubectl flags.
 func newClient(f *genericclioptions.ConfigFlags) (kubernetes.Interface, error) {
 	cfg, err := f.ToRESTConfig()

@@ -42,6 +42,7 @@ const historyExample = `  # List the revisions; on a terminal, pick one and pres
 // user diff them and roll back to one.
 type HistoryOptions struct {
 	configFlags *genericclioptions.ConfigFlags
+	newClient   clientFactory
 	genericiooptions.IOStreams
 
 	Limit    int
@@ -63,7 +64,7 @@ type HistoryOptions struct {
 
 // NewCmdHistory returns the `history` subcommand.
 func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &HistoryOptions{configFlags: configFlags, IOStreams: streams}
+	o := &HistoryOptions{configFlags: configFlags, newClient: newClient, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
 		Short:   "List revisions, diff them, and roll back to one",
@@ -143,7 +144,7 @@ func (o *HistoryOptions) Validate() error {
 		return err
 	}
 	o.name = name
-	o.client, err = newClient(o.configFlags)
+	o.client, err = o.newClient(o.configFlags)
 	return err
 }
 

@@ -120,3 +120,56 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestLiveViewActions(t *testing.T) {
+	d, rss := twoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	w := watcher.New(c, workload.Deployment, "shop", "steer")
+	if err := w.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v := &liveView{watcher: w, client: c}
+	get := func() *appsv1.Deployment {
+		got, err := c.AppsV1().Deployments("shop").Get(ctx, "steer", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	press := func(k terminal.Key) {
+		t.Helper()
+		if err := v.key(ctx, k); err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+	}
+	press("p")
+	if v.prompt == nil || v.prompt.question != "Pause the rollout of deployment/steer?" {
+		t.Fatalf("p: prompt %+v", v.prompt)
+	}
+	press("n")
+	if v.prompt != nil || get().Spec.Paused || !strings.Contains(v.status, "cancelled") {
+		t.Fatalf("n must cancel: %q", v.status)
+	}
+	press("p")
+	press("y")
+	if !get().Spec.Paused || v.status != "deployment.apps/steer paused" {
+		t.Fatalf("p y: paused %v, status %q", get().Spec.Paused, v.status)
+	}
+	press("r")
+	if v.prompt == nil || v.prompt.question != "Restart every pod of deployment/steer?" {
+		t.Fatalf("r: prompt %+v", v.prompt)
+	}
+	press("y")
+	if get().Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"] == "" {
+		t.Errorf("r y did not restart: %q", v.status)
+	}
+	press("x") // not a key of the view
+	if v.prompt != nil {
+		t.Errorf("x asked something")
+	}
+	if err := v.key(ctx, "q"); err != errQuit {
+		t.Errorf("q: %v", err)
+	}
+}

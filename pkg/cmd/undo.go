@@ -30,6 +30,7 @@ const undoExample = `  # Roll back to the previous revision (asks first on a ter
 // confirmation, and never over someone else's newer change.
 type UndoOptions struct {
 	configFlags *genericclioptions.ConfigFlags
+	newClient   clientFactory
 	genericiooptions.IOStreams
 
 	ToRevision int64
@@ -47,7 +48,7 @@ type UndoOptions struct {
 
 // NewCmdUndo returns the `undo` subcommand.
 func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &UndoOptions{configFlags: configFlags, IOStreams: streams}
+	o := &UndoOptions{configFlags: configFlags, newClient: newClient, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:     "undo (TYPE/NAME | TYPE NAME)",
 		Short:   "Roll back to a previous revision, like kubectl rollout undo",
@@ -105,7 +106,7 @@ func (o *UndoOptions) Validate() error {
 		return err
 	}
 	o.name = name
-	o.client, err = newClient(o.configFlags)
+	o.client, err = o.newClient(o.configFlags)
 	return err
 }
 

@@ -1,0 +1,189 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/fake"
+)
+
+// testFlags are kubectl's flags for namespace shop, with a kubeconfig that
+// points nowhere: the fake clientset takes the client's place.
+func testFlags(t *testing.T) *genericclioptions.ConfigFlags {
+	t.Helper()
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	cfg := "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n" +
+		"users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"
+	if err := os.WriteFile(kc, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := genericclioptions.NewConfigFlags(false)
+	ns := "shop"
+	f.KubeConfig, f.Namespace = &kc, &ns
+	return f
+}
+
+func fakeFactory(c kubernetes.Interface) clientFactory {
+	return func(*genericclioptions.ConfigFlags) (kubernetes.Interface, error) { return c, nil }
+}
+
+func runUndo(t *testing.T, c kubernetes.Interface, set func(*UndoOptions)) (string, error) {
+	t.Helper()
+	streams, _, out, _ := genericiooptions.NewTestIOStreams()
+	o := &UndoOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams, DryRunFlag: "none"}
+	set(o)
+	err := o.Complete([]string{"deploy/steer"})
+	if err == nil {
+		err = o.Validate()
+	}
+	if err == nil {
+		err = o.Run(context.Background())
+	}
+	return out.String(), err
+}
+
+func image(t *testing.T, c kubernetes.Interface) string {
+	t.Helper()
+	d, err := c.AppsV1().Deployments("shop").Get(context.Background(), "steer", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Spec.Template.Spec.Containers[0].Image
+}
+
+func TestUndoCommand(t *testing.T) {
+	d, rss := twoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+
+	if _, err := runUndo(t, c, func(*UndoOptions) {}); err == nil || !strings.Contains(err.Error(), "pass --yes") {
+		t.Errorf("without a terminal and without --yes: %v", err)
+	}
+	if _, err := runUndo(t, c, func(o *UndoOptions) { o.Yes, o.ToRevision = true, 5 }); err == nil || err.Error() != "unable to find specified revision 5 in history" {
+		t.Errorf("to a missing revision: %v", err)
+	}
+	if _, err := runUndo(t, c, func(o *UndoOptions) { o.DryRunFlag = "maybe" }); err == nil || !strings.Contains(err.Error(), "invalid dry-run value (maybe)") {
+		t.Errorf("bad --dry-run: %v", err)
+	}
+	out, err := runUndo(t, c, func(o *UndoOptions) { o.DryRunFlag = "client" })
+	if err != nil || !strings.HasPrefix(out, "deployment.apps/steer will roll back to rev 1 (summer) (dry run)\n") || !strings.Contains(out, "image: summer") {
+		t.Errorf("client dry run: %v\n%s", err, out)
+	}
+	if image(t, c) != "winter" {
+		t.Fatalf("refusals and dry runs changed the deployment")
+	}
+	out, err = runUndo(t, c, func(o *UndoOptions) { o.Yes = true })
+	if err != nil || out != "deployment.apps/steer rolled back\n" || image(t, c) != "summer" {
+		t.Errorf("undo --yes: %q %v, image %s", out, err, image(t, c))
+	}
+}
+
+func runHistory(t *testing.T, c kubernetes.Interface, args []string, set func(*HistoryOptions)) (string, error) {
+	t.Helper()
+	streams, _, out, _ := genericiooptions.NewTestIOStreams()
+	o := &HistoryOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams, Color: "auto"}
+	set(o)
+	err := o.Complete(args)
+	if err == nil {
+		err = o.Validate()
+	}
+	if err == nil {
+		err = o.Run(context.Background())
+	}
+	return out.String(), err
+}
+
+func TestHistoryCommand(t *testing.T) {
+	d, rss := twoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1], &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop"}})
+	none := func(*HistoryOptions) {}
+
+	out, err := runHistory(t, c, []string{"deploy/steer"}, none)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if err != nil || len(lines) != 4 || lines[0] != "deployment.apps/steer" || !strings.HasPrefix(lines[1], "REVISION") ||
+		!strings.HasPrefix(lines[2], "2 (current)") || !strings.Contains(lines[3], "summer") {
+		t.Errorf("table: %v\n%s", err, out)
+	}
+	out, err = runHistory(t, c, []string{"deployment", "steer"}, func(o *HistoryOptions) { o.Output = "json" })
+	var list struct {
+		Workload string `json:"workload"`
+		Items    []struct {
+			Revision int64 `json:"revision"`
+			Current  bool  `json:"current"`
+		} `json:"items"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &list) != nil || list.Workload != "deployment.apps/steer" || len(list.Items) != 2 || !list.Items[0].Current {
+		t.Errorf("-o json: %v\n%s", err, out)
+	}
+	out, err = runHistory(t, c, []string{"deploy/steer"}, func(o *HistoryOptions) { o.Revision, o.revisionSet = 1, true })
+	if err != nil || !strings.HasPrefix(out, "deployment.apps/steer with revision #1\n") || !strings.Contains(out, "image: summer") {
+		t.Errorf("--revision 1: %v\n%s", err, out)
+	}
+	out, err = runHistory(t, c, []string{"deploy/steer"}, func(o *HistoryOptions) { o.Diff = true })
+	if err != nil || !strings.Contains(out, "-  - image: summer") || !strings.Contains(out, "+  - image: winter") {
+		t.Errorf("--diff: %v\n%s", err, out)
+	}
+	if _, err := runHistory(t, c, []string{"deploy/steer"}, func(o *HistoryOptions) { o.Output = "wide" }); err == nil || !strings.Contains(err.Error(), "unknown output format") {
+		t.Errorf("-o wide: %v", err)
+	}
+	if _, err := runHistory(t, c, []string{"deploy/nobody"}, none); err == nil || !strings.Contains(err.Error(), `"nobody"`) || strings.Contains(err.Error(), "namespace \"shop\" not found") {
+		t.Errorf("a missing deployment: %v", err)
+	}
+}
+
+func TestHistoryViewKeys(t *testing.T) {
+	d, rss := twoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+	st, err := loadWorkload(context.Background(), c, workload.Deployment, "shop", "steer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &historyView{st: st, name: "deployment.apps/steer", kind: workload.Deployment, short: "steer"}
+	steps := []struct {
+		key  terminal.Key
+		want historyAction
+		then func() bool
+	}{
+		{"k", historyNone, func() bool { return v.cursor == 0 }},
+		{"j", historyNone, func() bool { return v.cursor == 1 }},
+		{terminal.KeyDown, historyNone, func() bool { return v.cursor == 1 }},
+		{"d", historyNone, func() bool { return strings.Contains(strings.Join(v.diff, "\n"), "-  - image: summer") }},
+		{"x", historyNone, func() bool { return v.diff == nil }},
+		{"u", historyPlanUndo, nil},
+		{terminal.KeyEsc, historyQuit, nil},
+		{terminal.KeyCtrlC, historyInterrupt, nil},
+		{terminal.KeyEOF, historyStdinClosed, nil},
+	}
+	for _, s := range steps {
+		if got := v.key(s.key); got != s.want || (s.then != nil && !s.then()) {
+			t.Fatalf("key %q: action %v, cursor %d, diff %d lines", s.key, got, v.cursor, len(v.diff))
+		}
+	}
+	plan, skip, err := planFor(v.st, v.selected().Number)
+	if err != nil || skip != "" {
+		t.Fatal(skip, err)
+	}
+	v.plan, v.confirm = plan, true
+	footer := v.table(render.Style{}, 60).Footer
+	if !strings.HasSuffix(footer, "[y/N]") || len(footer) > 60 {
+		t.Errorf("the question at 60 columns: %q", footer)
+	}
+	if got := v.key("n"); got != historyNone || v.confirm || !strings.Contains(v.table(render.Style{}, 80).Footer, "cancelled") {
+		t.Errorf("n: %v", got)
+	}
+	v.confirm = true
+	if got := v.key("y"); got != historyUndo {
+		t.Errorf("y: %v", got)
+	}
+}
