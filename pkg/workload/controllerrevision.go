@@ -3,30 +3,60 @@ package workload
 import (
 	"context"
 	"fmt"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// revisionsInControllerRevisions is what StatefulSets and DaemonSets share:
-// their revisions are ControllerRevisions, and an undo goes through the
-// rules of kubectl's rollbackers for them.
-type revisionsInControllerRevisions struct{}
+// revisionKind is an apps/v1 kind whose revisions are ControllerRevisions
+// (StatefulSets, DaemonSets): it reads them with the rules of kubectl's
+// history viewer and plans an undo with those of kubectl's rollbacker.
+type revisionKind[T metav1.Object, L runtime.Object] struct {
+	appsKind[T, L]
+	// current names the revision the object rolls towards.
+	current func(T, []*appsv1.ControllerRevision) string
+	// picture builds the snapshot of a rollout.
+	picture func(T, []*appsv1.ControllerRevision, []*corev1.Pod, time.Time, time.Time) snapshot.Snapshot
+}
 
-func (revisionsInControllerRevisions) RevisionResource() string { return "controllerrevisions" }
+func (revisionKind[T, L]) RevisionResource() string { return "controllerrevisions" }
 
-func (revisionsInControllerRevisions) RevisionInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+func (revisionKind[T, L]) RevisionInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 	return f.Apps().V1().ControllerRevisions().Informer()
 }
 
-func (revisionsInControllerRevisions) Paused(metav1.Object) (bool, bool) { return false, false }
+// Paused: kubectl cannot pause these kinds.
+func (revisionKind[T, L]) Paused(metav1.Object) (bool, bool) { return false, false }
+
+// Describe says what the object's template runs: its images.
+func (k revisionKind[T, L]) Describe(obj metav1.Object) string {
+	return snapshot.ShortImages(snapshot.Images(&k.Template(obj).Spec))
+}
+
+func (k revisionKind[T, L]) Snapshot(obj metav1.Object, revisions []any, pods []*corev1.Pod, now, started time.Time) snapshot.Snapshot {
+	return stamp(k, k.picture(obj.(T), only[*appsv1.ControllerRevision](revisions), pods, now, started))
+}
+
+func (k revisionKind[T, L]) History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]history.Revision, []string, error) {
+	revs, err := controllerRevisionHistory(ctx, c, obj, k.Selector(obj), func(crs []*appsv1.ControllerRevision) string {
+		return k.current(obj.(T), crs)
+	})
+	return revs, nil, err
+}
+
+func (k revisionKind[T, L]) PlanUndo(obj metav1.Object, revs []history.Revision, toRevision int64) (*rollback.Plan, error) {
+	return rollback.PlanRevisionUndo(k, obj, k.Template(obj), revs, toRevision)
+}
 
 // controllerRevisionHistory reads the ControllerRevisions that obj controls
 // (as kubectl's history viewer finds them) and its pods, which say how many
@@ -57,9 +87,4 @@ func controllerRevisionHistory(ctx context.Context, c kubernetes.Interface, obj 
 		}
 	}
 	return history.ForControllerRevisions(crs, pods, current(crs)), nil
-}
-
-// describeTemplate says what a pod template runs: its images.
-func describeTemplate(tpl *corev1.PodTemplateSpec) string {
-	return snapshot.ShortImages(snapshot.Images(&tpl.Spec))
 }

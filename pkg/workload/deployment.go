@@ -8,7 +8,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -20,43 +19,25 @@ import (
 )
 
 // Deployment keeps its revisions in ReplicaSets and can be paused.
-var Deployment Kind = deploymentKind{}
+var Deployment Kind = &deploymentKindValue
 
-type deploymentKind struct{}
+type deploymentKind struct {
+	appsKind[*appsv1.Deployment, *appsv1.DeploymentList]
+}
 
-func (deploymentKind) Name() string             { return "Deployment" }
-func (deploymentKind) Resource() string         { return "deployments" }
-func (deploymentKind) Short() string            { return "deploy" }
+var deploymentKindValue = deploymentKind{appsKind[*appsv1.Deployment, *appsv1.DeploymentList]{
+	name: "Deployment", resource: "deployments", short: "deploy",
+	client: func(c kubernetes.Interface, ns string) typedClient[*appsv1.Deployment, *appsv1.DeploymentList] {
+		return c.AppsV1().Deployments(ns)
+	},
+	informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+		return f.Apps().V1().Deployments().Informer()
+	},
+	selector: func(d *appsv1.Deployment) *metav1.LabelSelector { return d.Spec.Selector },
+	template: func(d *appsv1.Deployment) *corev1.PodTemplateSpec { return &d.Spec.Template },
+}}
+
 func (deploymentKind) RevisionResource() string { return "replicasets" }
-
-func (deploymentKind) Get(ctx context.Context, c kubernetes.Interface, ns, name string) (metav1.Object, error) {
-	return c.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
-}
-
-func (deploymentKind) List(ctx context.Context, c kubernetes.Interface, ns string) ([]string, error) {
-	l, err := c.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(l.Items))
-	for i := range l.Items {
-		names[i] = l.Items[i].Name
-	}
-	return names, nil
-}
-
-func (deploymentKind) Selector(obj metav1.Object) *metav1.LabelSelector {
-	return obj.(*appsv1.Deployment).Spec.Selector
-}
-
-func (deploymentKind) Template(obj metav1.Object) *corev1.PodTemplateSpec {
-	return &obj.(*appsv1.Deployment).Spec.Template
-}
-
-func (deploymentKind) Patch(ctx context.Context, c kubernetes.Interface, ns, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error {
-	_, err := c.AppsV1().Deployments(ns).Patch(ctx, name, pt, data, opts)
-	return err
-}
 
 // Describe names the revision and its images: "rev 5, uniform:autumn-2024".
 func (deploymentKind) Describe(obj metav1.Object) string {
@@ -66,10 +47,6 @@ func (deploymentKind) Describe(obj metav1.Object) string {
 		rev = "a new revision"
 	}
 	return rev + ", " + snapshot.ShortImages(snapshot.Images(&d.Spec.Template.Spec))
-}
-
-func (deploymentKind) ObjectInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-	return f.Apps().V1().Deployments().Informer()
 }
 
 func (deploymentKind) RevisionInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {

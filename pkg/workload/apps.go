@@ -1,0 +1,78 @@
+package workload
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+)
+
+// typedClient is the part of client-go's typed clients (Deployments,
+// StatefulSets, DaemonSets of a namespace) that every kind uses.
+type typedClient[T any, L runtime.Object] interface {
+	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	List(ctx context.Context, opts metav1.ListOptions) (L, error)
+	Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (T, error)
+}
+
+// appsKind is what the apps/v1 workload kinds have in common, given how to
+// reach their typed client and their fields; each kind's file adds what is
+// its own (revisions, rollout picture, undo).
+type appsKind[T metav1.Object, L runtime.Object] struct {
+	name, resource, short string
+	client                func(c kubernetes.Interface, ns string) typedClient[T, L]
+	informer              func(f informers.SharedInformerFactory) cache.SharedIndexInformer
+	selector              func(T) *metav1.LabelSelector
+	template              func(T) *corev1.PodTemplateSpec
+}
+
+func (a appsKind[T, L]) Name() string     { return a.name }
+func (a appsKind[T, L]) Resource() string { return a.resource }
+func (a appsKind[T, L]) Short() string    { return a.short }
+
+func (a appsKind[T, L]) Get(ctx context.Context, c kubernetes.Interface, ns, name string) (metav1.Object, error) {
+	o, err := a.client(c, ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func (a appsKind[T, L]) List(ctx context.Context, c kubernetes.Interface, ns string) ([]string, error) {
+	l, err := a.client(c, ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	items, err := meta.ExtractList(l)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(items))
+	for _, it := range items {
+		if m, err := meta.Accessor(it); err == nil {
+			names = append(names, m.GetName())
+		}
+	}
+	return names, nil
+}
+
+func (a appsKind[T, L]) Selector(obj metav1.Object) *metav1.LabelSelector { return a.selector(obj.(T)) }
+
+func (a appsKind[T, L]) Template(obj metav1.Object) *corev1.PodTemplateSpec {
+	return a.template(obj.(T))
+}
+
+func (a appsKind[T, L]) Patch(ctx context.Context, c kubernetes.Interface, ns, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error {
+	_, err := a.client(c, ns).Patch(ctx, name, pt, data, opts)
+	return err
+}
+
+func (a appsKind[T, L]) ObjectInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+	return a.informer(f)
+}
