@@ -21,9 +21,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// changeCauseAnnotation is where kubectl records why a revision was made.
-const changeCauseAnnotation = "kubernetes.io/change-cause"
-
 // Revision is one ReplicaSet of a Deployment, seen as a point in its history.
 // Its fields hold the cluster's data exactly, for -o json|yaml and for the
 // rollback patch; the methods that format it for a terminal (Images, Label,
@@ -79,7 +76,7 @@ func ForDeployment(all []*appsv1.ReplicaSet, current *appsv1.ReplicaSet) ([]Revi
 		r := Revision{
 			Number:      n,
 			ReplicaSet:  rs.Name,
-			ChangeCause: rs.Annotations[changeCauseAnnotation],
+			ChangeCause: rs.Annotations[snapshot.ChangeCauseAnnotation],
 			Created:     rs.CreationTimestamp.Time,
 			Ready:       rs.Status.ReadyReplicas,
 			Current:     current != nil && rs.UID == current.UID,
@@ -190,7 +187,7 @@ func ForControllerRevisions(crs []*appsv1.ControllerRevision, pods []*corev1.Pod
 		r := Revision{
 			Number:      cr.Revision,
 			ReplicaSet:  cr.Name,
-			ChangeCause: cr.Annotations[changeCauseAnnotation],
+			ChangeCause: cr.Annotations[snapshot.ChangeCauseAnnotation],
 			Created:     cr.CreationTimestamp.Time,
 			Current:     cr.Name == current,
 			Template:    tpl,

@@ -55,7 +55,7 @@ func fromControllerRevisions(owner metav1.Object, crs []*appsv1.ControllerRevisi
 		rev := Revision{
 			Number:      cr.Revision,
 			Name:        cr.Name,
-			ChangeCause: sanitize.Text(cr.Annotations[changeCauseAnnotation]),
+			ChangeCause: sanitize.Text(cr.Annotations[ChangeCauseAnnotation]),
 			Current:     cr.Name == current,
 			Created:     cr.CreationTimestamp.Time,
 		}

@@ -16,8 +16,9 @@ import (
 )
 
 const (
-	revisionAnnotation    = "deployment.kubernetes.io/revision"
-	changeCauseAnnotation = "kubernetes.io/change-cause"
+	revisionAnnotation = "deployment.kubernetes.io/revision"
+	// ChangeCauseAnnotation is where kubectl records why a revision was made.
+	ChangeCauseAnnotation = "kubernetes.io/change-cause"
 	podTemplateHashLabel  = "pod-template-hash"
 )
 
@@ -207,7 +208,7 @@ func replicaSetRevision(rs *appsv1.ReplicaSet) Revision {
 		Number:      n,
 		Name:        rs.Name,
 		Images:      Images(&rs.Spec.Template.Spec),
-		ChangeCause: sanitize.Text(rs.Annotations[changeCauseAnnotation]),
+		ChangeCause: sanitize.Text(rs.Annotations[ChangeCauseAnnotation]),
 		Desired:     replicas(rs.Spec.Replicas),
 		Ready:       rs.Status.ReadyReplicas,
 		Created:     rs.CreationTimestamp.Time,

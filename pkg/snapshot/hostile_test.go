@@ -39,7 +39,7 @@ func TestSnapshotSanitizesClusterText(t *testing.T) {
 		}},
 	}
 	rs := replicaSet("clerk-squad-new", "1", d, "uniform:"+hostile, 1)
-	rs.Annotations[changeCauseAnnotation] = hostile
+	rs.Annotations[ChangeCauseAnnotation] = hostile
 	rs.Status.Conditions = []appsv1.ReplicaSetCondition{{Type: appsv1.ReplicaSetReplicaFailure, Status: corev1.ConditionTrue, Message: hostile}}
 	p := pod("p", rs, 1)
 	p.Spec.Containers = []corev1.Container{{Name: "uniform", Image: "uniform:" + hostile}}
