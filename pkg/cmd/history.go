@@ -214,12 +214,16 @@ func (o *HistoryOptions) printList(st *workloadState) error {
 	if err := p.PrintObj(list, &buf); err != nil {
 		return err
 	}
-	out, err := buf.Bytes(), error(nil)
 	// The encoders leave bidi and some C1 characters raw; escaped, the
 	// document means the same and cannot act on a terminal.
-	if o.Output == "json" {
+	out, err := buf.Bytes(), error(nil)
+	switch o.Output {
+	case "json":
 		out = sanitize.JSON(out)
-	} else if out, err = sanitize.YAML(out); err != nil {
+	case "yaml":
+		out, err = sanitize.YAML(out)
+	}
+	if err != nil {
 		return err
 	}
 	_, err = o.Out.Write(out)

@@ -51,18 +51,25 @@ func twoRevisions() (*appsv1.Deployment, []*appsv1.ReplicaSet) {
 	return d, rss
 }
 
+// watchSteer watches twoRevisions' Deployment on c until the test ends.
+func watchSteer(t *testing.T, c *fake.Clientset) (context.Context, *watcher.Workload) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	w := watcher.New(c, workload.Deployment, "shop", "steer")
+	if err := w.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, w
+}
+
 // With --until-done, input that closes while a question is pending cancels
 // the question, and the view ends when the rollout does (it used to wait
 // for an answer nobody could give).
 func TestUntilDoneEndsWhenInputClosesAtAQuestion(t *testing.T) {
 	d, rss := twoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	w := watcher.New(c, workload.Deployment, "shop", "steer")
-	if err := w.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx, w := watchSteer(t, c)
 	out := &syncBuffer{}
 	screen, err := terminal.Open(out, nil)
 	if err != nil {
@@ -124,12 +131,7 @@ func (s *syncBuffer) String() string {
 func TestLiveViewActions(t *testing.T) {
 	d, rss := twoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	w := watcher.New(c, workload.Deployment, "shop", "steer")
-	if err := w.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx, w := watchSteer(t, c)
 	v := &liveView{watcher: w, client: c}
 	get := func() *appsv1.Deployment {
 		got, err := c.AppsV1().Deployments("shop").Get(ctx, "steer", metav1.GetOptions{})
