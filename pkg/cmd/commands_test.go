@@ -126,6 +126,10 @@ func TestHistoryCommand(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(out), &list) != nil || list.Workload != "deployment.apps/steer" || len(list.Items) != 2 || !list.Items[0].Current {
 		t.Errorf("-o json: %v\n%s", err, out)
 	}
+	out, err = runHistory(t, c, []string{"deploy/steer"}, func(o *HistoryOptions) { o.Output = "yaml" })
+	if err != nil || !strings.HasPrefix(out, "apiVersion: mannequin.kubectl.io/v1alpha1\n") || !strings.Contains(out, "workload: deployment.apps/steer") {
+		t.Errorf("-o yaml: %v\n%s", err, out)
+	}
 	out, err = runHistory(t, c, []string{"deploy/steer"}, func(o *HistoryOptions) { o.Revision, o.revisionSet = 1, true })
 	if err != nil || !strings.HasPrefix(out, "deployment.apps/steer with revision #1\n") || !strings.Contains(out, "image: summer") {
 		t.Errorf("--revision 1: %v\n%s", err, out)
