@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/mattn/go-runewidth"
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -254,8 +253,8 @@ func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, 
 	// Plan against what is on screen: another pod template means someone
 	// else changed it, and the user has not seen that yet. (A scale moves
 	// the generation but changes nothing an undo replaces.)
-	if st.Object.GetUID() != obj.GetUID() || !equality.Semantic.DeepEqual(kind.Template(obj), st.Template) {
-		return nil, &rollback.Changed{Kind: lower(kind), Name: name, Now: kind.Describe(st.Object)}
+	if err := rollback.StillShown(kind, obj, kind.Template(obj), st.Object); err != nil {
+		return nil, err
 	}
 	st.Object, st.Template = obj, kind.Template(obj)
 	plan, skip, err := planFor(st, 0)

@@ -131,8 +131,8 @@ func Undo(ctx context.Context, c kubernetes.Interface, p *Plan, dryRun DryRun) (
 		if err != nil {
 			return "", describeError(err, "get", p.Kind, p.Object)
 		}
-		if fresh.GetUID() != p.Object.GetUID() || !equality.Semantic.DeepEqual(p.Kind.Template(fresh), p.Shown) {
-			return "", &Changed{Kind: lower(p.Kind), Name: name, Now: p.Kind.Describe(fresh)}
+		if err := StillShown(p.Kind, p.Object, p.Shown, fresh); err != nil {
+			return "", err
 		}
 		patch, err := p.Patch(fresh)
 		if err != nil {
@@ -147,6 +147,17 @@ func Undo(ctx context.Context, c kubernetes.Interface, p *Plan, dryRun DryRun) (
 		}
 		// A test failed, or the server stumbled: read again and decide anew.
 	}
+}
+
+// StillShown returns *Changed when fresh is no longer the workload the user
+// was shown: another object, or another pod template than shownTemplate
+// (what an undo replaces). Changes that leave the template alone (a scale)
+// do not count.
+func StillShown(kind Kind, shown metav1.Object, shownTemplate *corev1.PodTemplateSpec, fresh metav1.Object) error {
+	if fresh.GetUID() != shown.GetUID() || !equality.Semantic.DeepEqual(kind.Template(fresh), shownTemplate) {
+		return &Changed{Kind: lower(kind), Name: shown.GetName(), Now: kind.Describe(fresh)}
+	}
+	return nil
 }
 
 // targetAnnotations are the ReplicaSet's annotations that an undo copies

@@ -76,3 +76,14 @@ func (a appsKind[T, L]) Patch(ctx context.Context, c kubernetes.Interface, ns, n
 func (a appsKind[T, L]) ObjectInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 	return a.informer(f)
 }
+
+// only keeps the items of type T: what an informer's store holds is []any.
+func only[T any](items []any) []T {
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		if t, ok := it.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}

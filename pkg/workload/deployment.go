@@ -18,14 +18,12 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// Deployment keeps its revisions in ReplicaSets and can be paused.
-var Deployment Kind = &deploymentKindValue
-
 type deploymentKind struct {
 	appsKind[*appsv1.Deployment, *appsv1.DeploymentList]
 }
 
-var deploymentKindValue = deploymentKind{appsKind[*appsv1.Deployment, *appsv1.DeploymentList]{
+// Deployment keeps its revisions in ReplicaSets and can be paused.
+var Deployment Kind = &deploymentKind{appsKind[*appsv1.Deployment, *appsv1.DeploymentList]{
 	name: "Deployment", resource: "deployments", short: "deploy",
 	client: func(c kubernetes.Interface, ns string) typedClient[*appsv1.Deployment, *appsv1.DeploymentList] {
 		return c.AppsV1().Deployments(ns)
@@ -79,15 +77,4 @@ func (k deploymentKind) PlanUndo(obj metav1.Object, revs []history.Revision, toR
 
 func (deploymentKind) Paused(obj metav1.Object) (bool, bool) {
 	return obj.(*appsv1.Deployment).Spec.Paused, true
-}
-
-// only keeps the items of type T: what an informer's store holds is []any.
-func only[T any](items []any) []T {
-	out := make([]T, 0, len(items))
-	for _, it := range items {
-		if t, ok := it.(T); ok {
-			out = append(out, t)
-		}
-	}
-	return out
 }
