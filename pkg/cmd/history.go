@@ -18,6 +18,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -162,7 +163,7 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 	}
 	switch {
 	case o.revisionSet:
-		r, ok := history.Find(st.Revisions, o.Revision)
+		r, ok := revision.Find(st.Revisions, o.Revision)
 		if !ok {
 			return errors.New("unable to find the specified revision")
 		}
@@ -182,7 +183,7 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 	return o.printTable(st)
 }
 
-func (o *HistoryOptions) limited(revs []history.Revision) []history.Revision {
+func (o *HistoryOptions) limited(revs []revision.Revision) []revision.Revision {
 	if o.Limit > 0 && len(revs) > o.Limit {
 		return revs[:o.Limit]
 	}
@@ -233,11 +234,11 @@ func (o *HistoryOptions) printList(st *workloadState) error {
 // printDiff compares A and B; B defaults to the current revision and A to
 // the one before it.
 func (o *HistoryOptions) printDiff(st *workloadState) error {
-	cur, ok := history.CurrentRevision(st.Revisions)
+	cur, ok := revision.CurrentOf(st.Revisions)
 	if !ok {
 		return fmt.Errorf("%s %q has no current revision yet: wait for the controller, then try again", lower(o.kind), o.name)
 	}
-	a, b := (*history.Revision)(nil), cur
+	a, b := (*revision.Revision)(nil), cur
 	switch len(o.diffRevs) {
 	case 0:
 		for i := range st.Revisions {
@@ -251,11 +252,11 @@ func (o *HistoryOptions) printDiff(st *workloadState) error {
 		}
 	default:
 		var found bool
-		if a, found = history.Find(st.Revisions, o.diffRevs[0]); !found {
+		if a, found = revision.Find(st.Revisions, o.diffRevs[0]); !found {
 			return fmt.Errorf("unable to find specified revision %d in history", o.diffRevs[0])
 		}
 		if len(o.diffRevs) == 2 {
-			if b, found = history.Find(st.Revisions, o.diffRevs[1]); !found {
+			if b, found = revision.Find(st.Revisions, o.diffRevs[1]); !found {
 				return fmt.Errorf("unable to find specified revision %d in history", o.diffRevs[1])
 			}
 		}
@@ -416,7 +417,7 @@ type historyView struct {
 
 // selected is the revision under the cursor, or nil when there is none (an
 // empty history).
-func (v *historyView) selected() *history.Revision {
+func (v *historyView) selected() *revision.Revision {
 	if v.cursor < 0 || v.cursor >= len(v.st.Revisions) {
 		return nil
 	}
@@ -483,7 +484,7 @@ func (v *historyView) key(k terminal.Key) historyAction {
 		if sel == nil {
 			return historyNone
 		}
-		cur, ok := history.CurrentRevision(v.st.Revisions)
+		cur, ok := revision.CurrentOf(v.st.Revisions)
 		if !ok {
 			v.status = "no current revision to compare with"
 			return historyNone

@@ -5,8 +5,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 )
 
@@ -15,7 +15,7 @@ import (
 func revisions(numbers ...int64) *workloadState {
 	st := &workloadState{}
 	for i, n := range numbers {
-		st.Revisions = append(st.Revisions, history.Revision{Number: n, Current: i == 0, Template: &corev1.PodTemplateSpec{}})
+		st.Revisions = append(st.Revisions, revision.Revision{Number: n, Current: i == 0, Template: &corev1.PodTemplateSpec{}})
 	}
 	return st
 }

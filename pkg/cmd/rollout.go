@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -21,7 +21,7 @@ type workloadState struct {
 	// Template is the workload's pod template as read: what an undo
 	// replaces, and so what it must still find.
 	Template  *corev1.PodTemplateSpec
-	Revisions []history.Revision
+	Revisions []revision.Revision
 	Warnings  []string
 }
 

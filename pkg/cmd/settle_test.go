@@ -4,15 +4,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
 func TestSettleWaitsForLaggingPods(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	lagging := snapshot.Snapshot{Phase: snapshot.PhaseComplete, Workload: snapshot.Workload{Ready: 2},
-		Revisions: []snapshot.Revision{{Ready: 2, Pods: []snapshot.Pod{{State: snapshot.PodReady}, {State: snapshot.PodCreating}}}}}
+		Revisions: []snapshot.Revision{{Revision: revision.Revision{Ready: 2}, Pods: []snapshot.Pod{{State: snapshot.PodReady}, {State: snapshot.PodCreating}}}}}
 	agreed := lagging
-	agreed.Revisions = []snapshot.Revision{{Ready: 2, Pods: []snapshot.Pod{{State: snapshot.PodReady}, {State: snapshot.PodReady}}}}
+	agreed.Revisions = []snapshot.Revision{{Revision: revision.Revision{Ready: 2}, Pods: []snapshot.Pod{{State: snapshot.PodReady}, {State: snapshot.PodReady}}}}
 	progressing := snapshot.Snapshot{Phase: snapshot.PhaseAvailability}
 	failed := snapshot.Snapshot{Phase: snapshot.PhaseFailed}
 

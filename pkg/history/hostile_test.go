@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
@@ -26,7 +24,7 @@ func TestHistoryTextIsSanitizedButDataIsExact(t *testing.T) {
 	r := rs("a", "1", "uniform:"+hostile)
 	r.Annotations["kubernetes.io/change-cause"] = hostile
 	r.Spec.Template.Annotations = map[string]string{"note" + hostile: hostile}
-	revs, _ := ForDeployment([]*appsv1.ReplicaSet{r}, r)
+	revs := forDeployment(r, r)
 	rev := &revs[0]
 
 	for _, cell := range Row(rev, time.Now()) {
@@ -48,7 +46,7 @@ func TestHistoryTextIsSanitizedButDataIsExact(t *testing.T) {
 		t.Errorf("the YAML should show the escape as text:\n%s", y)
 	}
 	other := rs("b", "2", "uniform:plain")
-	if _, err := Diff(rev, &ForDeploymentOne(other)[0]); err != nil {
+	if _, err := Diff(rev, &forDeployment(other, other)[0]); err != nil {
 		t.Errorf("diff: %v", err)
 	}
 
@@ -64,10 +62,4 @@ func TestHistoryTextIsSanitizedButDataIsExact(t *testing.T) {
 	if back.Items[0].ChangeCause != hostile || back.Items[0].Containers[0].Image != "uniform:"+hostile {
 		t.Errorf("-o json must keep the data exact, got %q and %q", back.Items[0].ChangeCause, back.Items[0].Containers[0].Image)
 	}
-}
-
-// ForDeploymentOne is the history of a single ReplicaSet.
-func ForDeploymentOne(r *appsv1.ReplicaSet) []Revision {
-	revs, _ := ForDeployment([]*appsv1.ReplicaSet{r}, r)
-	return revs
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -26,14 +27,14 @@ type RevisionList struct {
 
 // RevisionItem is one revision, newest first in Items.
 type RevisionItem struct {
-	Revision    int64       `json:"revision"`
-	Current     bool        `json:"current"`
-	ReplicaSet  string      `json:"replicaSet"`
-	Containers  []Container `json:"containers"`
-	ChangeCause string      `json:"changeCause,omitempty"`
-	Created     metav1.Time `json:"created"`
-	Desired     int32       `json:"desiredReplicas"`
-	Ready       int32       `json:"readyReplicas"`
+	Revision    int64                `json:"revision"`
+	Current     bool                 `json:"current"`
+	ReplicaSet  string               `json:"replicaSet"`
+	Containers  []revision.Container `json:"containers"`
+	ChangeCause string               `json:"changeCause,omitempty"`
+	Created     metav1.Time          `json:"created"`
+	Desired     int32                `json:"desiredReplicas"`
+	Ready       int32                `json:"readyReplicas"`
 	// PreviousRevisions are numbers this revision had before undos reused it.
 	PreviousRevisions []int64 `json:"previousRevisions,omitempty"`
 }
@@ -43,7 +44,7 @@ func (l *RevisionList) DeepCopyObject() runtime.Object {
 	c := *l
 	c.Items = make([]RevisionItem, len(l.Items))
 	for i, it := range l.Items {
-		it.Containers = append([]Container(nil), it.Containers...)
+		it.Containers = append([]revision.Container(nil), it.Containers...)
 		it.PreviousRevisions = append([]int64(nil), it.PreviousRevisions...)
 		c.Items[i] = it
 	}
@@ -56,7 +57,7 @@ func List(namespace, workload string, revs []Revision) *RevisionList {
 	l.SetGroupVersionKind(SchemeGroupVersion.WithKind("RevisionList"))
 	for _, r := range revs {
 		l.Items = append(l.Items, RevisionItem{
-			Revision: r.Number, Current: r.Current, ReplicaSet: r.ReplicaSet,
+			Revision: r.Number, Current: r.Current, ReplicaSet: r.Name,
 			Containers: r.Containers, ChangeCause: r.ChangeCause,
 			Created: metav1.NewTime(r.Created), Desired: r.Desired, Ready: r.Ready,
 			PreviousRevisions: r.Reused,
@@ -91,9 +92,9 @@ func Row(r *Revision, now time.Time) []string {
 		cause = "<none>"
 	}
 	return []string{
-		num, r.Images(), cause,
+		num, r.ImagesCell(), cause,
 		duration.HumanDuration(now.Sub(r.Created)),
 		fmt.Sprintf("%d/%d", r.Ready, r.Desired),
-		r.ReplicaSet,
+		r.Name,
 	}
 }

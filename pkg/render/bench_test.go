@@ -47,6 +47,6 @@ func manyFailures(n, msgLen int) *snapshot.Snapshot {
 	}
 	w := &s.Workload
 	w.Current, w.Updated = int32(n), int32(n)
-	s.Revisions = []snapshot.Revision{revision(7, "8e9f0a1b2", "uniform:gala", true, int32(n), pods...)}
+	s.Revisions = []snapshot.Revision{newRevision(7, "8e9f0a1b2", "uniform:gala", true, int32(n), pods...)}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -34,7 +35,7 @@ func Changes(prev, cur *snapshot.Snapshot) []string {
 	}
 	if c := currentRev(cur); c != nil {
 		if p := currentRev(prev); p == nil || p.Name != c.Name {
-			out = append(out, fmt.Sprintf("rolling out %s: %s", revName(c, false), plainText(snapshot.ShortImages(c.Images))))
+			out = append(out, fmt.Sprintf("rolling out %s: %s", revName(c, false), plainText(revision.ShortImages(c.Images))))
 		}
 	}
 	out = append(out, newProblems(prev, cur)...)

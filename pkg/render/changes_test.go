@@ -141,7 +141,7 @@ func TestChanges(t *testing.T) {
 			change: func(s *snapshot.Snapshot) {
 				s.Phase, s.Message = snapshot.PhaseUpdating, `Waiting for deployment "clerk-squad" rollout to finish: 0 out of 1 new replicas have been updated...`
 				s.Revisions[0].Current = false
-				s.Revisions = append([]snapshot.Revision{revision(2, "9a8b7c6d5", "uniform:spring-2025", true, 1)}, s.Revisions...)
+				s.Revisions = append([]snapshot.Revision{newRevision(2, "9a8b7c6d5", "uniform:spring-2025", true, 1)}, s.Revisions...)
 			},
 			want: []string{
 				"rolling out rev 2: uniform:spring-2025",

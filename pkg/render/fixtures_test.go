@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -38,15 +40,17 @@ func deployment(desired int32, phase snapshot.Phase, msg string, now time.Durati
 	}
 }
 
-func revision(n int64, hash, image string, current bool, desired int32, pods ...snapshot.Pod) snapshot.Revision {
+func newRevision(n int64, hash, image string, current bool, desired int32, pods ...snapshot.Pod) snapshot.Revision {
 	return snapshot.Revision{
-		Number:  n,
-		Name:    "clerk-squad-" + hash,
-		Images:  []string{"registry.example/shop/" + image},
-		Desired: desired,
-		Current: current,
-		Created: t0,
-		Pods:    pods,
+		Revision: revision.Revision{
+			Number:  n,
+			Name:    "clerk-squad-" + hash,
+			Desired: desired,
+			Current: current,
+			Created: t0,
+		},
+		Images: []string{"registry.example/shop/" + image},
+		Pods:   pods,
 	}
 }
 
@@ -58,20 +62,20 @@ func midRollout() *snapshot.Snapshot {
 	w := &s.Workload
 	w.Current, w.Updated, w.Ready, w.Available = 8, 4, 6, 6
 	now := s.Now
-	rev4 := revision(4, "7c9d8f6b5", "uniform:winter-2024", true, 4,
+	rev4 := newRevision(4, "7c9d8f6b5", "uniform:winter-2024", true, 4,
 		pod("clerk-squad-7c9d8f6b5-a1b2c", snapshot.PodReady, now.Add(-30*time.Second)),
 		pod("clerk-squad-7c9d8f6b5-d3e4f", snapshot.PodReady, now.Add(-12*time.Second)),
 		pod("clerk-squad-7c9d8f6b5-g5h6i", snapshot.PodReady, now.Add(-500*time.Millisecond)),
 		pod("clerk-squad-7c9d8f6b5-j7k8l", snapshot.PodCreating, time.Time{}),
 	)
 	rev4.Created = at(2 * time.Second)
-	rev3 := revision(3, "5f6a7b8c9", "uniform:autumn-2024", false, 3,
+	rev3 := newRevision(3, "5f6a7b8c9", "uniform:autumn-2024", false, 3,
 		pod("clerk-squad-5f6a7b8c9-m1n2o", snapshot.PodReady, t0.Add(-time.Hour)),
 		pod("clerk-squad-5f6a7b8c9-p3q4r", snapshot.PodReady, t0.Add(-time.Hour)),
 		pod("clerk-squad-5f6a7b8c9-s5t6u", snapshot.PodReady, t0.Add(-time.Hour)),
 		pod("clerk-squad-5f6a7b8c9-v7w8x", snapshot.PodTerminating, now.Add(-time.Second)),
 	)
-	rev2 := revision(2, "3d4e5f6a7", "uniform:summer-2024", false, 0)
+	rev2 := newRevision(2, "3d4e5f6a7", "uniform:summer-2024", false, 0)
 	s.Revisions = []snapshot.Revision{rev4, rev3, rev2}
 	return s
 }
@@ -84,11 +88,11 @@ func failedRollout() *snapshot.Snapshot {
 	w.Current, w.Updated, w.Ready, w.Available = 5, 2, 3, 3
 	s.Problems = []string{"cannot list events in namespace shop: forbidden"}
 	s.Revisions = []snapshot.Revision{
-		revision(2, "6b7c8d9e0", "uniform:no-such-tag", true, 2,
+		newRevision(2, "6b7c8d9e0", "uniform:no-such-tag", true, 2,
 			failedPod("clerk-squad-6b7c8d9e0-k2l3m", "ImagePullBackOff"),
 			failedPod("clerk-squad-6b7c8d9e0-n4o5p", "ImagePullBackOff"),
 		),
-		revision(1, "1a2b3c4d5", "uniform:spring-2024", false, 3,
+		newRevision(1, "1a2b3c4d5", "uniform:spring-2024", false, 3,
 			pod("clerk-squad-1a2b3c4d5-q6r7s", snapshot.PodReady, t0.Add(-time.Hour)),
 			pod("clerk-squad-1a2b3c4d5-t8u9v", snapshot.PodReady, t0.Add(-time.Hour)),
 			pod("clerk-squad-1a2b3c4d5-w0x1y", snapshot.PodReady, t0.Add(-time.Hour)),
@@ -102,7 +106,7 @@ func singlePod() *snapshot.Snapshot {
 	w := &s.Workload
 	w.Current, w.Updated, w.Ready, w.Available = 1, 1, 1, 1
 	s.Revisions = []snapshot.Revision{
-		revision(1, "1a2b3c4d5", "uniform:spring-2024", true, 1,
+		newRevision(1, "1a2b3c4d5", "uniform:spring-2024", true, 1,
 			pod("clerk-squad-1a2b3c4d5-q6r7s", snapshot.PodReady, t0.Add(-time.Hour))),
 	}
 	return s
@@ -144,8 +148,8 @@ func manyPods(n int) *snapshot.Snapshot {
 	w := &s.Workload
 	w.Current, w.Updated, w.Ready, w.Available = int32(n), int32(len(fresh)), int32(ready+len(old)), int32(ready+len(old))
 	s.Revisions = []snapshot.Revision{
-		revision(7, "8e9f0a1b2", "uniform:gala", true, int32(len(fresh)), fresh...),
-		revision(6, "2c3d4e5f6", "uniform:casual", false, int32(len(old)), old...),
+		newRevision(7, "8e9f0a1b2", "uniform:gala", true, int32(len(fresh)), fresh...),
+		newRevision(6, "2c3d4e5f6", "uniform:casual", false, int32(len(old)), old...),
 	}
 	return s
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -46,7 +48,10 @@ func fuzzSnapshot(pods, revs int, reason, message string) *snapshot.Snapshot {
 	}
 	states := []snapshot.PodState{snapshot.PodReady, snapshot.PodRunning, snapshot.PodCreating, snapshot.PodPending, snapshot.PodTerminating, snapshot.PodFailed}
 	for r := 0; r < revs; r++ {
-		rev := snapshot.Revision{Number: int64(revs - r), Name: "rs-" + message, Images: []string{"img:" + reason}, Current: r == 0, Desired: int32(pods / revs)}
+		rev := snapshot.Revision{
+			Revision: revision.Revision{Number: int64(revs - r), Name: "rs-" + message, Current: r == 0, Desired: int32(pods / revs)},
+			Images:   []string{"img:" + reason},
+		}
 		for i := r; i < pods; i += revs {
 			rev.Pods = append(rev.Pods, snapshot.Pod{Name: "p-" + message, State: states[i%len(states)], Reason: reason, Message: message, StateSince: now})
 		}

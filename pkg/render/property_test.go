@@ -43,7 +43,7 @@ func awkward(n int) *snapshot.Snapshot {
 	s.Workload.Paused = true
 	s.Problems = []string{"forbidden: cannot watch pods", "events: 日本語のエラー\twith a tab"}
 	for r := 0; r < 4; r++ {
-		rev := revision(int64(9-r), fmt.Sprintf("hash%d", r), "日本/uniform:tag-"+fmt.Sprint(r), r == 0, int32(n/4))
+		rev := newRevision(int64(9-r), fmt.Sprintf("hash%d", r), "日本/uniform:tag-"+fmt.Sprint(r), r == 0, int32(n/4))
 		rev.Images = append(rev.Images, "sidecar@sha256:00112233445566778899aabbccddeeff")
 		for i := 0; i < n/4+r; i++ {
 			p := pod(fmt.Sprintf("pod-%d-%d-with-a-rather-long-generated-name", r, i), snapshot.PodState([]string{"ready", "running", "creating", "pending", "terminating", "failed", "mystery"}[i%7]), s.Now.Add(-time.Duration(i%3)*time.Second))

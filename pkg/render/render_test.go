@@ -155,19 +155,6 @@ func TestFrameCleansText(t *testing.T) {
 	}
 }
 
-func TestShortImage(t *testing.T) {
-	for in, want := range map[string]string{
-		"registry.example/uniform:winter-2024":        "uniform:winter-2024",
-		"registry.example:5000/a/b/uniform:v1":        "uniform:v1",
-		"uniform":                                     "uniform",
-		"r.example/uniform@sha256:0123456789abcdef00": "uniform@sha256:0123456789ab",
-	} {
-		if got := snapshot.ShortImage(in); got != want {
-			t.Errorf("ShortImage(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestTruncate(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -178,7 +179,7 @@ func (r *renderer) shelfTitle(sh *shelf) string {
 	}
 	sep := r.g.sep
 	full := tag + sep + tally
-	if img := r.text(snapshot.ShortImages(rev.Images)); img != "" {
+	if img := r.text(revision.ShortImages(rev.Images)); img != "" {
 		full = tag + sep + img + sep + tally
 		// What the pods really run: the digest, when they all agree on one.
 		if d := runningDigest(rev); d != "" {

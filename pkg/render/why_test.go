@@ -169,7 +169,7 @@ func TestReasonsCountOnlyWhatShows(t *testing.T) {
 				}
 			}
 			s := deployment(int32(n), snapshot.PhaseUpdating, "", time.Minute)
-			s.Revisions = []snapshot.Revision{revision(2, "8e9f0a1b2", "uniform:gala", true, int32(n), pods...)}
+			s.Revisions = []snapshot.Revision{newRevision(2, "8e9f0a1b2", "uniform:gala", true, int32(n), pods...)}
 			for _, w := range []int{10, 30, 120} {
 				for _, style := range []Style{colour, ascii} {
 					r := newRenderer(s, w, 40, style)

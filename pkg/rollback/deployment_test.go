@@ -9,12 +9,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 )
 
 func rev(n int64, image string, current bool, ann map[string]string) history.Revision {
-	return history.Revision{
+	return revision.Revision{
 		Number: n, Current: current, Annotations: ann,
-		Containers: []history.Container{{Name: "uniform", Image: image}},
+		Containers: []revision.Container{{Name: "uniform", Image: image}},
 		Template: &corev1.PodTemplateSpec{
 			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "c", "pod-template-hash": "h" + image}},
 			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: image}}},
@@ -36,7 +37,7 @@ func deploy(image string) *appsv1.Deployment {
 	}
 }
 
-var revs = []history.Revision{
+var revs = []revision.Revision{
 	rev(3, "autumn", true, map[string]string{"deployment.kubernetes.io/revision": "3"}),
 	rev(2, "winter", false, map[string]string{"deployment.kubernetes.io/revision": "2", "kubernetes.io/change-cause": "winter"}),
 	rev(1, "summer", false, nil),
@@ -46,7 +47,7 @@ func TestPlanUndoFollowsKubectl(t *testing.T) {
 	d := deploy("autumn")
 	for _, tc := range []struct {
 		to      int64
-		revs    []history.Revision
+		revs    []revision.Revision
 		want    int64
 		wantErr string
 	}{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -14,9 +15,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
-
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
 // Kind is what rollback needs of a kind of workload; pkg/workload's kinds
@@ -40,13 +38,13 @@ type Plan struct {
 	// also rebuilds its annotations, as kubectl's does.
 	Deployment *appsv1.Deployment
 	ToRevision int64 // as asked; 0 means the previous revision
-	Target     *history.Revision
-	Current    *history.Revision // nil when no revision matches the template
+	Target     *revision.Revision
+	Current    *revision.Revision // nil when no revision matches the template
 }
 
 // PlanUndo picks a Deployment's target revision with kubectl's rules and
 // messages: 0 means the second-highest revision.
-func PlanUndo(kind Kind, d *appsv1.Deployment, revs []history.Revision, toRevision int64) (*Plan, error) {
+func PlanUndo(kind Kind, d *appsv1.Deployment, revs []revision.Revision, toRevision int64) (*Plan, error) {
 	p := &Plan{Kind: kind, Object: d, Shown: &d.Spec.Template, Deployment: d, ToRevision: toRevision}
 	if toRevision == 0 && len(revs) < 2 {
 		return nil, fmt.Errorf("no rollout history found for deployment %q", d.Name)
@@ -56,7 +54,7 @@ func PlanUndo(kind Kind, d *appsv1.Deployment, revs []history.Revision, toRevisi
 
 // PlanRevisionUndo picks a StatefulSet's or DaemonSet's target revision with
 // the rules and messages of kubectl's rollbackers.
-func PlanRevisionUndo(kind Kind, obj metav1.Object, shown *corev1.PodTemplateSpec, revs []history.Revision, toRevision int64) (*Plan, error) {
+func PlanRevisionUndo(kind Kind, obj metav1.Object, shown *corev1.PodTemplateSpec, revs []revision.Revision, toRevision int64) (*Plan, error) {
 	p := &Plan{Kind: kind, Object: obj, Shown: shown, ToRevision: toRevision}
 	if toRevision == 0 && len(revs) < 2 {
 		return nil, errors.New("no last revision to roll back to")
@@ -65,13 +63,13 @@ func PlanRevisionUndo(kind Kind, obj metav1.Object, shown *corev1.PodTemplateSpe
 }
 
 // pick sets the target: revision ToRevision, or the one before the newest.
-func (p *Plan) pick(revs []history.Revision) error {
-	p.Current, _ = history.CurrentRevision(revs)
+func (p *Plan) pick(revs []revision.Revision) error {
+	p.Current, _ = revision.CurrentOf(revs)
 	if p.ToRevision == 0 {
 		p.Target = &revs[1] // revs is newest first
 		return nil
 	}
-	t, ok := history.Find(revs, p.ToRevision)
+	t, ok := revision.Find(revs, p.ToRevision)
 	if !ok || p.ToRevision < 0 {
 		return fmt.Errorf("unable to find specified revision %d in history", p.ToRevision)
 	}
@@ -86,7 +84,7 @@ func (p *Plan) Check() (skip string, err error) {
 	if p.Deployment != nil && p.Deployment.Spec.Paused {
 		return "", errors.New("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
 	}
-	if snapshot.EqualIgnoreHash(p.Target.Template, p.Shown) {
+	if revision.EqualIgnoreHash(p.Target.Template, p.Shown) {
 		return fmt.Sprintf("skipped rollback (current template already matches revision %d)", p.ToRevision), nil
 	}
 	return "", nil

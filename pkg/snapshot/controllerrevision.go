@@ -1,13 +1,13 @@
 package snapshot
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -16,78 +16,63 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-// RevisionTemplate decodes the pod template a ControllerRevision stores (as
-// the patch the StatefulSet and DaemonSet controllers write).
-func RevisionTemplate(cr *appsv1.ControllerRevision) (*corev1.PodTemplateSpec, error) {
-	var patch struct {
-		Spec struct {
-			Template corev1.PodTemplateSpec `json:"template"`
-		} `json:"spec"`
+// addRevisions gives the snapshot owner's revisions with their pods; label
+// names each pod's place (ordinal, node), or nil for none. Revisions that
+// could not be read fully are said in Problems, never hidden.
+func (s *Snapshot) addRevisions(owner metav1.Object, revs []revision.Revision, warnings []string, pods []*corev1.Pod, label func(*corev1.Pod) string) {
+	for _, w := range warnings {
+		s.Problems = append(s.Problems, sanitize.Text(w))
 	}
-	if err := json.Unmarshal(cr.Data.Raw, &patch); err != nil {
-		return nil, err
-	}
-	return &patch.Spec.Template, nil
-}
-
-// RevisionKeys are the values a pod's controller-revision-hash label takes
-// for this revision: StatefulSet pods carry the revision's name, DaemonSet
-// pods its hash.
-func RevisionKeys(cr *appsv1.ControllerRevision) []string {
-	keys := []string{cr.Name}
-	for _, l := range []string{appsv1.ControllerRevisionHashLabelKey, "controller.kubernetes.io/hash"} {
-		if v := cr.Labels[l]; v != "" {
-			keys = append(keys, v)
+	s.Revisions = make([]Revision, len(revs))
+	for i := range revs {
+		r := &s.Revisions[i]
+		r.Revision = revs[i]
+		r.Images = r.SafeImages()
+		r.ChangeCause = sanitize.Text(r.ChangeCause) // drawn, unlike the rest of the data
+		if f := revs[i].ReplicaFailure; f != nil {
+			c := newCondition(string(appsv1.ReplicaSetReplicaFailure), string(corev1.ConditionTrue), f.Reason, f.Message)
+			r.Failure = &c
 		}
 	}
-	return keys
-}
-
-// fromControllerRevisions groups pods into the owner's revisions, newest
-// first; label names each pod's place (ordinal, node).
-func fromControllerRevisions(owner metav1.Object, crs []*appsv1.ControllerRevision, pods []*corev1.Pod, current string, label func(*corev1.Pod) string) []Revision {
-	var revs []Revision
-	byKey := map[string]int{}
-	for _, cr := range crs {
-		if !metav1.IsControlledBy(cr, owner) {
-			continue
+	// Sized once: a snapshot is built for every frame, up to 30 a second.
+	m := revision.NewMatcher(owner, revs)
+	index := make([]int, len(pods))
+	counts := make([]int, len(revs))
+	for j, p := range pods {
+		if index[j] = m.Of(p); index[j] >= 0 {
+			counts[index[j]]++
 		}
-		rev := Revision{
-			Number:      cr.Revision,
-			Name:        cr.Name,
-			ChangeCause: sanitize.Text(cr.Annotations[ChangeCauseAnnotation]),
-			Current:     cr.Name == current,
-			Created:     cr.CreationTimestamp.Time,
-		}
-		if tpl, err := RevisionTemplate(cr); err == nil {
-			rev.Images = Images(&tpl.Spec)
-		}
-		for _, k := range RevisionKeys(cr) {
-			byKey[k] = len(revs)
-		}
-		revs = append(revs, rev)
 	}
-	for _, p := range pods {
-		if !metav1.IsControlledBy(p, owner) {
-			continue
+	for i := range s.Revisions {
+		s.Revisions[i].Pods = make([]Pod, 0, counts[i])
+		if label != nil {
+			// These kinds keep no count per revision: their pods are it.
+			s.Revisions[i].Desired, s.Revisions[i].Ready = 0, 0
 		}
-		i, ok := byKey[p.Labels[appsv1.ControllerRevisionHashLabelKey]]
-		if !ok {
+	}
+	for j, p := range pods {
+		i := index[j]
+		if i < 0 {
 			continue
 		}
 		pod := PodFrom(p)
-		pod.Label = label(p)
-		revs[i].Pods = append(revs[i].Pods, pod)
-		revs[i].Desired++
-		if pod.State == PodReady {
-			revs[i].Ready++
+		r := &s.Revisions[i]
+		if label != nil {
+			pod.Label = label(p)
+			r.Desired++
+			if pod.State == PodReady {
+				r.Ready++
+			}
+		}
+		r.Pods = append(r.Pods, pod)
+	}
+	for i := range s.Revisions {
+		if label != nil {
+			sortByLabel(s.Revisions[i].Pods)
+		} else {
+			sortPods(s.Revisions[i].Pods)
 		}
 	}
-	for i := range revs {
-		sortByLabel(revs[i].Pods)
-	}
-	sort.SliceStable(revs, func(i, j int) bool { return revs[i].Number > revs[j].Number })
-	return revs
 }
 
 // sortByLabel orders pods by ordinal (numerically) or node name.
@@ -153,7 +138,8 @@ func FromStatefulSet(sts *appsv1.StatefulSet, crs []*appsv1.ControllerRevision, 
 	}
 	s := Snapshot{Workload: w, Now: now, Started: started}
 	s.Phase, s.Message = StatefulSetPhase(sts)
-	s.Revisions = fromControllerRevisions(sts, crs, pods, sts.Status.UpdateRevision, ordinal)
+	revs, warnings := revision.FromControllerRevisions(sts, crs, sts.Status.UpdateRevision)
+	s.addRevisions(sts, revs, warnings, pods, ordinal)
 	return s
 }
 
@@ -212,7 +198,8 @@ func FromDaemonSet(ds *appsv1.DaemonSet, crs []*appsv1.ControllerRevision, pods 
 	}
 	s := Snapshot{Workload: w, Now: now, Started: started}
 	s.Phase, s.Message = DaemonSetPhase(ds)
-	s.Revisions = fromControllerRevisions(ds, crs, pods, DaemonSetCurrentRevision(ds, crs), nodeName)
+	revs, warnings := revision.FromControllerRevisions(ds, crs, DaemonSetCurrentRevision(ds, crs))
+	s.addRevisions(ds, revs, warnings, pods, nodeName)
 	return s
 }
 

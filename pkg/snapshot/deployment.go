@@ -3,23 +3,14 @@ package snapshot
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
-)
-
-const (
-	revisionAnnotation = "deployment.kubernetes.io/revision"
-	// ChangeCauseAnnotation is where kubectl records why a revision was made.
-	ChangeCauseAnnotation = "kubernetes.io/change-cause"
-	podTemplateHashLabel  = "pod-template-hash"
 )
 
 // FromDeployment builds the snapshot of a Deployment's rollout. ReplicaSets
@@ -33,48 +24,8 @@ func FromDeployment(d *appsv1.Deployment, replicaSets []*appsv1.ReplicaSet, pods
 	}
 	s.Phase, s.Message = DeploymentPhase(d)
 
-	owned := make(map[types.UID]int) // ReplicaSet UID → index in s.Revisions
-	current := currentReplicaSet(d, replicaSets)
-	for _, rs := range replicaSets {
-		if !metav1.IsControlledBy(rs, d) {
-			continue
-		}
-		rev := replicaSetRevision(rs)
-		rev.Current = rs == current
-		owned[rs.UID] = len(s.Revisions)
-		s.Revisions = append(s.Revisions, rev)
-	}
-	// Sized once: a snapshot is built for every frame, up to 30 a second.
-	counts := make([]int, len(s.Revisions))
-	for _, p := range pods {
-		if ref := metav1.GetControllerOfNoCopy(p); ref != nil {
-			if i, ok := owned[ref.UID]; ok {
-				counts[i]++
-			}
-		}
-	}
-	for i := range s.Revisions {
-		s.Revisions[i].Pods = make([]Pod, 0, counts[i])
-	}
-	for _, p := range pods {
-		ref := metav1.GetControllerOfNoCopy(p)
-		if ref == nil {
-			continue
-		}
-		if i, ok := owned[ref.UID]; ok {
-			s.Revisions[i].Pods = append(s.Revisions[i].Pods, PodFrom(p))
-		}
-	}
-	for i := range s.Revisions {
-		sortPods(s.Revisions[i].Pods)
-	}
-	sort.SliceStable(s.Revisions, func(i, j int) bool {
-		a, b := s.Revisions[i], s.Revisions[j]
-		if a.Number != b.Number {
-			return a.Number > b.Number
-		}
-		return a.Created.After(b.Created)
-	})
+	revs, warnings := revision.FromReplicaSets(d, replicaSets, revision.CurrentReplicaSet(d, &d.Spec.Template, replicaSets))
+	s.addRevisions(d, revs, warnings, pods, nil)
 	return s
 }
 
@@ -169,50 +120,6 @@ func replicas(p *int32) int32 {
 		return 1
 	}
 	return *p
-}
-
-// currentReplicaSet picks the ReplicaSet whose template equals the
-// Deployment's, ignoring the pod-template-hash label; among equals the oldest
-// wins, as in the deployment controller.
-func currentReplicaSet(d *appsv1.Deployment, rss []*appsv1.ReplicaSet) *appsv1.ReplicaSet {
-	var best *appsv1.ReplicaSet
-	for _, rs := range rss {
-		if !metav1.IsControlledBy(rs, d) || !EqualIgnoreHash(&rs.Spec.Template, &d.Spec.Template) {
-			continue
-		}
-		if best == nil || olderThan(rs, best) {
-			best = rs
-		}
-	}
-	return best
-}
-
-func olderThan(a, b *appsv1.ReplicaSet) bool {
-	if a.CreationTimestamp.Equal(&b.CreationTimestamp) {
-		return a.Name < b.Name
-	}
-	return a.CreationTimestamp.Before(&b.CreationTimestamp)
-}
-
-func replicaSetRevision(rs *appsv1.ReplicaSet) Revision {
-	n, _ := strconv.ParseInt(rs.Annotations[revisionAnnotation], 10, 64)
-	var failure *Condition
-	for _, c := range rs.Status.Conditions {
-		if c.Type == appsv1.ReplicaSetReplicaFailure && c.Status == corev1.ConditionTrue {
-			f := newCondition(string(c.Type), string(c.Status), c.Reason, c.Message)
-			failure = &f
-		}
-	}
-	return Revision{
-		Failure:     failure,
-		Number:      n,
-		Name:        rs.Name,
-		Images:      Images(&rs.Spec.Template.Spec),
-		ChangeCause: sanitize.Text(rs.Annotations[ChangeCauseAnnotation]),
-		Desired:     replicas(rs.Spec.Replicas),
-		Ready:       rs.Status.ReadyReplicas,
-		Created:     rs.CreationTimestamp.Time,
-	}
 }
 
 // Images lists a pod spec's container images in spec order, sanitized for

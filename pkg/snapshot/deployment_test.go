@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,21 @@ func TestFromDeploymentGroupsPodsByRevision(t *testing.T) {
 	}
 	if s.Phase != PhaseUpdating || s.Workload.Strategy.Type != "RollingUpdate" {
 		t.Errorf("phase %q strategy %+v", s.Phase, s.Workload.Strategy)
+	}
+}
+
+// A revision number that does not parse is said, and its pods still show:
+// the history skips such a ReplicaSet, as kubectl does, but a live view
+// must not hide pods that exist.
+func TestUnreadableRevisionIsSaidNotHidden(t *testing.T) {
+	d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "clerk-squad", UID: "d1"}, Spec: appsv1.DeploymentSpec{Template: template("u:1")}}
+	bad := replicaSet("clerk-squad-bad", "four", d, "u:1", 1)
+	s := FromDeployment(d, []*appsv1.ReplicaSet{bad}, []*corev1.Pod{pod("p", bad, 1)}, time.Now(), time.Now())
+	if len(s.Revisions) != 1 || len(s.Revisions[0].Pods) != 1 || s.Revisions[0].Number != 0 {
+		t.Fatalf("the revision and its pod must stay: %+v", s.Revisions)
+	}
+	if len(s.Problems) != 1 || !strings.Contains(s.Problems[0], `ReplicaSet clerk-squad-bad has revision "four"`) {
+		t.Errorf("problems: %q", s.Problems)
 	}
 }
 

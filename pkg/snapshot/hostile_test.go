@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
@@ -39,7 +40,7 @@ func TestSnapshotSanitizesClusterText(t *testing.T) {
 		}},
 	}
 	rs := replicaSet("clerk-squad-new", "1", d, "uniform:"+hostile, 1)
-	rs.Annotations[ChangeCauseAnnotation] = hostile
+	rs.Annotations[revision.ChangeCauseAnnotation] = hostile
 	rs.Status.Conditions = []appsv1.ReplicaSetCondition{{Type: appsv1.ReplicaSetReplicaFailure, Status: corev1.ConditionTrue, Message: hostile}}
 	p := pod("p", rs, 1)
 	p.Spec.Containers = []corev1.Container{{Name: "uniform", Image: "uniform:" + hostile}}

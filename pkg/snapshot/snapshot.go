@@ -4,9 +4,9 @@
 package snapshot
 
 import (
-	"strings"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
@@ -148,19 +148,17 @@ func newCondition(typ, status, reason, message string) Condition {
 	return Condition{Type: typ, Status: status, Reason: sanitize.Text(reason), Message: sanitize.Text(message)}
 }
 
-// Revision is one ReplicaSet (or ControllerRevision) of the workload.
+// Revision is one revision of the workload (pkg/revision's model) with what
+// a live view adds: its pods, and the text drawn from it, sanitized. The
+// change-cause is sanitized in place; other strings of the model are data,
+// to be passed through sanitize before they are drawn.
 type Revision struct {
-	Number      int64
-	Name        string
-	Images      []string // container images, in spec order
-	ChangeCause string
-	Desired     int32
-	Ready       int32
-	Current     bool // the revision the workload is rolling towards
-	Created     time.Time
-	Pods        []Pod // sorted by creation time, then name
+	revision.Revision
+	// Images are the container images, in spec order, sanitized.
+	Images []string
+	Pods   []Pod // sorted by creation time, then name (ordinal, node for Label)
 	// Failure is the ReplicaSet's ReplicaFailure condition (e.g. a quota
-	// that forbids new pods), when it is true.
+	// that forbids new pods), when it is true; sanitized.
 	Failure *Condition
 }
 
@@ -214,26 +212,4 @@ func (r *Revision) Counts() map[PodState]int {
 		c[r.Pods[i].State]++
 	}
 	return c
-}
-
-// ShortImage drops the registry and repository path: the last element is
-// what tells revisions apart at a glance. Digests are cut to 12 hex digits.
-func ShortImage(img string) string {
-	if i := strings.LastIndexByte(img, '/'); i >= 0 {
-		img = img[i+1:]
-	}
-	if i := strings.Index(img, "@sha256:"); i >= 0 && len(img) > i+len("@sha256:")+12 {
-		img = img[:i+len("@sha256:")+12]
-	}
-	return img
-}
-
-// ShortImages is ShortImage of each image, comma-separated, as kubectl
-// lists a pod template's images.
-func ShortImages(imgs []string) string {
-	out := make([]string, len(imgs))
-	for i, img := range imgs {
-		out[i] = ShortImage(img)
-	}
-	return strings.Join(out, ",")
 }

@@ -1,6 +1,10 @@
 package snapshot
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+)
 
 func TestPodsAgree(t *testing.T) {
 	pods := func(states ...PodState) []Pod {
@@ -17,23 +21,23 @@ func TestPodsAgree(t *testing.T) {
 	}{
 		{"all ready, as the status says", Snapshot{
 			Workload:  Workload{Ready: 3},
-			Revisions: []Revision{{Ready: 3, Pods: pods(PodReady, PodReady, PodReady)}, {Ready: 0, Pods: pods(PodTerminating)}},
+			Revisions: []Revision{{Revision: revision.Revision{Ready: 3}, Pods: pods(PodReady, PodReady, PodReady)}, {Revision: revision.Revision{Ready: 0}, Pods: pods(PodTerminating)}},
 		}, true},
 		{"a new pod not seen ready yet", Snapshot{
 			Workload:  Workload{Ready: 3},
-			Revisions: []Revision{{Ready: 3, Pods: pods(PodReady, PodReady, PodCreating)}},
+			Revisions: []Revision{{Revision: revision.Revision{Ready: 3}, Pods: pods(PodReady, PodReady, PodCreating)}},
 		}, false},
 		{"an old pod still seen ready", Snapshot{
 			Workload:  Workload{Ready: 2},
-			Revisions: []Revision{{Ready: 2, Pods: pods(PodReady, PodReady)}, {Ready: 0, Pods: pods(PodReady)}},
+			Revisions: []Revision{{Revision: revision.Revision{Ready: 2}, Pods: pods(PodReady, PodReady)}, {Revision: revision.Revision{Ready: 0}, Pods: pods(PodReady)}},
 		}, false},
 		{"revision counts lag the workload's", Snapshot{
 			Workload:  Workload{Ready: 3},
-			Revisions: []Revision{{Ready: 2, Pods: pods(PodReady, PodReady)}},
+			Revisions: []Revision{{Revision: revision.Revision{Ready: 2}, Pods: pods(PodReady, PodReady)}},
 		}, false},
 		{"pods may not be listed", Snapshot{
 			Workload: Workload{Ready: 3}, PodsHidden: true,
-			Revisions: []Revision{{Ready: 3}},
+			Revisions: []Revision{{Revision: revision.Revision{Ready: 3}}},
 		}, true},
 	} {
 		if got := tc.s.PodsAgree(); got != tc.want {

@@ -293,7 +293,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		}
 	}
 	s := w.kind.Snapshot(obj, revs, pods, now, started)
-	s.Problems = w.Problems()
+	s.Problems = append(w.Problems(), s.Problems...)
 	s.PodsHidden = podsHidden
 	if w.conn != nil {
 		if since, err := w.conn.Down(); err != nil {

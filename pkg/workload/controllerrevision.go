@@ -13,7 +13,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -40,36 +40,35 @@ func (revisionKind[T, L]) Paused(metav1.Object) (bool, bool) { return false, fal
 
 // Describe says what the object's template runs: its images.
 func (k revisionKind[T, L]) Describe(obj metav1.Object) string {
-	return snapshot.ShortImages(snapshot.Images(&k.Template(obj).Spec))
+	return revision.ShortImages(snapshot.Images(&k.Template(obj).Spec))
 }
 
 func (k revisionKind[T, L]) Snapshot(obj metav1.Object, revisions []any, pods []*corev1.Pod, now, started time.Time) snapshot.Snapshot {
 	return stamp(k, k.picture(obj.(T), only[*appsv1.ControllerRevision](revisions), pods, now, started))
 }
 
-func (k revisionKind[T, L]) History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]history.Revision, []string, error) {
-	revs, err := controllerRevisionHistory(ctx, c, obj, k.Selector(obj), func(crs []*appsv1.ControllerRevision) string {
+func (k revisionKind[T, L]) History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]revision.Revision, []string, error) {
+	return controllerRevisionHistory(ctx, c, obj, k.Selector(obj), func(crs []*appsv1.ControllerRevision) string {
 		return k.current(obj.(T), crs)
 	})
-	return revs, nil, err
 }
 
-func (k revisionKind[T, L]) PlanUndo(obj metav1.Object, revs []history.Revision, toRevision int64) (*rollback.Plan, error) {
+func (k revisionKind[T, L]) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*rollback.Plan, error) {
 	return rollback.PlanRevisionUndo(k, obj, k.Template(obj), revs, toRevision)
 }
 
 // controllerRevisionHistory reads the ControllerRevisions that obj controls
 // (as kubectl's history viewer finds them) and its pods, which say how many
 // run each revision; current names the revision obj rolls towards.
-func controllerRevisionHistory(ctx context.Context, c kubernetes.Interface, obj metav1.Object, sel *metav1.LabelSelector, current func([]*appsv1.ControllerRevision) string) ([]history.Revision, error) {
+func controllerRevisionHistory(ctx context.Context, c kubernetes.Interface, obj metav1.Object, sel *metav1.LabelSelector, current func([]*appsv1.ControllerRevision) string) ([]revision.Revision, []string, error) {
 	selector, err := metav1.LabelSelectorAsSelector(sel)
 	if err != nil {
-		return nil, fmt.Errorf("%q has an invalid selector: %w", obj.GetName(), err)
+		return nil, nil, fmt.Errorf("%q has an invalid selector: %w", obj.GetName(), err)
 	}
 	ns := obj.GetNamespace()
 	list, err := c.AppsV1().ControllerRevisions(ns).List(ctx, metav1.ListOptions{LabelSelector: selector.String()})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var crs []*appsv1.ControllerRevision
 	for i := range list.Items {
@@ -86,5 +85,7 @@ func controllerRevisionHistory(ctx context.Context, c kubernetes.Interface, obj 
 			}
 		}
 	}
-	return history.ForControllerRevisions(crs, pods, current(crs)), nil
+	revs, warnings := revision.FromControllerRevisions(obj, crs, current(crs))
+	revision.CountPods(obj, revs, pods, func(p *corev1.Pod) bool { return snapshot.PodFrom(p).State == snapshot.PodReady })
+	return revision.Usable(revs), warnings, nil
 }

@@ -13,7 +13,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -44,7 +44,7 @@ func (deploymentKind) Describe(obj metav1.Object) string {
 	if d.Generation > d.Status.ObservedGeneration {
 		rev = "a new revision"
 	}
-	return rev + ", " + snapshot.ShortImages(snapshot.Images(&d.Spec.Template.Spec))
+	return rev + ", " + revision.ShortImages(snapshot.Images(&d.Spec.Template.Spec))
 }
 
 func (deploymentKind) RevisionInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
@@ -57,7 +57,7 @@ func (k deploymentKind) Snapshot(obj metav1.Object, revisions []any, pods []*cor
 
 // History finds the ReplicaSets with kubectl's own rules
 // (deploymentutil.GetAllReplicaSets).
-func (deploymentKind) History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]history.Revision, []string, error) {
+func (deploymentKind) History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]revision.Revision, []string, error) {
 	d := obj.(*appsv1.Deployment)
 	_, old, current, err := deploymentutil.GetAllReplicaSets(d, c.AppsV1())
 	if err != nil {
@@ -67,11 +67,11 @@ func (deploymentKind) History(ctx context.Context, c kubernetes.Interface, obj m
 	if current != nil {
 		all = append(all, current)
 	}
-	revs, warnings := history.ForDeployment(all, current)
-	return revs, warnings, nil
+	revs, warnings := revision.FromReplicaSets(d, all, current)
+	return revision.Usable(revs), warnings, nil
 }
 
-func (k deploymentKind) PlanUndo(obj metav1.Object, revs []history.Revision, toRevision int64) (*rollback.Plan, error) {
+func (k deploymentKind) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*rollback.Plan, error) {
 	return rollback.PlanUndo(k, obj.(*appsv1.Deployment), revs, toRevision)
 }
 

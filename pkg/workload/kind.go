@@ -20,7 +20,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -57,10 +57,10 @@ type Kind interface {
 
 	// History reads an object's revisions, newest first, with kubectl's
 	// rules for which belong to it, and warnings about revisions skipped.
-	History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]history.Revision, []string, error)
+	History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]revision.Revision, []string, error)
 	// PlanUndo picks the revision an undo of obj goes to, with kubectl's
 	// rules and messages (0: the previous one).
-	PlanUndo(obj metav1.Object, revs []history.Revision, toRevision int64) (*rollback.Plan, error)
+	PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*rollback.Plan, error)
 	// Paused tells whether obj's rollout is paused; ok is false for kinds
 	// that kubectl cannot pause.
 	Paused(obj metav1.Object) (paused, ok bool)

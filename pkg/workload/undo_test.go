@@ -13,6 +13,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 )
 
@@ -27,9 +28,9 @@ func statefulSet(image string, gen int64, replicas int32) *appsv1.StatefulSet {
 }
 
 func rev(n int64, image string, current bool, ann map[string]string) history.Revision {
-	return history.Revision{
+	return revision.Revision{
 		Number: n, Current: current, Annotations: ann,
-		Containers: []history.Container{{Name: "uniform", Image: image}},
+		Containers: []revision.Container{{Name: "uniform", Image: image}},
 		Template: &corev1.PodTemplateSpec{
 			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "depot"}},
 			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: image}}},
@@ -37,8 +38,8 @@ func rev(n int64, image string, current bool, ann map[string]string) history.Rev
 	}
 }
 
-func stsRevs() []history.Revision {
-	return []history.Revision{rev(2, "winter", true, nil), rev(1, "summer", false, nil)}
+func stsRevs() []revision.Revision {
+	return []revision.Revision{rev(2, "winter", true, nil), rev(1, "summer", false, nil)}
 }
 
 func getSTS(t *testing.T, c *fake.Clientset) *appsv1.StatefulSet {
@@ -129,7 +130,7 @@ func TestUndoDeploymentKeepsKubectlsAnnotations(t *testing.T) {
 		}},
 	}
 	d.Spec.Template = *rev(3, "autumn", true, nil).Template
-	revs := []history.Revision{
+	revs := []revision.Revision{
 		rev(3, "autumn", true, nil),
 		rev(2, "winter", false, map[string]string{"deployment.kubernetes.io/revision": "2", "kubernetes.io/change-cause": "winter"}),
 	}
