@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
@@ -174,7 +175,7 @@ func TestHistoryViewKeys(t *testing.T) {
 			t.Fatalf("key %q: action %v, cursor %d, diff %d lines", s.key, got, v.cursor, len(v.diff))
 		}
 	}
-	plan, skip, err := planFor(v.st, v.selected().Number)
+	plan, skip, err := action.PlanFor(v.st.Kind, v.st.Object, v.st.Revisions, v.selected().Number)
 	if err != nil || skip != "" {
 		t.Fatal(skip, err)
 	}

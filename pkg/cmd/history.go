@@ -16,10 +16,10 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
@@ -333,8 +333,8 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			return errStdinClosed
 		case historyUndo:
 			v.status = ""
-			if _, err := rollback.Undo(ctx, o.client, v.plan, rollback.DryRunNone); err != nil {
-				var changed *rollback.Changed
+			if _, err := action.Undo(ctx, o.client, v.plan, action.DryRunNone); err != nil {
+				var changed *action.Changed
 				v.status = "error: " + err.Error()
 				if errors.As(err, &changed) {
 					// Show what it has become, so the user looks again.
@@ -351,7 +351,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			if sel == nil {
 				continue
 			}
-			plan, skip, err := planFor(v.st, sel.Number)
+			plan, skip, err := action.PlanFor(v.st.Kind, v.st.Object, v.st.Revisions, sel.Number)
 			if err == nil && skip != "" {
 				err = errors.New(skip)
 			}
@@ -411,7 +411,7 @@ type historyView struct {
 	cursor  int
 	diff    []string
 	confirm bool
-	plan    *rollback.Plan
+	plan    *action.Plan
 	status  string
 }
 
@@ -530,7 +530,7 @@ func (v *historyView) table(st render.Style, width int) *render.Table {
 	}
 	switch {
 	case v.confirm:
-		t.Footer = render.Question(undoQuestion(v.kind, v.short, v.plan), width, st)
+		t.Footer = render.Question(v.plan.Question(), width, st)
 	case v.status != "":
 		// Statuses carry API error text.
 		t.Footer = sanitize.Text(v.status)

@@ -10,8 +10,8 @@ import (
 	"github.com/mattn/go-runewidth"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
@@ -33,18 +33,15 @@ type liveView struct {
 	client    kubernetes.Interface // nil: no actions
 	finished  func(*snapshot.Snapshot) error
 
-	settle  settle // with untilDone: when the view may end
-	last    string // the last frame drawn
-	snap    snapshot.Snapshot
-	prompt  *pendingAction
-	guard   terminal.Guard // which keys may answer the prompt
-	status  string
-	statusT time.Time
-}
-
-type pendingAction struct {
-	question string
-	do       func(context.Context) (string, error)
+	settle settle // with untilDone: when the view may end
+	last   string // the last frame drawn
+	snap   snapshot.Snapshot
+	prompt *action.Pending
+	// promptFor names the workload the prompt's action was planned for.
+	promptFor string
+	guard     terminal.Guard // which keys may answer the prompt
+	status    string
+	statusT   time.Time
 }
 
 // liveKeys are the live view's keys; Esc and Ctrl-C also quit.
@@ -127,7 +124,7 @@ func (v *liveView) draw() error {
 	var bottom string
 	switch {
 	case v.prompt != nil:
-		bottom = render.Question(v.prompt.question, width, v.style)
+		bottom = render.Question(v.prompt.Question, width, v.style)
 	case v.status != "" && time.Since(v.statusT) < 5*time.Second:
 		bottom = v.status
 	case v.client != nil && height > 8:
@@ -157,11 +154,12 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 		v.prompt = nil
 		switch k {
 		case "y", "Y":
-			msg, err := p.do(ctx)
+			done, err := p.Apply(ctx, v.client, action.DryRunNone)
 			if err != nil {
-				msg = "error: " + err.Error()
+				v.setStatus("error: " + err.Error())
+			} else {
+				v.setStatus(objectName(v.watcher.Kind(), v.promptFor) + " " + done)
 			}
-			v.setStatus(msg)
 		case terminal.KeyCtrlC:
 			return &ExitError{Code: 130}
 		default:
@@ -178,7 +176,7 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 		if b, ok := render.Bound(liveKeys, string(k)); !ok || !b.Writes || v.client == nil {
 			return nil
 		}
-		p, err := v.action(ctx, k)
+		p, err := v.plan(ctx, k)
 		if err != nil {
 			v.setStatus("error: " + err.Error())
 			return nil
@@ -195,83 +193,21 @@ func (v *liveView) setStatus(s string) {
 	v.status, v.statusT = sanitize.Text(s), time.Now()
 }
 
-// action prepares u, p or r against the workload exactly as shown.
-func (v *liveView) action(ctx context.Context, k terminal.Key) (*pendingAction, error) {
+// plan prepares u, p or r against the workload exactly as shown.
+func (v *liveView) plan(ctx context.Context, k terminal.Key) (*action.Pending, error) {
 	obj := v.watcher.Object()
 	if obj == nil {
 		return nil, errors.New("the workload is gone")
 	}
+	v.promptFor = obj.GetName()
 	kind := v.watcher.Kind()
-	name := obj.GetName()
-	shownName := objectName(kind, name)
 	switch k {
 	case "p":
-		paused, ok := kind.Paused(obj)
-		if !ok {
-			return nil, fmt.Errorf("%s: pausing is only supported for deployments, as in kubectl", shownName)
-		}
-		verb := "Pause"
-		if paused {
-			verb = "Resume"
-		}
-		return &pendingAction{
-			question: fmt.Sprintf("%s the rollout of %s/%s?", verb, lower(kind), name),
-			do: func(ctx context.Context) (string, error) {
-				patch, err := rollback.PausePatch(obj, !paused)
-				if err != nil {
-					return "", err
-				}
-				if err := rollback.Apply(ctx, v.client, kind, obj, patch, rollback.DryRunNone); err != nil {
-					return "", err
-				}
-				if paused {
-					return shownName + " resumed", nil
-				}
-				return shownName + " paused", nil
-			},
-		}, nil
+		return action.Pause(kind, obj)
 	case "r":
-		tplAnnotations := kind.Template(obj).Annotations
-		return &pendingAction{
-			question: fmt.Sprintf("Restart every pod of %s/%s?", lower(kind), name),
-			do: func(ctx context.Context) (string, error) {
-				patch, err := rollback.RestartPatch(obj, tplAnnotations, time.Now())
-				if err != nil {
-					return "", err
-				}
-				if err := rollback.Apply(ctx, v.client, kind, obj, patch, rollback.DryRunNone); err != nil {
-					return "", err
-				}
-				return shownName + " restarted", nil
-			},
-		}, nil
+		return action.Restart(kind, obj, time.Now), nil
+	case "u":
+		return action.UndoShown(ctx, v.client, kind, obj)
 	}
-	st, err := loadWorkload(ctx, v.client, kind, obj.GetNamespace(), name)
-	if err != nil {
-		return nil, err
-	}
-	// Plan against what is on screen: another pod template means someone
-	// else changed it, and the user has not seen that yet. (A scale moves
-	// the generation but changes nothing an undo replaces.)
-	if err := rollback.StillShown(kind, obj, kind.Template(obj), st.Object); err != nil {
-		return nil, err
-	}
-	st.Object, st.Template = obj, kind.Template(obj)
-	plan, skip, err := planFor(st, 0)
-	if err == nil && skip != "" {
-		err = errors.New(skip)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &pendingAction{
-		question: undoQuestion(kind, name, plan),
-		do: func(ctx context.Context) (string, error) {
-			result, err := rollback.Undo(ctx, v.client, plan, rollback.DryRunNone)
-			if err != nil {
-				return "", err
-			}
-			return shownName + " " + result, nil
-		},
-	}, nil
+	return nil, fmt.Errorf("no action for key %q", k)
 }

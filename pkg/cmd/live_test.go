@@ -147,7 +147,7 @@ func TestLiveViewActions(t *testing.T) {
 		}
 	}
 	press("p")
-	if v.prompt == nil || v.prompt.question != "Pause the rollout of deployment/steer?" {
+	if v.prompt == nil || v.prompt.Question != "Pause the rollout of deployment/steer?" {
 		t.Fatalf("p: prompt %+v", v.prompt)
 	}
 	press("n")
@@ -160,7 +160,7 @@ func TestLiveViewActions(t *testing.T) {
 		t.Fatalf("p y: paused %v, status %q", get().Spec.Paused, v.status)
 	}
 	press("r")
-	if v.prompt == nil || v.prompt.question != "Restart every pod of deployment/steer?" {
+	if v.prompt == nil || v.prompt.Question != "Restart every pod of deployment/steer?" {
 		t.Fatalf("r: prompt %+v", v.prompt)
 	}
 	press("y")

@@ -2,14 +2,12 @@ package cmd
 
 import (
 	"context"
-	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
@@ -37,24 +35,4 @@ func loadWorkload(ctx context.Context, c kubernetes.Interface, kind workload.Kin
 		return nil, describeGetError(err, kind.RevisionResource()+" of "+lower(kind), name, namespace)
 	}
 	return &workloadState{Kind: kind, Object: obj, Template: kind.Template(obj), Revisions: revs, Warnings: warnings}, nil
-}
-
-// undoQuestion names both ends of a rollback, so nobody confirms blind.
-func undoQuestion(kind workload.Kind, name string, p *rollback.Plan) string {
-	from := "the current template"
-	if p.Current != nil {
-		from = p.Current.Label()
-	}
-	return fmt.Sprintf("Roll back %s/%s from %s to %s?", lower(kind), name, from, p.Target.Label())
-}
-
-// planFor picks the target revision with kubectl's rules and refusals
-// (paused, already there), against the workload as read into st.
-func planFor(st *workloadState, toRevision int64) (*rollback.Plan, string, error) {
-	p, err := st.Kind.PlanUndo(st.Object, st.Revisions, toRevision)
-	if err != nil {
-		return nil, "", err
-	}
-	skip, err := p.Check()
-	return p, skip, err
 }

@@ -11,8 +11,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -41,7 +41,7 @@ type UndoOptions struct {
 	namespace string
 	name      string
 	kind      workload.Kind
-	dryRun    rollback.DryRun
+	dryRun    action.DryRun
 	client    kubernetes.Interface
 	ask       bool
 }
@@ -90,11 +90,11 @@ func (o *UndoOptions) Complete(args []string) error {
 func (o *UndoOptions) Validate() error {
 	switch o.DryRunFlag {
 	case "none", "":
-		o.dryRun = rollback.DryRunNone
+		o.dryRun = action.DryRunNone
 	case "client":
-		o.dryRun = rollback.DryRunClient
+		o.dryRun = action.DryRunClient
 	case "server":
-		o.dryRun = rollback.DryRunServer
+		o.dryRun = action.DryRunServer
 	default:
 		return fmt.Errorf(`invalid dry-run value (%s); must be "none", "server", or "client"`, o.DryRunFlag)
 	}
@@ -122,9 +122,9 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	if _, ok := st.Object.GetAnnotations()[corev1.LastAppliedConfigAnnotation]; ok {
 		fmt.Fprintf(o.ErrOut, "Warning: resource %s/%s was previously managed with 'kubectl apply'. Rolling back will not update the %s annotation, which may cause unexpected behavior on future 'kubectl apply' operations. Consider using 'kubectl apply' with your previous configuration file instead.\n", o.kind.Resource(), o.name, corev1.LastAppliedConfigAnnotation)
 	}
-	plan, skip, err := planFor(st, o.ToRevision)
+	plan, skip, err := action.PlanFor(st.Kind, st.Object, st.Revisions, o.ToRevision)
 	// kubectl prints the target of a client dry run before any refusal.
-	if o.dryRun == rollback.DryRunClient && plan != nil {
+	if o.dryRun == action.DryRunClient && plan != nil {
 		tpl, terr := history.TemplateYAML(plan.Target.Template)
 		if terr != nil {
 			return terr
@@ -139,11 +139,11 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Out, "%s %s\n", objectName(o.kind, o.name), skip)
 		return nil
 	}
-	if !o.ask && !o.Yes && o.dryRun == rollback.DryRunNone {
+	if !o.ask && !o.Yes && o.dryRun == action.DryRunNone {
 		return errors.New("cannot ask for confirmation: standard input and standard error must be a terminal; pass --yes to roll back without asking")
 	}
-	if o.ask && o.dryRun == rollback.DryRunNone {
-		yes, err := terminal.Confirm(o.In, o.ErrOut, undoQuestion(o.kind, o.name, plan))
+	if o.ask && o.dryRun == action.DryRunNone {
+		yes, err := terminal.Confirm(o.In, o.ErrOut, plan.Question())
 		if errors.Is(err, terminal.ErrInterrupted) {
 			return &ExitError{Code: 130, Err: errors.New("interrupted: nothing was changed")}
 		}
@@ -155,12 +155,12 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 			return nil
 		}
 	}
-	result, err := rollback.Undo(ctx, o.client, plan, o.dryRun)
+	result, err := action.Undo(ctx, o.client, plan, o.dryRun)
 	if err != nil {
 		return err
 	}
 	suffix := ""
-	if o.dryRun == rollback.DryRunServer {
+	if o.dryRun == action.DryRunServer {
 		suffix = " (server dry run)"
 	}
 	fmt.Fprintf(o.Out, "%s %s%s\n", objectName(o.kind, o.name), result, suffix)

@@ -13,8 +13,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -53,8 +53,8 @@ func (k revisionKind[T, L]) History(ctx context.Context, c kubernetes.Interface,
 	})
 }
 
-func (k revisionKind[T, L]) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*rollback.Plan, error) {
-	return rollback.PlanRevisionUndo(k, obj, k.Template(obj), revs, toRevision)
+func (k revisionKind[T, L]) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*action.Plan, error) {
+	return action.PlanRevisionUndo(k, obj, k.Template(obj), revs, toRevision)
 }
 
 // controllerRevisionHistory reads the ControllerRevisions that obj controls

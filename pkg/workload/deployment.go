@@ -13,8 +13,8 @@ import (
 	"k8s.io/client-go/tools/cache"
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -71,8 +71,8 @@ func (deploymentKind) History(ctx context.Context, c kubernetes.Interface, obj m
 	return revision.Usable(revs), warnings, nil
 }
 
-func (k deploymentKind) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*rollback.Plan, error) {
-	return rollback.PlanUndo(k, obj.(*appsv1.Deployment), revs, toRevision)
+func (k deploymentKind) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*action.Plan, error) {
+	return action.PlanUndo(k, obj.(*appsv1.Deployment), revs, toRevision)
 }
 
 func (deploymentKind) Paused(obj metav1.Object) (bool, bool) {

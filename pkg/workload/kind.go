@@ -20,8 +20,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -60,7 +60,7 @@ type Kind interface {
 	History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]revision.Revision, []string, error)
 	// PlanUndo picks the revision an undo of obj goes to, with kubectl's
 	// rules and messages (0: the previous one).
-	PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*rollback.Plan, error)
+	PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*action.Plan, error)
 	// Paused tells whether obj's rollout is paused; ok is false for kinds
 	// that kubectl cannot pause.
 	Paused(obj metav1.Object) (paused, ok bool)

@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes/fake"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/rollback"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 )
 
 var labels = map[string]string{"app": "shop"}
@@ -125,7 +125,7 @@ func TestEveryKind(t *testing.T) {
 			if _, err := k.PlanUndo(obj, revs, 7); err == nil || err.Error() != "unable to find specified revision 7 in history" {
 				t.Errorf("undo to a missing revision: %v", err)
 			}
-			if out, err := rollback.Undo(ctx, c, p, rollback.DryRunNone); err != nil || out != "rolled back" {
+			if out, err := action.Undo(ctx, c, p, action.DryRunNone); err != nil || out != "rolled back" {
 				t.Fatalf("Undo: %q %v", out, err)
 			}
 			after, _ := k.Get(ctx, c, "ns", "shop")

@@ -1,10 +1,12 @@
-// Package rollback changes a workload the way `kubectl rollout undo`,
-// `pause`, `resume` and `restart` do, with one difference: every change
-// carries a precondition on what the user was shown, so that a change made
-// by someone else in between is never overwritten. What differs between
-// kinds (how to read and patch them) comes from a Kind, which pkg/workload
-// provides.
-package rollback
+// Package action holds the changes a user can make to a workload: undo,
+// pause, resume and restart, as `kubectl rollout` makes them, with one
+// difference: every change carries a precondition on what the user was
+// shown, so that a change made by someone else in between is never
+// overwritten. A view plans an action against what it shows (a Pending,
+// with the question to ask), and applies it only after a yes. What differs
+// between kinds (how to read and patch them) comes from a Kind, which
+// pkg/workload provides.
+package action
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package rollback
+package action
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package rollback
+package action
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// Kind is what rollback needs of a kind of workload; pkg/workload's kinds
+// Kind is what the actions need of a kind of workload; pkg/workload's kinds
 // provide it.
 type Kind interface {
 	Name() string
@@ -25,6 +25,13 @@ type Kind interface {
 	Template(obj metav1.Object) *corev1.PodTemplateSpec
 	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error
 	Describe(obj metav1.Object) string
+	// Paused says whether a rollout is paused; ok is false for kinds that
+	// cannot pause (kubectl pauses only Deployments).
+	Paused(obj metav1.Object) (paused, ok bool)
+	// History reads the revisions an undo may target.
+	History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]revision.Revision, []string, error)
+	// PlanUndo picks the target with the kind's kubectl rules.
+	PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*Plan, error)
 }
 
 // Plan is an undo worked out against the workload as the user saw it.

@@ -1,0 +1,123 @@
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+)
+
+// Pending is an action planned against the workload as shown, waiting for
+// the user to answer Question.
+type Pending struct {
+	Question string
+	apply    func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error)
+}
+
+// Apply makes the change and says what was done ("paused", "rolled back"),
+// or why nothing was.
+func (p *Pending) Apply(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
+	return p.apply(ctx, c, dryRun)
+}
+
+// Pause plans `kubectl rollout pause` or `resume`, whichever the workload
+// as shown needs, guarded by its generation.
+func Pause(kind Kind, obj metav1.Object) (*Pending, error) {
+	paused, ok := kind.Paused(obj)
+	if !ok {
+		return nil, fmt.Errorf("%s/%s: pausing is only supported for deployments, as in kubectl", lower(kind), obj.GetName())
+	}
+	verb, done := "Pause", "paused"
+	if paused {
+		verb, done = "Resume", "resumed"
+	}
+	return &Pending{
+		Question: fmt.Sprintf("%s the rollout of %s/%s?", verb, lower(kind), obj.GetName()),
+		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
+			patch, err := PausePatch(obj, !paused)
+			if err != nil {
+				return "", err
+			}
+			if err := Apply(ctx, c, kind, obj, patch, dryRun); err != nil {
+				return "", err
+			}
+			return done, nil
+		},
+	}, nil
+}
+
+// Restart plans `kubectl rollout restart`, guarded by the generation shown;
+// now stamps the restart when it is applied.
+func Restart(kind Kind, obj metav1.Object, now func() time.Time) *Pending {
+	annotations := kind.Template(obj).Annotations
+	return &Pending{
+		Question: fmt.Sprintf("Restart every pod of %s/%s?", lower(kind), obj.GetName()),
+		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
+			patch, err := RestartPatch(obj, annotations, now())
+			if err != nil {
+				return "", err
+			}
+			if err := Apply(ctx, c, kind, obj, patch, dryRun); err != nil {
+				return "", err
+			}
+			return "restarted", nil
+		},
+	}
+}
+
+// UndoShown plans `kubectl rollout undo` (to the previous revision) from a
+// view that shows obj: the history is read now, and the plan refused when
+// the workload's template is no longer the one on screen, as the user has
+// not seen the change yet. (A scale moves the generation but changes
+// nothing an undo replaces.)
+func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object) (*Pending, error) {
+	fresh, err := kind.Get(ctx, c, obj.GetNamespace(), obj.GetName())
+	if err != nil {
+		return nil, describeError(err, "get", kind, obj)
+	}
+	if err := StillShown(kind, obj, kind.Template(obj), fresh); err != nil {
+		return nil, err
+	}
+	revs, _, err := kind.History(ctx, c, fresh)
+	if err != nil {
+		return nil, fmt.Errorf("read the history of %s/%s: %w", lower(kind), obj.GetName(), err)
+	}
+	plan, skip, err := PlanFor(kind, obj, revs, 0)
+	if err == nil && skip != "" {
+		err = errors.New(skip)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Pending{
+		Question: plan.Question(),
+		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
+			return Undo(ctx, c, plan, dryRun)
+		},
+	}, nil
+}
+
+// PlanFor picks the target revision with kubectl's rules and refusals
+// (paused, already there) against obj as read or shown; skip says that
+// there is nothing to do, in kubectl's words.
+func PlanFor(kind Kind, obj metav1.Object, revs []revision.Revision, toRevision int64) (*Plan, string, error) {
+	p, err := kind.PlanUndo(obj, revs, toRevision)
+	if err != nil {
+		return nil, "", err
+	}
+	skip, err := p.Check()
+	return p, skip, err
+}
+
+// Question names both ends of a rollback, so nobody confirms blind.
+func (p *Plan) Question() string {
+	from := "the current template"
+	if p.Current != nil {
+		from = p.Current.Label()
+	}
+	return fmt.Sprintf("Roll back %s/%s from %s to %s?", lower(p.Kind), p.Object.GetName(), from, p.Target.Label())
+}
