@@ -32,6 +32,7 @@ type liveView struct {
 	untilDone bool
 	client    kubernetes.Interface // nil: no actions
 	finished  func(*snapshot.Snapshot) error
+	clock     func() time.Time // time.Now unless a test sets it
 
 	settle settle // with untilDone: when the view may end
 	last   string // the last frame drawn
@@ -52,6 +53,15 @@ var liveKeys = []render.Binding{
 	{Keys: "r", Words: "restart", Writes: true},
 }
 
+// now is the view's one clock: frames, statuses, the answer delay and
+// the actions' timestamps all read it.
+func (v *liveView) now() time.Time {
+	if v.clock == nil {
+		return time.Now()
+	}
+	return v.clock()
+}
+
 // errQuit ends the view at the user's request.
 var errQuit = errors.New("quit")
 
@@ -68,19 +78,19 @@ func (v *liveView) run(ctx context.Context) error {
 	throttle := time.NewTimer(0)
 	for {
 		if pending {
-			if gap := time.Since(lastDraw); gap < minFrameGap {
+			if gap := v.now().Sub(lastDraw); gap < minFrameGap {
 				throttle.Reset(minFrameGap - gap)
 			} else {
-				v.snap = v.watcher.Snapshot(time.Now(), v.started)
+				v.snap = v.watcher.Snapshot(v.now(), v.started)
 				if err := v.draw(); err != nil {
 					return err
 				}
-				lastDraw, pending = time.Now(), false
+				lastDraw, pending = v.now(), false
 				if err := v.finished(&v.snap); err != nil {
 					return err
 				}
 				if v.untilDone {
-					if over, _ := v.settle.over(&v.snap, time.Now()); over && v.prompt == nil {
+					if over, _ := v.settle.over(&v.snap, v.now()); over && v.prompt == nil {
 						return nil
 					}
 				}
@@ -108,7 +118,7 @@ func (v *liveView) run(ctx context.Context) error {
 				pending = true
 				continue
 			}
-			if k = v.guard.Filter(k, v.prompt != nil, time.Now()); k == "" {
+			if k = v.guard.Filter(k, v.prompt != nil, v.now()); k == "" {
 				continue
 			}
 			if err := v.key(ctx, k); err != nil {
@@ -125,7 +135,7 @@ func (v *liveView) draw() error {
 	switch {
 	case v.prompt != nil:
 		bottom = render.Question(v.prompt.Question, width, v.style)
-	case v.status != "" && time.Since(v.statusT) < 5*time.Second:
+	case v.status != "" && v.now().Sub(v.statusT) < 5*time.Second:
 		bottom = v.status
 	case v.client != nil && height > 8:
 		bottom = render.HelpLine(liveKeys, v.style, true)
@@ -143,7 +153,7 @@ func (v *liveView) draw() error {
 		return err
 	}
 	if v.prompt != nil {
-		v.guard.Shown(time.Now(), v.in, v.keys)
+		v.guard.Shown(v.now(), v.in, v.keys)
 	}
 	return nil
 }
@@ -190,7 +200,7 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 // setStatus shows s on the bottom line for a while; s may carry text from
 // the API server (an error), so it is sanitized.
 func (v *liveView) setStatus(s string) {
-	v.status, v.statusT = sanitize.Text(s), time.Now()
+	v.status, v.statusT = sanitize.Text(s), v.now()
 }
 
 // plan prepares u, p or r against the workload exactly as shown.
@@ -205,7 +215,7 @@ func (v *liveView) plan(ctx context.Context, k terminal.Key) (*action.Pending, e
 	case "p":
 		return action.Pause(kind, obj)
 	case "r":
-		return action.Restart(kind, obj, time.Now), nil
+		return action.Restart(kind, obj, v.now), nil
 	case "u":
 		return action.UndoShown(ctx, v.client, kind, obj)
 	}

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -51,7 +53,8 @@ revision, and redraws the moment the cluster changes.`,
 	// client-go logs retries and discovery failures through klog; a user
 	// gets one error line from us instead, unless they asked for -v.
 	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
-		if f := cmd.Flags().Lookup("v"); f == nil || f.Value.String() == "0" {
+		if f := cmd.Flags().Lookup("v"); f == nil || f.Value.String() == "0" || drawsOnTerminal(cmd, streams.Out) {
+			// Even with -v: log lines would scribble over a live drawing.
 			klog.LogToStderr(false)
 			_ = klogFlags.Set("stderrthreshold", "FATAL")
 			klog.SetOutput(io.Discard)
@@ -70,6 +73,19 @@ revision, and redraws the moment the cluster changes.`,
 	return root
 }
 
+// annotationDraws marks a command that draws on the terminal unless told
+// --plain.
+const annotationDraws = "mannequin.kubectl.io/draws"
+
+// drawsOnTerminal reports whether cmd is about to draw on out, a terminal.
+func drawsOnTerminal(cmd *cobra.Command, out io.Writer) bool {
+	if cmd.Annotations[annotationDraws] != "true" || !terminal.IsTerminal(out) {
+		return false
+	}
+	plain := cmd.Flags().Lookup("plain")
+	return plain == nil || plain.Value.String() != "true"
+}
+
 // addVerbosityFlag exposes klog's -v, and only that: its other flags are
 // noise to a plugin user.
 func addVerbosityFlag(fs *pflag.FlagSet) {
@@ -83,6 +99,13 @@ var klogFlags *flag.FlagSet
 // Execute runs the plugin and returns its exit code. Errors are printed as one
 // line, never as a stack trace.
 func Execute() int {
+	// A watch keeps its pods in memory and builds a snapshot per frame, up
+	// to 20 a second: collecting sooner keeps the peak near the live heap,
+	// for a little CPU (the short commands do not notice). GOGC, when set,
+	// still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	serveProfiles()
 	watcher.PreferListAndWatch()
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}

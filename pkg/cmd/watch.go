@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -18,7 +16,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
-	"k8s.io/klog/v2"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -62,6 +59,8 @@ func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericioop
 		Use:     "watch (TYPE/NAME | TYPE NAME)",
 		Short:   "Watch a rollout live, one mannequin per pod",
 		Example: watchExample,
+		// Its drawing owns the terminal: the root silences klog there.
+		Annotations: map[string]string{annotationDraws: "true"},
 		// Completes deployment, deploy/NAME and the names after a type.
 		ValidArgsFunction: workloadCompletion(configFlags),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -151,12 +150,6 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// A watch keeps its pods in memory and builds a snapshot per frame, up
-	// to 20 a second: collecting sooner keeps the peak near the live heap,
-	// for a little CPU. GOGC, when set, still decides.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	if o.Timeout > 0 {
@@ -164,11 +157,6 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, errTimeout)
 		defer cancel()
 	}
-	if o.tty {
-		klog.SetOutput(discard{})
-		klog.LogToStderr(false)
-	}
-
 	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists).WithConnection(o.conn)
 	if err := w.Start(ctx); err != nil {
 		if ctx.Err() != nil {
@@ -184,10 +172,6 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 }
 
 var errTimeout = errors.New("timeout")
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // runPlain prints a timestamped line per meaningful change: for pipes, CI
 // logs and --plain.
