@@ -5,23 +5,44 @@ import (
 	"io"
 	"os"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
 )
 
-// clientFactory makes the clientset from kubectl's flags. Commands hold
-// one, newClient unless a test puts a fake clientset in its place.
-type clientFactory func(*genericclioptions.ConfigFlags) (kubernetes.Interface, error)
+// clients are what a command talks to the cluster with.
+type clients struct {
+	kube kubernetes.Interface
+	// metadata reads objects' metadata only (a Secret's existence, never
+	// its data); nil in tests that do not need it.
+	metadata metadata.Interface
+	// conn follows the health of the connection; nil in tests.
+	conn *watcher.Connection
+}
 
-// newClient builds a clientset from the standard kubectl flags.
-func newClient(f *genericclioptions.ConfigFlags) (kubernetes.Interface, error) {
+// clientFactory makes the clients from kubectl's flags. Commands hold one,
+// newClients unless a test puts fake clientsets in its place. quiet drops
+// the API server's warnings, which would scribble over a drawing.
+type clientFactory func(f *genericclioptions.ConfigFlags, quiet bool) (*clients, error)
+
+// newClients builds the clients from the standard kubectl flags.
+func newClients(f *genericclioptions.ConfigFlags, quiet bool) (*clients, error) {
 	cfg, err := f.ToRESTConfig()
 	if err != nil {
 		return nil, fmt.Errorf("read kubeconfig: %w", err)
 	}
-	c, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
+	if quiet {
+		cfg.WarningHandler = rest.NoWarnings{}
+	}
+	c := &clients{conn: &watcher.Connection{}}
+	cfg.Wrap(c.conn.Wrap)
+	if c.kube, err = kubernetes.NewForConfig(cfg); err != nil {
+		return nil, fmt.Errorf("create client: %w", err)
+	}
+	if c.metadata, err = metadata.NewForConfig(cfg); err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
 	return c, nil

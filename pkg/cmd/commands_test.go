@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -37,7 +40,7 @@ func testFlags(t *testing.T) *genericclioptions.ConfigFlags {
 }
 
 func fakeFactory(c kubernetes.Interface) clientFactory {
-	return func(*genericclioptions.ConfigFlags) (kubernetes.Interface, error) { return c, nil }
+	return func(*genericclioptions.ConfigFlags, bool) (*clients, error) { return &clients{kube: c}, nil }
 }
 
 func runUndo(t *testing.T, c kubernetes.Interface, set func(*UndoOptions)) (string, error) {
@@ -190,5 +193,50 @@ func TestHistoryViewKeys(t *testing.T) {
 	v.confirm = true
 	if got := v.key("y"); got != historyUndo {
 		t.Errorf("y: %v", got)
+	}
+}
+
+// runWatch runs `watch deploy/steer --plain --until-done` on c.
+func runWatch(t *testing.T, c kubernetes.Interface) (string, error) {
+	t.Helper()
+	streams, _, out, _ := genericiooptions.NewTestIOStreams()
+	o := &WatchOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams,
+		Color: "auto", Plain: true, UntilDone: true, Timeout: 20 * time.Second}
+	err := o.Complete([]string{"deploy/steer"})
+	if err == nil {
+		err = o.Validate()
+	}
+	if err == nil {
+		err = o.Run(context.Background())
+	}
+	return out.String(), err
+}
+
+func TestWatchPlainEndsWhenTheRolloutCompletes(t *testing.T) {
+	d, rss := twoRevisions()
+	d.Status.ObservedGeneration = d.Generation
+	out, err := runWatch(t, fake.NewClientset(d, rss[0], rss[1]))
+	if err != nil {
+		t.Fatalf("a finished rollout ends --until-done with no error, got %v\n%s", err, out)
+	}
+	if !strings.Contains(out, `deployment "steer" successfully rolled out`) {
+		t.Errorf("the last line says so, as kubectl does:\n%s", out)
+	}
+}
+
+func TestWatchPlainFailsWhenTheProgressDeadlinePasses(t *testing.T) {
+	d, rss := twoRevisions()
+	d.Status.ObservedGeneration = d.Generation
+	d.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionFalse, Reason: "ProgressDeadlineExceeded"}}
+	_, err := runWatch(t, fake.NewClientset(d, rss[0], rss[1]))
+	if err == nil || err.Error() != `deployment "steer" exceeded its progress deadline` {
+		t.Errorf("want kubectl's failure, got %v", err)
+	}
+}
+
+func TestWatchSaysAMissingWorkload(t *testing.T) {
+	_, err := runWatch(t, fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop"}}))
+	if err == nil || err.Error() != `deployment "steer" not found in namespace "shop": check the name, or pick the namespace with -n` {
+		t.Errorf("got %v", err)
 	}
 }

@@ -120,10 +120,11 @@ func workloadCompletion(configFlags *genericclioptions.ConfigFlags) cobra.Comple
 // clusterNames lists the names of namespaces or of a workload type in the
 // chosen namespace; nothing when the cluster cannot say.
 func clusterNames(configFlags *genericclioptions.ConfigFlags, typ string) []string {
-	c, err := newClient(configFlags)
+	cs, err := newClients(configFlags, true)
 	if err != nil {
 		return nil
 	}
+	c := cs.kube
 	ns, _, err := configFlags.ToRawKubeConfigLoader().Namespace()
 	if err != nil {
 		return nil

@@ -65,7 +65,7 @@ type HistoryOptions struct {
 
 // NewCmdHistory returns the `history` subcommand.
 func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &HistoryOptions{configFlags: configFlags, newClient: newClient, IOStreams: streams}
+	o := &HistoryOptions{configFlags: configFlags, newClient: newClients, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
 		Short:   "List revisions, diff them, and roll back to one",
@@ -145,7 +145,10 @@ func (o *HistoryOptions) Validate() error {
 		return err
 	}
 	o.name = name
-	o.client, err = o.newClient(o.configFlags)
+	c, err := o.newClient(o.configFlags, false)
+	if err == nil {
+		o.client = c.kube
+	}
 	return err
 }
 

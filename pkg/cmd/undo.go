@@ -48,7 +48,7 @@ type UndoOptions struct {
 
 // NewCmdUndo returns the `undo` subcommand.
 func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &UndoOptions{configFlags: configFlags, newClient: newClient, IOStreams: streams}
+	o := &UndoOptions{configFlags: configFlags, newClient: newClients, IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:     "undo (TYPE/NAME | TYPE NAME)",
 		Short:   "Roll back to a previous revision, like kubectl rollout undo",
@@ -106,7 +106,10 @@ func (o *UndoOptions) Validate() error {
 		return err
 	}
 	o.name = name
-	o.client, err = o.newClient(o.configFlags)
+	c, err := o.newClient(o.configFlags, false)
+	if err == nil {
+		o.client = c.kube
+	}
 	return err
 }
 

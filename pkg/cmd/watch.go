@@ -15,7 +15,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
-	"k8s.io/client-go/rest"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -41,6 +40,7 @@ type WatchOptions struct {
 	Color     string
 	Compact   bool
 
+	newClient clientFactory
 	args      []string
 	namespace string
 	name      string
@@ -54,7 +54,7 @@ type WatchOptions struct {
 
 // NewCmdWatch returns the `watch` subcommand.
 func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &WatchOptions{configFlags: configFlags, IOStreams: streams}
+	o := &WatchOptions{configFlags: configFlags, IOStreams: streams, newClient: newClients}
 	cmd := &cobra.Command{
 		Use:     "watch (TYPE/NAME | TYPE NAME)",
 		Short:   "Watch a rollout live, one mannequin per pod",
@@ -111,30 +111,21 @@ func (o *WatchOptions) Validate() error {
 		return err
 	}
 	o.name = name
-	cfg, err := o.configFlags.ToRESTConfig()
+	// Warnings would scribble over the drawing.
+	c, err := o.newClient(o.configFlags, o.tty)
 	if err != nil {
-		return fmt.Errorf("read kubeconfig: %w", err)
+		return err
 	}
-	if o.tty {
-		// Warnings and klog lines would scribble over the drawing.
-		cfg.WarningHandler = rest.NoWarnings{}
-	}
-	o.conn = &watcher.Connection{}
-	cfg.Wrap(o.conn.Wrap)
-	o.client, err = kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("create client: %w", err)
-	}
-	o.metadata, err = metadata.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("create client: %w", err)
-	}
+	o.client, o.metadata, o.conn = c.kube, c.metadata, c.conn
 	return nil
 }
 
 // secretExists asks for a Secret's metadata only: a hint needs to know that
 // it exists, never what it holds. Forbidden or failed means unknown.
 func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string) (exists, known bool) {
+	if o.metadata == nil {
+		return false, false
+	}
 	_, err := o.metadata.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case err == nil:
@@ -157,7 +148,10 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, errTimeout)
 		defer cancel()
 	}
-	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists).WithConnection(o.conn)
+	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists)
+	if o.conn != nil {
+		w = w.WithConnection(o.conn)
+	}
 	if err := w.Start(ctx); err != nil {
 		if ctx.Err() != nil {
 			return o.interrupted(ctx, nil)
