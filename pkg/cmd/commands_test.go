@@ -96,7 +96,7 @@ func TestUndoCommand(t *testing.T) {
 func runHistory(t *testing.T, c kubernetes.Interface, args []string, set func(*HistoryOptions)) (string, error) {
 	t.Helper()
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
-	o := &HistoryOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams, Color: "auto"}
+	o := &HistoryOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams, Color: "auto", printFlags: genericclioptions.NewJSONYamlPrintFlags()}
 	set(o)
 	err := o.Complete(args)
 	if err == nil {

@@ -52,6 +52,9 @@ type HistoryOptions struct {
 	Output   string
 	Color    string
 
+	printFlags *genericclioptions.JSONYamlPrintFlags
+	printer    printers.ResourcePrinter
+
 	revisionSet bool
 	diffRevs    []int64
 	args        []string
@@ -65,7 +68,7 @@ type HistoryOptions struct {
 
 // NewCmdHistory returns the `history` subcommand.
 func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &HistoryOptions{configFlags: configFlags, newClient: newClients, IOStreams: streams}
+	o := &HistoryOptions{configFlags: configFlags, newClient: newClients, IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()}
 	cmd := &cobra.Command{
 		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
 		Short:   "List revisions, diff them, and roll back to one",
@@ -86,7 +89,7 @@ func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericio
 	cmd.Flags().IntVar(&o.Limit, "limit", 0, "Show only the newest N revisions")
 	cmd.Flags().Int64Var(&o.Revision, "revision", 0, "Print the pod template of this revision")
 	cmd.Flags().BoolVar(&o.Diff, "diff", false, "Print a unified diff of two revisions' pod templates: A B, or A against the current one, or the previous against the current one")
-	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format: json or yaml")
+	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format. One of: ("+strings.Join(o.printFlags.AllowedFormats(), ", ")+").")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	return cmd
 }
@@ -128,14 +131,18 @@ func (o *HistoryOptions) Validate() error {
 		return err
 	}
 	switch {
-	case o.Output != "" && o.Output != "json" && o.Output != "yaml":
-		return fmt.Errorf("unknown output format %q: use -o json or -o yaml", o.Output)
 	case o.revisionSet && o.Revision <= 0:
 		return errors.New("revision must be a positive integer")
 	case len(o.diffRevs) > 2:
 		return errors.New("--diff compares two revisions at most: --diff A B")
 	case o.Limit < 0:
 		return fmt.Errorf("invalid --limit %d: use a positive number", o.Limit)
+	}
+	if o.Output != "" {
+		var err error
+		if o.printer, err = o.printFlags.ToPrinter(o.Output); err != nil {
+			return fmt.Errorf("unknown output format %q: use -o %s", o.Output, strings.Join(o.printFlags.AllowedFormats(), " or -o "))
+		}
 	}
 	gr, name, err := resolveWorkload(o.configFlags, o.args)
 	if err != nil {
@@ -210,12 +217,8 @@ func (o *HistoryOptions) printTable(st *workloadState) error {
 
 func (o *HistoryOptions) printList(st *workloadState) error {
 	list := history.List(o.namespace, objectName(o.kind, o.name), o.limited(st.Revisions))
-	var p printers.ResourcePrinter = &printers.JSONPrinter{}
-	if o.Output == "yaml" {
-		p = &printers.YAMLPrinter{}
-	}
 	var buf bytes.Buffer
-	if err := p.PrintObj(list, &buf); err != nil {
+	if err := o.printer.PrintObj(list, &buf); err != nil {
 		return err
 	}
 	// The encoders leave bidi and some C1 characters raw; escaped, the
