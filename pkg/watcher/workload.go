@@ -41,6 +41,9 @@ type Workload struct {
 	events    cache.SharedIndexInformer
 
 	eventsOnce sync.Once // starts the events informer at the first stuck pod
+	// look wakes the watcher's own loop (follow), which starts what the
+	// picture needs (events, Secret lookups) so that Snapshot only reads.
+	look chan struct{}
 
 	secretLookup SecretLookup
 	secrets      map[string]secretState // guarded by mu
@@ -62,6 +65,7 @@ func New(client kubernetes.Interface, kind workload.Kind, namespace, name string
 		namespace: namespace,
 		name:      name,
 		changed:   make(chan struct{}, 1),
+		look:      make(chan struct{}, 1),
 		problems:  map[string]problem{},
 		secrets:   map[string]secretState{},
 	}
@@ -168,8 +172,40 @@ func (w *Workload) Start(ctx context.Context) error {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+	go w.follow(ctx)
 	w.wake()
 	return nil
+}
+
+// followGap spaces the watcher's own looks at the picture: each builds a
+// snapshot, and a burst of changes needs one look, not one per change.
+const followGap = 250 * time.Millisecond
+
+// follow is the watcher's own loop: when the picture shows a stuck pod it
+// starts the events informer, and it asks about the image pull Secrets
+// that failing pods name (again after secretRecheck). Snapshot, called by
+// the view, only reads what this loop has gathered.
+func (w *Workload) follow(ctx context.Context) {
+	recheck := time.NewTicker(secretRecheck)
+	defer recheck.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.look:
+		case <-recheck.C:
+		}
+		s := w.Snapshot(time.Now(), time.Time{})
+		if stuck(&s) {
+			w.eventsOnce.Do(func() { go w.events.RunWithContext(ctx) })
+		}
+		w.lookupSecrets(&s)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(followGap):
+		}
+	}
 }
 
 func (w *Workload) informer(get func(informers.SharedInformerFactory) cache.SharedIndexInformer, tweak func(*metav1.ListOptions), what string) cache.SharedIndexInformer {
@@ -210,10 +246,15 @@ func (w *Workload) watching(resource string) {
 	}
 }
 
-// wake tells the view to look again; a pending wake-up already covers it.
+// wake tells the view and the watcher's own loop to look again; a pending
+// wake-up already covers it.
 func (w *Workload) wake() {
 	select {
 	case w.changed <- struct{}{}:
+	default:
+	}
+	select {
+	case w.look <- struct{}{}:
 	default:
 	}
 }
@@ -300,14 +341,11 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))
 		}
 	}
-	if stuck(&s) {
-		w.eventsOnce.Do(func() { go w.events.RunWithContext(w.ctx) })
-	}
 	// Matching events needs every owned UID: only when there are events.
 	if events := w.eventList(); len(events) > 0 {
 		s.Events = snapshot.WarningEvents(events, ownedUIDs(obj, revs, pods))
 	}
-	s.Secrets = w.pullSecrets(&s)
+	s.Secrets = w.knownSecrets(&s)
 	return s
 }
 
@@ -367,35 +405,54 @@ func ownedUIDs(owner metav1.Object, revisions []any, pods []*corev1.Pod) map[typ
 // secretRecheck is how long a Secret's existence is trusted before asking again.
 const secretRecheck = 15 * time.Second
 
-// pullSecrets reports what is known of the image pull Secrets named by pods
-// that fail to pull, and asks in the background about the rest: a snapshot
-// must never wait for the network.
-func (w *Workload) pullSecrets(s *snapshot.Snapshot) map[string]bool {
-	if w.secretLookup == nil {
-		return nil
-	}
-	out := map[string]bool{}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+// failingPullSecrets calls f for each image pull Secret named by a pod
+// that fails to pull.
+func failingPullSecrets(s *snapshot.Snapshot, f func(name string)) {
 	for _, rev := range s.Revisions {
 		for _, p := range rev.Pods {
 			if p.Reason != "ErrImagePull" && p.Reason != "ImagePullBackOff" {
 				continue
 			}
 			for _, name := range p.PullSecrets {
-				st := w.secrets[name]
-				if st.known {
-					out[name] = st.exists
-				}
-				if !st.pending && time.Since(st.checked) > secretRecheck {
-					st.pending = true
-					w.secrets[name] = st
-					go w.lookupSecret(name)
-				}
+				f(name)
 			}
 		}
 	}
+}
+
+// knownSecrets reports what is known of the image pull Secrets named by
+// pods that fail to pull: a snapshot never waits for the network.
+func (w *Workload) knownSecrets(s *snapshot.Snapshot) map[string]bool {
+	if w.secretLookup == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	failingPullSecrets(s, func(name string) {
+		if st := w.secrets[name]; st.known {
+			out[name] = st.exists
+		}
+	})
 	return out
+}
+
+// lookupSecrets asks in the background about the Secrets not known, or
+// known for longer than secretRecheck.
+func (w *Workload) lookupSecrets(s *snapshot.Snapshot) {
+	if w.secretLookup == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	failingPullSecrets(s, func(name string) {
+		st := w.secrets[name]
+		if !st.pending && time.Since(st.checked) > secretRecheck {
+			st.pending = true
+			w.secrets[name] = st
+			go w.lookupSecret(name)
+		}
+	})
 }
 
 func (w *Workload) lookupSecret(name string) {
