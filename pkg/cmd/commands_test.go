@@ -46,7 +46,7 @@ func fakeFactory(c kubernetes.Interface) clientFactory {
 func runUndo(t *testing.T, c kubernetes.Interface, set func(*UndoOptions)) (string, error) {
 	t.Helper()
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
-	o := &UndoOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams, DryRunFlag: "none"}
+	o := &UndoOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams, DryRunFlag: "none"}
 	set(o)
 	err := o.Complete([]string{"deploy/steer"})
 	if err == nil {
@@ -96,7 +96,7 @@ func TestUndoCommand(t *testing.T) {
 func runHistory(t *testing.T, c kubernetes.Interface, args []string, set func(*HistoryOptions)) (string, error) {
 	t.Helper()
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
-	o := &HistoryOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams, Color: "auto", printFlags: genericclioptions.NewJSONYamlPrintFlags()}
+	o := &HistoryOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams, Color: "auto", printFlags: genericclioptions.NewJSONYamlPrintFlags()}
 	set(o)
 	err := o.Complete(args)
 	if err == nil {
@@ -200,7 +200,7 @@ func TestHistoryViewKeys(t *testing.T) {
 func runWatch(t *testing.T, c kubernetes.Interface) (string, error) {
 	t.Helper()
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
-	o := &WatchOptions{configFlags: testFlags(t), newClient: fakeFactory(c), IOStreams: streams,
+	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams,
 		Color: "auto", Plain: true, UntilDone: true, Timeout: 20 * time.Second}
 	err := o.Complete([]string{"deploy/steer"})
 	if err == nil {

@@ -14,7 +14,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
@@ -42,8 +41,7 @@ const historyExample = `  # List the revisions; on a terminal, pick one and pres
 // HistoryOptions lists a workload's revisions and, on a terminal, lets the
 // user diff them and roll back to one.
 type HistoryOptions struct {
-	configFlags *genericclioptions.ConfigFlags
-	newClient   clientFactory
+	target
 	genericiooptions.IOStreams
 
 	Limit    int
@@ -57,34 +55,23 @@ type HistoryOptions struct {
 
 	revisionSet bool
 	diffRevs    []int64
-	args        []string
-	namespace   string
-	name        string
-	kind        workload.Kind
-	client      kubernetes.Interface
 	interactive bool
 	color       bool
 }
 
 // NewCmdHistory returns the `history` subcommand.
 func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &HistoryOptions{configFlags: configFlags, newClient: newClients, IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()}
+	o := &HistoryOptions{target: newTarget(configFlags), IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()}
 	cmd := &cobra.Command{
 		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
 		Short:   "List revisions, diff them, and roll back to one",
 		Example: historyExample,
 		// Completes deployment, deploy/NAME and the names after a type.
 		ValidArgsFunction: workloadCompletion(configFlags),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		PreRun: func(cmd *cobra.Command, _ []string) {
 			o.revisionSet = cmd.Flags().Changed("revision")
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
 		},
+		RunE: runOptions(o),
 	}
 	cmd.Flags().IntVar(&o.Limit, "limit", 0, "Show only the newest N revisions")
 	cmd.Flags().Int64Var(&o.Revision, "revision", 0, "Print the pod template of this revision")
@@ -96,11 +83,6 @@ func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericio
 
 // Complete separates the workload from the revision numbers of --diff.
 func (o *HistoryOptions) Complete(args []string) error {
-	ns, err := namespaceOf(o.configFlags)
-	if err != nil {
-		return err
-	}
-	o.namespace = ns
 	n := 1
 	if len(args) > 0 && !strings.Contains(args[0], "/") {
 		n = 2
@@ -108,7 +90,9 @@ func (o *HistoryOptions) Complete(args []string) error {
 	if len(args) < n {
 		n = len(args)
 	}
-	o.args = args[:n]
+	if err := o.completeTarget(args[:n]); err != nil {
+		return err
+	}
 	for _, a := range args[n:] {
 		if !o.Diff {
 			return fmt.Errorf("unexpected argument %q: revision numbers go with --diff", a)
@@ -144,19 +128,7 @@ func (o *HistoryOptions) Validate() error {
 			return fmt.Errorf("unknown output format %q: use -o %s", o.Output, strings.Join(o.printFlags.AllowedFormats(), " or -o "))
 		}
 	}
-	gr, name, err := resolveWorkload(o.configFlags, o.args)
-	if err != nil {
-		return err
-	}
-	if o.kind, err = workloadKind(gr, "history"); err != nil {
-		return err
-	}
-	o.name = name
-	c, err := o.newClient(o.configFlags, false)
-	if err == nil {
-		o.client = c.kube
-	}
-	return err
+	return o.resolveTarget("history", false)
 }
 
 // Run prints or shows the history.

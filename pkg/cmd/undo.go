@@ -9,12 +9,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 const undoExample = `  # Roll back to the previous revision (asks first on a terminal)
@@ -29,41 +27,27 @@ const undoExample = `  # Roll back to the previous revision (asks first on a ter
 // UndoOptions rolls a workload back with kubectl's semantics, after a
 // confirmation, and never over someone else's newer change.
 type UndoOptions struct {
-	configFlags *genericclioptions.ConfigFlags
-	newClient   clientFactory
+	target
 	genericiooptions.IOStreams
 
 	ToRevision int64
 	DryRunFlag string
 	Yes        bool
 
-	args      []string
-	namespace string
-	name      string
-	kind      workload.Kind
-	dryRun    action.DryRun
-	client    kubernetes.Interface
-	ask       bool
+	dryRun action.DryRun
+	ask    bool
 }
 
 // NewCmdUndo returns the `undo` subcommand.
 func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &UndoOptions{configFlags: configFlags, newClient: newClients, IOStreams: streams}
+	o := &UndoOptions{target: newTarget(configFlags), IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:     "undo (TYPE/NAME | TYPE NAME)",
 		Short:   "Roll back to a previous revision, like kubectl rollout undo",
 		Example: undoExample,
 		// Completes deployment, deploy/NAME and the names after a type.
 		ValidArgsFunction: workloadCompletion(configFlags),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	cmd.Flags().Int64Var(&o.ToRevision, "to-revision", 0, "The revision to roll back to; 0 means the previous one")
 	cmd.Flags().StringVar(&o.DryRunFlag, "dry-run", "none", `Must be "none", "server", or "client": client prints the target, server asks the API server to check the change without persisting it`)
@@ -73,12 +57,9 @@ func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericioopt
 
 // Complete reads the namespace and decides whether to ask.
 func (o *UndoOptions) Complete(args []string) error {
-	o.args = args
-	ns, err := namespaceOf(o.configFlags)
-	if err != nil {
+	if err := o.completeTarget(args); err != nil {
 		return err
 	}
-	o.namespace = ns
 	// Ask whenever someone can read the question (on stderr) and answer it
 	// (on stdin), wherever stdout goes: `undo … | tee log` still asks.
 	// Without a terminal, -y is required (Confirm says so).
@@ -98,19 +79,7 @@ func (o *UndoOptions) Validate() error {
 	default:
 		return fmt.Errorf(`invalid dry-run value (%s); must be "none", "server", or "client"`, o.DryRunFlag)
 	}
-	gr, name, err := resolveWorkload(o.configFlags, o.args)
-	if err != nil {
-		return err
-	}
-	if o.kind, err = workloadKind(gr, "undo"); err != nil {
-		return err
-	}
-	o.name = name
-	c, err := o.newClient(o.configFlags, false)
-	if err == nil {
-		o.client = c.kube
-	}
-	return err
+	return o.resolveTarget("undo", false)
 }
 
 // Run plans the rollback, asks, and applies it.

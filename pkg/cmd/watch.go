@@ -13,14 +13,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/metadata"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 const watchExample = `  # Watch a rollout live
@@ -31,7 +28,7 @@ const watchExample = `  # Watch a rollout live
 
 // WatchOptions draws a workload's rollout live.
 type WatchOptions struct {
-	configFlags *genericclioptions.ConfigFlags
+	target
 	genericiooptions.IOStreams
 
 	UntilDone bool
@@ -40,21 +37,13 @@ type WatchOptions struct {
 	Color     string
 	Compact   bool
 
-	newClient clientFactory
-	args      []string
-	namespace string
-	name      string
-	kind      workload.Kind
-	client    kubernetes.Interface
-	metadata  metadata.Interface
-	conn      *watcher.Connection
-	tty       bool
-	style     render.Style
+	tty   bool
+	style render.Style
 }
 
 // NewCmdWatch returns the `watch` subcommand.
 func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &WatchOptions{configFlags: configFlags, IOStreams: streams, newClient: newClients}
+	o := &WatchOptions{target: newTarget(configFlags), IOStreams: streams}
 	cmd := &cobra.Command{
 		Use:     "watch (TYPE/NAME | TYPE NAME)",
 		Short:   "Watch a rollout live, one mannequin per pod",
@@ -63,15 +52,7 @@ func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericioop
 		Annotations: map[string]string{annotationDraws: "true"},
 		// Completes deployment, deploy/NAME and the names after a type.
 		ValidArgsFunction: workloadCompletion(configFlags),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              runOptions(o),
 	}
 	cmd.Flags().BoolVar(&o.UntilDone, "until-done", false, "Exit when the rollout completes (0) or fails (1)")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "Give up after this long (e.g. 5m); 0 waits forever")
@@ -83,12 +64,9 @@ func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericioop
 
 // Complete resolves the workload and builds the client.
 func (o *WatchOptions) Complete(args []string) error {
-	o.args = args
-	ns, err := namespaceOf(o.configFlags)
-	if err != nil {
+	if err := o.completeTarget(args); err != nil {
 		return err
 	}
-	o.namespace = ns
 	o.tty = !o.Plain && terminal.IsTerminal(o.Out)
 	color := colorOn(o.Color, o.tty)
 	o.style = render.Style{Color: color, Unicode: terminal.UTF8(), Compact: o.Compact}
@@ -103,30 +81,17 @@ func (o *WatchOptions) Validate() error {
 	if o.Timeout < 0 {
 		return fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout)
 	}
-	gr, name, err := resolveWorkload(o.configFlags, o.args)
-	if err != nil {
-		return err
-	}
-	if o.kind, err = workloadKind(gr, "watching"); err != nil {
-		return err
-	}
-	o.name = name
 	// Warnings would scribble over the drawing.
-	c, err := o.newClient(o.configFlags, o.tty)
-	if err != nil {
-		return err
-	}
-	o.client, o.metadata, o.conn = c.kube, c.metadata, c.conn
-	return nil
+	return o.resolveTarget("watching", o.tty)
 }
 
 // secretExists asks for a Secret's metadata only: a hint needs to know that
 // it exists, never what it holds. Forbidden or failed means unknown.
 func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string) (exists, known bool) {
-	if o.metadata == nil {
+	if o.clients.metadata == nil {
 		return false, false
 	}
-	_, err := o.metadata.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	_, err := o.clients.metadata.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case err == nil:
 		return true, true
@@ -149,8 +114,8 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		defer cancel()
 	}
 	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists)
-	if o.conn != nil {
-		w = w.WithConnection(o.conn)
+	if o.clients.conn != nil {
+		w = w.WithConnection(o.clients.conn)
 	}
 	if err := w.Start(ctx); err != nil {
 		if ctx.Err() != nil {
