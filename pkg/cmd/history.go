@@ -133,10 +133,7 @@ func (o *HistoryOptions) Validate() error {
 
 // Run prints or shows the history.
 func (o *HistoryOptions) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	st, err := loadWorkload(ctx, o.client, o.kind, o.namespace, o.name)
+	st, err := o.load(ctx)
 	if err != nil {
 		return err
 	}
@@ -316,7 +313,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 				v.status = "error: " + err.Error()
 				if errors.As(err, &changed) {
 					// Show what it has become, so the user looks again.
-					if fresh, lerr := loadWorkload(ctx, o.client, o.kind, o.namespace, o.name); lerr == nil {
+					if fresh, lerr := o.load(ctx); lerr == nil {
 						v.reload(fresh)
 					}
 				}

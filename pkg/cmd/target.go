@@ -58,6 +58,11 @@ func (t *target) resolveTarget(what string, quiet bool) error {
 	return nil
 }
 
+// load reads the workload and its revisions.
+func (t *target) load(ctx context.Context) (*workloadState, error) {
+	return loadWorkload(ctx, t.client, t.kind, t.namespace, t.name)
+}
+
 // options is a subcommand's Options, as in kubectl's commands.
 type options interface {
 	Complete(args []string) error
@@ -74,6 +79,10 @@ func runOptions(o options) func(*cobra.Command, []string) error {
 		if err := o.Validate(); err != nil {
 			return err
 		}
-		return o.Run(cmd.Context())
+		ctx := cmd.Context()
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		return o.Run(ctx)
 	}
 }

@@ -84,10 +84,7 @@ func (o *UndoOptions) Validate() error {
 
 // Run plans the rollback, asks, and applies it.
 func (o *UndoOptions) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	st, err := loadWorkload(ctx, o.client, o.kind, o.namespace, o.name)
+	st, err := o.load(ctx)
 	if err != nil {
 		return err
 	}

@@ -103,9 +103,6 @@ func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string)
 
 // Run watches until the user quits, the rollout ends (--until-done) or time runs out.
 func (o *WatchOptions) Run(ctx context.Context) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	if o.Timeout > 0 {

@@ -2,6 +2,9 @@ package workload
 
 import (
 	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -27,9 +30,8 @@ type typedClient[T any, L runtime.Object] interface {
 type appsKind[T metav1.Object, L runtime.Object] struct {
 	name, resource, short string
 	client                func(c kubernetes.Interface, ns string) typedClient[T, L]
-	informer              func(f informers.SharedInformerFactory) cache.SharedIndexInformer
-	selector              func(T) *metav1.LabelSelector
-	template              func(T) *corev1.PodTemplateSpec
+	// spec is where T keeps its selector and its pod template.
+	spec func(T) (*metav1.LabelSelector, *corev1.PodTemplateSpec)
 }
 
 func (a appsKind[T, L]) Name() string     { return a.name }
@@ -62,10 +64,14 @@ func (a appsKind[T, L]) List(ctx context.Context, c kubernetes.Interface, ns str
 	return names, nil
 }
 
-func (a appsKind[T, L]) Selector(obj metav1.Object) *metav1.LabelSelector { return a.selector(obj.(T)) }
+func (a appsKind[T, L]) Selector(obj metav1.Object) *metav1.LabelSelector {
+	sel, _ := a.spec(obj.(T))
+	return sel
+}
 
 func (a appsKind[T, L]) Template(obj metav1.Object) *corev1.PodTemplateSpec {
-	return a.template(obj.(T))
+	_, tpl := a.spec(obj.(T))
+	return tpl
 }
 
 func (a appsKind[T, L]) Patch(ctx context.Context, c kubernetes.Interface, ns, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error {
@@ -74,7 +80,12 @@ func (a appsKind[T, L]) Patch(ctx context.Context, c kubernetes.Interface, ns, n
 }
 
 func (a appsKind[T, L]) ObjectInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-	return a.informer(f)
+	// The factory knows the typed informer of every built-in resource.
+	inf, err := f.ForResource(appsv1.SchemeGroupVersion.WithResource(a.resource))
+	if err != nil {
+		panic(fmt.Sprintf("no informer for apps/v1 %s: %v", a.resource, err)) // a kind declared wrong
+	}
+	return inf.Informer()
 }
 
 // only keeps the items of type T: what an informer's store holds is []any.

@@ -4,9 +4,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -20,11 +18,9 @@ var DaemonSet Kind = &revisionKind[*appsv1.DaemonSet, *appsv1.DaemonSetList]{
 		client: func(c kubernetes.Interface, ns string) typedClient[*appsv1.DaemonSet, *appsv1.DaemonSetList] {
 			return c.AppsV1().DaemonSets(ns)
 		},
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Apps().V1().DaemonSets().Informer()
+		spec: func(o *appsv1.DaemonSet) (*metav1.LabelSelector, *corev1.PodTemplateSpec) {
+			return o.Spec.Selector, &o.Spec.Template
 		},
-		selector: func(o *appsv1.DaemonSet) *metav1.LabelSelector { return o.Spec.Selector },
-		template: func(o *appsv1.DaemonSet) *corev1.PodTemplateSpec { return &o.Spec.Template },
 	},
 	current: func(o *appsv1.DaemonSet, crs []*appsv1.ControllerRevision) string {
 		return snapshot.DaemonSetCurrentRevision(o, crs)

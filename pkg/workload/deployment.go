@@ -28,11 +28,9 @@ var Deployment Kind = &deploymentKind{appsKind[*appsv1.Deployment, *appsv1.Deplo
 	client: func(c kubernetes.Interface, ns string) typedClient[*appsv1.Deployment, *appsv1.DeploymentList] {
 		return c.AppsV1().Deployments(ns)
 	},
-	informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-		return f.Apps().V1().Deployments().Informer()
+	spec: func(d *appsv1.Deployment) (*metav1.LabelSelector, *corev1.PodTemplateSpec) {
+		return d.Spec.Selector, &d.Spec.Template
 	},
-	selector: func(d *appsv1.Deployment) *metav1.LabelSelector { return d.Spec.Selector },
-	template: func(d *appsv1.Deployment) *corev1.PodTemplateSpec { return &d.Spec.Template },
 }}
 
 func (deploymentKind) RevisionResource() string { return "replicasets" }

@@ -4,9 +4,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -20,11 +18,9 @@ var StatefulSet Kind = &revisionKind[*appsv1.StatefulSet, *appsv1.StatefulSetLis
 		client: func(c kubernetes.Interface, ns string) typedClient[*appsv1.StatefulSet, *appsv1.StatefulSetList] {
 			return c.AppsV1().StatefulSets(ns)
 		},
-		informer: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-			return f.Apps().V1().StatefulSets().Informer()
+		spec: func(o *appsv1.StatefulSet) (*metav1.LabelSelector, *corev1.PodTemplateSpec) {
+			return o.Spec.Selector, &o.Spec.Template
 		},
-		selector: func(o *appsv1.StatefulSet) *metav1.LabelSelector { return o.Spec.Selector },
-		template: func(o *appsv1.StatefulSet) *corev1.PodTemplateSpec { return &o.Spec.Template },
 	},
 	current: func(o *appsv1.StatefulSet, _ []*appsv1.ControllerRevision) string { return o.Status.UpdateRevision },
 	picture: snapshot.FromStatefulSet,
