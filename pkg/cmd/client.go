@@ -7,9 +7,12 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"golang.org/x/term"
+	// The auth-provider entries kubectl accepts (oidc; azure and gcp say
+	// which exec plugin replaced them), as kubectl registers them.
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
 	"k8s.io/client-go/rest"
 )
 

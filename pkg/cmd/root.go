@@ -30,6 +30,12 @@ const rootExample = `  # Watch a Deployment's rollout live
 
 // NewCmdMannequin returns the root command with every standard kubectl flag.
 func NewCmdMannequin(streams genericiooptions.IOStreams) *cobra.Command {
+	root, _ := newRoot(streams)
+	return root
+}
+
+// newRoot is NewCmdMannequin with the flags every subcommand reads.
+func newRoot(streams genericiooptions.IOStreams) (*cobra.Command, *genericclioptions.ConfigFlags) {
 	configFlags := genericclioptions.NewConfigFlags(true)
 	root := &cobra.Command{
 		Use:   "mannequin",
@@ -70,7 +76,7 @@ revision, and redraws the moment the cluster changes.`,
 	root.AddCommand(NewCmdUndo(configFlags, streams))
 	addCompletion(root, configFlags, streams)
 	kubectlStyleArgErrors(root)
-	return root
+	return root, configFlags
 }
 
 // annotationDraws marks a command that draws on the terminal unless told
@@ -108,9 +114,18 @@ func Execute() int {
 	}
 	serveProfiles()
 	watcher.PreferListAndWatch()
-	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-	root := NewCmdMannequin(streams)
+	return execute(genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, os.Args[1:])
+}
+
+// execute runs the command line args and returns the exit code.
+func execute(streams genericiooptions.IOStreams, args []string) int {
+	root, configFlags := newRoot(streams)
+	root.SetArgs(args)
 	if err := root.Execute(); err != nil {
+		var u *unreachable
+		if errors.As(err, &u) {
+			u.at(configFlags)
+		}
 		var ex *ExitError
 		if errors.As(err, &ex) {
 			if ex.Err != nil {

@@ -51,7 +51,7 @@ func TestArgumentErrorsAreOneLineWithAPointerToHelp(t *testing.T) {
 
 func TestVersionPrintsJSONAndYAMLWithTheSameKeys(t *testing.T) {
 	for _, format := range []string{"json", "yaml"} {
-		out, err := run(t, "version", "-o", format)
+		out, err := run(t, "version", "--client", "-o", format)
 		if err != nil {
 			t.Fatalf("-o %s: %v", format, err)
 		}
@@ -67,6 +67,34 @@ func TestVersionPrintsJSONAndYAMLWithTheSameKeys(t *testing.T) {
 	}
 	if _, err := run(t, "version", "-o", "xml"); err == nil || !strings.Contains(err.Error(), "allowed formats are: json") {
 		t.Errorf("-o xml: want kubectl's error naming the allowed formats, got %v", err)
+	}
+}
+
+// A server that cannot be reached is an error (exit 1) after the client
+// facts, as with kubectl version, and every command's error names the
+// server and the context it tried.
+func TestUnreachableServerIsNamedWithItsContext(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	cfg := `apiVersion: v1
+kind: Config
+clusters: [{name: far, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: me, user: {token: x}}]
+contexts: [{name: far-away, context: {cluster: far, user: me}}]
+current-context: far-away
+`
+	if err := os.WriteFile(kubeconfig, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := `error: cannot reach the Kubernetes API server at https://127.0.0.1:1 (connection refused) with context "far-away": check --kubeconfig, --context and that the cluster is running` + "\n"
+	for _, args := range [][]string{{"version"}, {"watch", "deploy/x"}, {"history", "deploy/x"}, {"undo", "deploy/x", "--yes"}} {
+		var out, errOut bytes.Buffer
+		code := execute(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, append(args, "--kubeconfig", kubeconfig))
+		if code != 1 || errOut.String() != want {
+			t.Errorf("%v: exit %d, stderr %q\nwant %q", args, code, errOut.String(), want)
+		}
+		if args[0] == "version" && !strings.Contains(out.String(), "Client Version: ") {
+			t.Errorf("version prints the client facts first:\n%s", out.String())
+		}
 	}
 }
 

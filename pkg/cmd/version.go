@@ -23,6 +23,8 @@ type VersionOptions struct {
 	genericiooptions.IOStreams
 
 	Output     string
+	Client     bool
+	serverErr  error // the server could not be asked: exit 1 after the client facts
 	printFlags *genericclioptions.JSONYamlPrintFlags
 	printer    printers.ResourcePrinter
 	info       versionInfo
@@ -60,6 +62,7 @@ func NewCmdVersion(configFlags *genericclioptions.ConfigFlags, streams genericio
 		},
 	}
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format. One of: ("+strings.Join(o.printFlags.AllowedFormats(), ", ")+").")
+	cmd.Flags().BoolVar(&o.Client, "client", false, "If true, shows client version only (no server required).")
 	return cmd
 }
 
@@ -70,20 +73,30 @@ func (o *VersionOptions) Complete() error {
 		GoVersion:     goruntime.Version(),
 		Platform:      goruntime.GOOS + "/" + goruntime.GOARCH,
 	}
+	if o.Client {
+		return nil
+	}
+	// As kubectl version: the client facts are printed in any case, and a
+	// server that cannot be asked is an error (exit 1) after them.
 	cfg, err := o.configFlags.ToRESTConfig()
 	if err != nil {
-		return nil // no usable kubeconfig: the client facts are still worth printing
+		o.serverErr = fmt.Errorf("read kubeconfig: %w; pass --client for the client version alone", err)
+		return nil
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
+		o.serverErr = fmt.Errorf("create client: %w", err)
 		return nil
 	}
-	if sv, err := dc.ServerVersion(); err == nil {
-		o.info.ServerVersion = sv.GitVersion
+	sv, err := dc.ServerVersion()
+	if err != nil {
+		o.serverErr = describeConnError(err)
+		return nil
 	}
+	o.info.ServerVersion = sv.GitVersion
 	return nil
 }
 
@@ -106,11 +119,14 @@ func (o *VersionOptions) Run() error {
 		if err != nil {
 			return fmt.Errorf("encode the version: %w", err)
 		}
-		return o.printer.PrintObj(&runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}, o.Out)
+		if err := o.printer.PrintObj(&runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}, o.Out); err != nil {
+			return err
+		}
+		return o.serverErr
 	}
 	fmt.Fprintf(o.Out, "Client Version: %s\nGo Version: %s\nPlatform: %s\n", o.info.ClientVersion, o.info.GoVersion, o.info.Platform)
 	if o.info.ServerVersion != "" {
 		fmt.Fprintf(o.Out, "Server Version: %s\n", o.info.ServerVersion)
 	}
-	return nil
+	return o.serverErr
 }

@@ -74,9 +74,41 @@ func isConnError(err error) bool {
 
 func describeConnError(err error) error {
 	if isConnError(err) {
-		return fmt.Errorf("cannot reach the Kubernetes API server (%v): check --kubeconfig, --context and that the cluster is running", rootCause(err))
+		return &unreachable{cause: rootCause(err)}
 	}
 	return err
+}
+
+// unreachable is a failure to reach the API server. The root command names
+// the server and the context (see at), which only the flags know.
+type unreachable struct {
+	cause           error
+	server, context string
+}
+
+func (e *unreachable) Error() string {
+	where := ""
+	if e.server != "" {
+		where = " at " + e.server
+	}
+	ctx := ""
+	if e.context != "" {
+		ctx = fmt.Sprintf(" with context %q", e.context)
+	}
+	return fmt.Sprintf("cannot reach the Kubernetes API server%s (%v)%s: check --kubeconfig, --context and that the cluster is running", where, e.cause, ctx)
+}
+
+// at fills in where the flags point: the server's URL and the context used.
+func (e *unreachable) at(f *genericclioptions.ConfigFlags) {
+	if cfg, err := f.ToRESTConfig(); err == nil {
+		e.server = cfg.Host
+	}
+	if raw, err := f.ToRawKubeConfigLoader().RawConfig(); err == nil {
+		e.context = raw.CurrentContext
+	}
+	if f.Context != nil && *f.Context != "" {
+		e.context = *f.Context
+	}
 }
 
 func rootCause(err error) error {

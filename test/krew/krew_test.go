@@ -192,7 +192,7 @@ func TestInstallFromIndexAndUninstall(t *testing.T) {
 	if left := tree(t, krew.tmp); len(left) > 0 {
 		t.Errorf("krew left temporary files: %v", left)
 	}
-	if out, err := krew.try("kubectl", "mannequin", "version"); err == nil {
+	if out, err := krew.try("kubectl", "mannequin", "version", "--client"); err == nil {
 		t.Errorf("kubectl mannequin still runs after uninstall:\n%s", out)
 	}
 }
@@ -264,7 +264,7 @@ func (k *krewEnv) run(t *testing.T, name string, args ...string) string {
 // checkVersion runs the installed plugin through kubectl, krew's bin first on PATH.
 func (k *krewEnv) checkVersion(t *testing.T, version string) {
 	t.Helper()
-	out := k.run(t, "kubectl", "mannequin", "version")
+	out := k.run(t, "kubectl", "mannequin", "version", "--client")
 	if !strings.Contains(out, "Client Version: "+version+"\n") {
 		t.Errorf("kubectl mannequin version does not print %s:\n%s", version, out)
 	}
