@@ -19,6 +19,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
@@ -81,7 +82,7 @@ func (e *Changed) Error() string {
 // Apply sends a JSON patch guarded by preconditions to a workload. When a
 // precondition fails it reads the object again to say what it has become.
 func Apply(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, patch []byte, dryRun DryRun) error {
-	err := send(ctx, c, kind, obj, patch, dryRun)
+	_, err := send(ctx, c, kind, obj, patch, dryRun)
 	if err == nil || apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
 		return describeError(err, "patch", kind, obj)
 	}
@@ -92,8 +93,9 @@ func Apply(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Ob
 	return describeError(err, "patch", kind, obj)
 }
 
-// send sends a JSON patch to a workload.
-func send(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, patch []byte, dryRun DryRun) error {
+// send sends a JSON patch to a workload and returns it as patched (or as
+// it would be, in a server dry run).
+func send(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, patch []byte, dryRun DryRun) (runtime.Object, error) {
 	opts := metav1.PatchOptions{}
 	if dryRun == DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}

@@ -5,14 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 )
@@ -23,7 +26,7 @@ type Kind interface {
 	Name() string
 	Get(ctx context.Context, c kubernetes.Interface, namespace, name string) (metav1.Object, error)
 	Template(obj metav1.Object) *corev1.PodTemplateSpec
-	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error
+	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) (runtime.Object, error)
 	Describe(obj metav1.Object) string
 	// Paused says whether a rollout is paused; ok is false for kinds that
 	// cannot pause (kubectl pauses only Deployments).
@@ -47,6 +50,9 @@ type Plan struct {
 	ToRevision int64 // as asked; 0 means the previous revision
 	Target     *revision.Revision
 	Current    *revision.Revision // nil when no revision matches the template
+	// Applied is the workload as the server returned it from the undo (as
+	// it would be, in a server dry run), for -o.
+	Applied runtime.Object
 }
 
 // PlanUndo picks a Deployment's target revision with kubectl's rules and
@@ -143,7 +149,7 @@ func Undo(ctx context.Context, c kubernetes.Interface, p *Plan, dryRun DryRun) (
 		if err != nil {
 			return "", fmt.Errorf("build rollback patch: %w", err)
 		}
-		err = send(ctx, c, p.Kind, fresh, patch, dryRun)
+		p.Applied, err = send(ctx, c, p.Kind, fresh, patch, dryRun)
 		if err == nil {
 			return "rolled back", nil
 		}
@@ -175,4 +181,34 @@ func targetAnnotations(p *Plan) map[string]string {
 		}
 	}
 	return out
+}
+
+// Preview is the workload as the undo would leave it, worked out here from
+// the workload as shown: what a client dry run prints.
+func (p *Plan) Preview() (runtime.Object, error) {
+	patch, err := p.Patch(p.Object)
+	if err != nil {
+		return nil, fmt.Errorf("build rollback patch: %w", err)
+	}
+	decoded, err := jsonpatch.DecodePatch(patch)
+	if err != nil {
+		return nil, fmt.Errorf("build rollback patch: %w", err)
+	}
+	current, err := json.Marshal(p.Object)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", p.Object.GetName(), err)
+	}
+	after, err := decoded.Apply(current)
+	if err != nil {
+		return nil, fmt.Errorf("preview the rollback: %w", err)
+	}
+	// A new object of the workload's own type (*appsv1.Deployment, …).
+	out, ok := reflect.New(reflect.TypeOf(p.Object).Elem()).Interface().(runtime.Object)
+	if !ok {
+		return nil, fmt.Errorf("%T is not an API object", p.Object)
+	}
+	if err := json.Unmarshal(after, out); err != nil {
+		return nil, fmt.Errorf("preview the rollback: %w", err)
+	}
+	return out, nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
+	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -21,6 +23,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/kubernetes/scheme"
 )
 
 // testFlags are kubectl's flags for namespace shop, with a kubeconfig that
@@ -46,7 +49,8 @@ func fakeFactory(c kubernetes.Interface) clientFactory {
 func runUndo(t *testing.T, c kubernetes.Interface, set func(*UndoOptions)) (string, error) {
 	t.Helper()
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
-	o := &UndoOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams, DryRunFlag: "none"}
+	o := &UndoOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams,
+		printFlags: genericclioptions.NewPrintFlags("rolled back").WithTypeSetter(scheme.Scheme)}
 	set(o)
 	err := o.Complete([]string{"deploy/steer"})
 	if err == nil {
@@ -77,10 +81,7 @@ func TestUndoCommand(t *testing.T) {
 	if _, err := runUndo(t, c, func(o *UndoOptions) { o.Yes, o.ToRevision = true, 5 }); err == nil || err.Error() != "unable to find specified revision 5 in history" {
 		t.Errorf("to a missing revision: %v", err)
 	}
-	if _, err := runUndo(t, c, func(o *UndoOptions) { o.DryRunFlag = "maybe" }); err == nil || !strings.Contains(err.Error(), "invalid dry-run value (maybe)") {
-		t.Errorf("bad --dry-run: %v", err)
-	}
-	out, err := runUndo(t, c, func(o *UndoOptions) { o.DryRunFlag = "client" })
+	out, err := runUndo(t, c, func(o *UndoOptions) { o.dryRun = cmdutil.DryRunClient })
 	if err != nil || !strings.HasPrefix(out, "deployment.apps/steer will roll back to rev 1 (summer) (dry run)\n") || !strings.Contains(out, "image: summer") {
 		t.Errorf("client dry run: %v\n%s", err, out)
 	}
@@ -238,5 +239,68 @@ func TestWatchSaysAMissingWorkload(t *testing.T) {
 	_, err := runWatch(t, fake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop"}}))
 	if err == nil || err.Error() != `deployment "steer" not found in namespace "shop": check the name, or pick the namespace with -n` {
 		t.Errorf("got %v", err)
+	}
+}
+
+// --dry-run reads as kubectl's: a bare one is a client dry run with
+// kubectl's warning, and it no longer swallows the next argument.
+func TestDryRunFlagIsKubectls(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		want    cmdutil.DryRunStrategy
+		warning string
+		err     string
+	}{
+		{[]string{"--dry-run", "--kubeconfig", "x"}, cmdutil.DryRunClient, "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n", ""},
+		{[]string{"--dry-run=server"}, cmdutil.DryRunServer, "", ""},
+		{[]string{"--dry-run=true"}, cmdutil.DryRunClient, "Warning: --dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.\n", ""},
+		{[]string{}, cmdutil.DryRunNone, "", ""},
+		{[]string{"--dry-run=maybe"}, cmdutil.DryRunNone, "", `Invalid dry-run value (maybe). Must be "none", "server", or "client".`},
+	} {
+		cmd := NewCmdUndo(genericclioptions.NewConfigFlags(false), genericiooptions.NewTestIOStreamsDiscard())
+		genericclioptions.NewConfigFlags(false).AddFlags(cmd.Flags())
+		if err := cmd.ParseFlags(tc.args); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		var warn strings.Builder
+		got, err := dryRunOf(cmd, &warn)
+		if got != tc.want || warn.String() != tc.warning || (err == nil) != (tc.err == "") || err != nil && err.Error() != tc.err {
+			t.Errorf("%v: %v %q %v", tc.args, got, warn.String(), err)
+		}
+	}
+}
+
+func TestUndoPrintsAsKubectlDoes(t *testing.T) {
+	d, rss := twoRevisions()
+	for _, tc := range []struct {
+		output string
+		dryRun cmdutil.DryRunStrategy
+		check  func(out string) bool
+	}{
+		{"name", cmdutil.DryRunNone, func(out string) bool { return out == "deployment.apps/steer\n" }},
+		{"json", cmdutil.DryRunNone, func(out string) bool {
+			var got appsv1.Deployment
+			return json.Unmarshal([]byte(out), &got) == nil && got.Kind == "Deployment" && got.Spec.Template.Spec.Containers[0].Image == "summer"
+		}},
+		{"yaml", cmdutil.DryRunClient, func(out string) bool {
+			var got appsv1.Deployment
+			return yaml.Unmarshal([]byte(out), &got) == nil && got.Name == "steer" && got.Spec.Template.Spec.Containers[0].Image == "summer"
+		}},
+	} {
+		c := fake.NewClientset(d.DeepCopy(), rss[0].DeepCopy(), rss[1].DeepCopy())
+		out, err := runUndo(t, c, func(o *UndoOptions) {
+			o.Yes, o.dryRun = true, tc.dryRun
+			*o.printFlags.OutputFormat = tc.output
+		})
+		if err != nil || !tc.check(out) {
+			t.Errorf("-o %s: %v\n%s", tc.output, err, out)
+		}
+		if want := map[bool]string{true: "winter", false: "summer"}[tc.dryRun == cmdutil.DryRunClient]; image(t, c) != want {
+			t.Errorf("-o %s: image %s, want %s", tc.output, image(t, c), want)
+		}
+	}
+	c := fake.NewClientset(d, rss[0], rss[1])
+	if _, err := runUndo(t, c, func(o *UndoOptions) { *o.printFlags.OutputFormat = "xml" }); err == nil || !strings.Contains(err.Error(), `unable to match a printer suitable for the output format "xml"`) {
+		t.Errorf("-o xml: %v", err)
 	}
 }

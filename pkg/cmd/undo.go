@@ -1,17 +1,25 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/cli-runtime/pkg/printers"
+	"k8s.io/client-go/kubernetes/scheme"
+	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 )
 
@@ -31,26 +39,33 @@ type UndoOptions struct {
 	genericiooptions.IOStreams
 
 	ToRevision int64
-	DryRunFlag string
 	Yes        bool
 
-	dryRun action.DryRun
-	ask    bool
+	printFlags *genericclioptions.PrintFlags
+	dryRun     cmdutil.DryRunStrategy
+	ask        bool
 }
 
 // NewCmdUndo returns the `undo` subcommand.
 func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &UndoOptions{target: newTarget(configFlags), IOStreams: streams}
+	o := &UndoOptions{target: newTarget(configFlags), IOStreams: streams,
+		printFlags: genericclioptions.NewPrintFlags("rolled back").WithTypeSetter(scheme.Scheme)}
 	cmd := &cobra.Command{
 		Use:     "undo (TYPE/NAME | TYPE NAME)",
 		Short:   "Roll back to a previous revision, like kubectl rollout undo",
 		Example: undoExample,
 		// Completes deployment, deploy/NAME and the names after a type.
 		ValidArgsFunction: workloadCompletion(configFlags),
-		RunE:              runOptions(o),
+		// kubectl's own reading of --dry-run, a bare one included.
+		PreRunE: func(cmd *cobra.Command, _ []string) (err error) {
+			o.dryRun, err = dryRunOf(cmd, o.ErrOut)
+			return err
+		},
+		RunE: runOptions(o),
 	}
 	cmd.Flags().Int64Var(&o.ToRevision, "to-revision", 0, "The revision to roll back to; 0 means the previous one")
-	cmd.Flags().StringVar(&o.DryRunFlag, "dry-run", "none", `Must be "none", "server", or "client": client prints the target, server asks the API server to check the change without persisting it`)
+	cmdutil.AddDryRunFlag(cmd)
+	o.printFlags.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation")
 	return cmd
 }
@@ -69,15 +84,9 @@ func (o *UndoOptions) Complete(args []string) error {
 
 // Validate checks flags and resolves the workload.
 func (o *UndoOptions) Validate() error {
-	switch o.DryRunFlag {
-	case "none", "":
-		o.dryRun = action.DryRunNone
-	case "client":
-		o.dryRun = action.DryRunClient
-	case "server":
-		o.dryRun = action.DryRunServer
-	default:
-		return fmt.Errorf(`invalid dry-run value (%s); must be "none", "server", or "client"`, o.DryRunFlag)
+	// A bad -o is refused before anything is read.
+	if _, err := o.printer("rolled back"); err != nil {
+		return err
 	}
 	return o.resolveTarget("undo", false)
 }
@@ -93,25 +102,19 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	}
 	plan, skip, err := action.PlanFor(st.Kind, st.Object, st.Revisions, o.ToRevision)
 	// kubectl prints the target of a client dry run before any refusal.
-	if o.dryRun == action.DryRunClient && plan != nil {
-		tpl, terr := history.TemplateYAML(plan.Target.Template)
-		if terr != nil {
-			return terr
-		}
-		fmt.Fprintf(o.Out, "%s will roll back to %s (dry run)\n%s", objectName(o.kind, o.name), plan.Target.Label(), tpl)
-		return nil
+	if o.dryRun == cmdutil.DryRunClient && plan != nil {
+		return o.printClientDryRun(plan)
 	}
 	if err != nil {
 		return err
 	}
 	if skip != "" {
-		fmt.Fprintf(o.Out, "%s %s\n", objectName(o.kind, o.name), skip)
-		return nil
+		return o.print(skip, st.Object.(runtime.Object))
 	}
-	if !o.ask && !o.Yes && o.dryRun == action.DryRunNone {
+	if !o.ask && !o.Yes && o.dryRun == cmdutil.DryRunNone {
 		return errors.New("cannot ask for confirmation: standard input and standard error must be a terminal; pass --yes to roll back without asking")
 	}
-	if o.ask && o.dryRun == action.DryRunNone {
+	if o.ask && o.dryRun == cmdutil.DryRunNone {
 		yes, err := terminal.Confirm(o.In, o.ErrOut, plan.Question())
 		if errors.Is(err, terminal.ErrInterrupted) {
 			return &ExitError{Code: 130, Err: errors.New("interrupted: nothing was changed")}
@@ -124,14 +127,84 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 			return nil
 		}
 	}
-	result, err := action.Undo(ctx, o.client, plan, o.dryRun)
+	dryRun := action.DryRunNone
+	if o.dryRun == cmdutil.DryRunServer {
+		dryRun = action.DryRunServer
+	}
+	result, err := action.Undo(ctx, o.client, plan, dryRun)
 	if err != nil {
 		return err
 	}
-	suffix := ""
-	if o.dryRun == action.DryRunServer {
-		suffix = " (server dry run)"
+	return o.print(result, plan.Applied)
+}
+
+// printClientDryRun shows what the undo would do without asking the
+// server: the target and its template, or with -o the workload as the
+// undo would leave it.
+func (o *UndoOptions) printClientDryRun(plan *action.Plan) error {
+	if o.printFlags.OutputFormat != nil && *o.printFlags.OutputFormat != "" {
+		preview, err := plan.Preview()
+		if err != nil {
+			return err
+		}
+		return o.print("rolled back", preview)
 	}
-	fmt.Fprintf(o.Out, "%s %s%s\n", objectName(o.kind, o.name), result, suffix)
+	tpl, err := history.TemplateYAML(plan.Target.Template)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "%s will roll back to %s (dry run)\n%s", objectName(o.kind, o.name), plan.Target.Label(), tpl)
 	return nil
+}
+
+// printer is kubectl's for -o, saying operation ("rolled back") by default.
+func (o *UndoOptions) printer(operation string) (printers.ResourcePrinter, error) {
+	o.printFlags.NamePrintFlags.Operation = operation
+	flags := cmdutil.PrintFlagsWithDryRunStrategy(o.printFlags, o.dryRun)
+	return flags.ToPrinter()
+}
+
+// print shows obj as -o asks, or its name and what was done. The object
+// comes from the cluster: its text is escaped for the terminal, the data
+// kept, as history -o does.
+func (o *UndoOptions) print(operation string, obj runtime.Object) error {
+	p, err := o.printer(operation)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := p.PrintObj(obj, &buf); err != nil {
+		return err
+	}
+	out := buf.Bytes()
+	switch *o.printFlags.OutputFormat {
+	case "json":
+		out = sanitize.JSON(out)
+	case "yaml":
+		if out, err = sanitize.YAML(out); err != nil {
+			return err
+		}
+	default:
+		out = []byte(sanitize.Text(strings.TrimSuffix(string(out), "\n")) + "\n")
+	}
+	_, err = o.Out.Write(out)
+	return err
+}
+
+// dryRunOf reads --dry-run as kubectl does (k8s.io/kubectl's own rules),
+// and says kubectl's deprecation warning, which it logs through klog, on
+// errOut: we silence klog.
+func dryRunOf(cmd *cobra.Command, errOut io.Writer) (cmdutil.DryRunStrategy, error) {
+	s, err := cmdutil.GetDryRunStrategy(cmd)
+	if err != nil {
+		return s, err
+	}
+	if v := cmdutil.GetFlagString(cmd, "dry-run"); v != "none" && v != "client" && v != "server" {
+		if v == cmd.Flag("dry-run").NoOptDefVal {
+			fmt.Fprintln(errOut, "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.")
+		} else {
+			fmt.Fprintf(errOut, "Warning: --dry-run=%s is deprecated (boolean value) and can be replaced with --dry-run=%s.\n", v, map[cmdutil.DryRunStrategy]string{cmdutil.DryRunClient: "client", cmdutil.DryRunNone: "none"}[s])
+		}
+	}
+	return s, nil
 }

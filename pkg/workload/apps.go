@@ -74,9 +74,13 @@ func (a appsKind[T, L]) Template(obj metav1.Object) *corev1.PodTemplateSpec {
 	return tpl
 }
 
-func (a appsKind[T, L]) Patch(ctx context.Context, c kubernetes.Interface, ns, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error {
-	_, err := a.client(c, ns).Patch(ctx, name, pt, data, opts)
-	return err
+func (a appsKind[T, L]) Patch(ctx context.Context, c kubernetes.Interface, ns, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) (runtime.Object, error) {
+	o, err := a.client(c, ns).Patch(ctx, name, pt, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	// T is a pointer to an apps/v1 type, and so a runtime.Object.
+	return any(o).(runtime.Object), nil
 }
 
 func (a appsKind[T, L]) ObjectInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {

@@ -14,6 +14,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
@@ -43,7 +44,7 @@ type Kind interface {
 	Selector(obj metav1.Object) *metav1.LabelSelector
 	Template(obj metav1.Object) *corev1.PodTemplateSpec
 	// Patch sends a patch to one object.
-	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) error
+	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) (runtime.Object, error)
 	// Describe says briefly what an object now runs, for "changed since it
 	// was shown (now …)".
 	Describe(obj metav1.Object) string

@@ -80,7 +80,7 @@ current-context: c
 		{"undo to 999", append([]string{"undo", "deploy/clerks", "--to-revision", "999"}, n...), "unable to find specified revision 999 in history"},
 		{"undo to -1", append([]string{"undo", "deploy/clerks", "--to-revision", "-1"}, n...), "unable to find specified revision -1 in history"},
 		{"undo one revision", append([]string{"undo", "deploy/lonely"}, n...), `no rollout history found for deployment "lonely"`},
-		{"dry-run maybe", append([]string{"undo", "deploy/clerks", "--dry-run=maybe"}, n...), `invalid dry-run value (maybe)`},
+		{"dry-run maybe", append([]string{"undo", "deploy/clerks", "--dry-run=maybe"}, n...), `Invalid dry-run value (maybe). Must be "none", "server", or "client".`},
 		{"unknown flag", append([]string{"watch", "deploy/clerks", "--frobnicate"}, n...), "unknown flag: --frobnicate"},
 		{"unknown subcommand", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"300-character name", append([]string{"watch", long}, n...), "invalid name"},
