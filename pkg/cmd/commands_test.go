@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -302,5 +303,47 @@ func TestUndoPrintsAsKubectlDoes(t *testing.T) {
 	c := fake.NewClientset(d, rss[0], rss[1])
 	if _, err := runUndo(t, c, func(o *UndoOptions) { *o.printFlags.OutputFormat = "xml" }); err == nil || !strings.Contains(err.Error(), `unable to match a printer suitable for the output format "xml"`) {
 		t.Errorf("-o xml: %v", err)
+	}
+}
+
+// --diff reads as a user types it, and the header lines say what was
+// compared.
+func TestHistoryDiffForms(t *testing.T) {
+	d, rss := twoRevisions()
+	third := rss[1].DeepCopy()
+	third.Name, third.UID, third.Annotations = "steer-autumn", "rs-autumn", map[string]string{"deployment.kubernetes.io/revision": "3"}
+	third.Spec.Template.Spec.Containers[0].Image = "autumn"
+	d.Spec.Template = third.Spec.Template
+	c := fake.NewClientset(d, rss[0], rss[1], third)
+	for _, tc := range []struct {
+		args     []string
+		from, to string
+	}{
+		{[]string{"--diff"}, "revision 2 (winter)", "revision 3 (current, autumn)"},
+		{[]string{"--diff", "1"}, "revision 1 (summer)", "revision 3 (current, autumn)"},
+		{[]string{"--diff=1"}, "revision 1 (summer)", "revision 3 (current, autumn)"},
+		{[]string{"--diff", "1", "2"}, "revision 1 (summer)", "revision 2 (winter)"},
+		{[]string{"--diff", "1,2"}, "revision 1 (summer)", "revision 2 (winter)"},
+		{[]string{"--diff=2,1"}, "revision 2 (winter)", "revision 1 (summer)"},
+	} {
+		streams, _, out, _ := genericiooptions.NewTestIOStreams()
+		o := &HistoryOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams, Color: "never", printFlags: genericclioptions.NewJSONYamlPrintFlags()}
+		cmd := historyCommand(o)
+		cmd.SetArgs(append([]string{"deploy/steer"}, tc.args...))
+		cmd.SetOut(io.Discard)
+		err := cmd.Execute()
+		lines := strings.SplitN(out.String(), "\n", 3)
+		if err != nil || len(lines) < 3 || lines[0] != "--- "+tc.from || lines[1] != "+++ "+tc.to {
+			t.Errorf("%v: %v\n%s", tc.args, err, out.String())
+		}
+	}
+	for _, bad := range [][]string{{"--diff", "1", "2", "3"}, {"--diff=x"}, {"--diff", "1,"}} {
+		cmd := historyCommand(&HistoryOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: genericiooptions.NewTestIOStreamsDiscard(), Color: "never", printFlags: genericclioptions.NewJSONYamlPrintFlags()})
+		cmd.SetArgs(append([]string{"deploy/steer"}, bad...))
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		if err := cmd.Execute(); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
 	}
 }

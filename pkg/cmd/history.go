@@ -38,6 +38,10 @@ const historyExample = `  # List the revisions; on a terminal, pick one and pres
   # The revisions as JSON
   kubectl mannequin history deploy/clerk-squad -o json`
 
+// diffPrevious is the value of a bare --diff: the previous revision
+// against the current one.
+const diffPrevious = "previous"
+
 // HistoryOptions lists a workload's revisions and, on a terminal, lets the
 // user diff them and roll back to one.
 type HistoryOptions struct {
@@ -46,7 +50,9 @@ type HistoryOptions struct {
 
 	Limit    int
 	Revision int64
+	// Diff: --diff was given; diffFlag is its value (diffPrevious when bare).
 	Diff     bool
+	diffFlag string
 	Output   string
 	Color    string
 
@@ -61,21 +67,29 @@ type HistoryOptions struct {
 
 // NewCmdHistory returns the `history` subcommand.
 func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &HistoryOptions{target: newTarget(configFlags), IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()}
+	return historyCommand(&HistoryOptions{target: newTarget(configFlags), IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()})
+}
+
+// historyCommand is the `history` command around o.
+func historyCommand(o *HistoryOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
 		Short:   "List revisions, diff them, and roll back to one",
 		Example: historyExample,
 		// Completes deployment, deploy/NAME and the names after a type.
-		ValidArgsFunction: workloadCompletion(configFlags),
+		ValidArgsFunction: workloadCompletion(o.configFlags),
 		PreRun: func(cmd *cobra.Command, _ []string) {
 			o.revisionSet = cmd.Flags().Changed("revision")
+			o.Diff = cmd.Flags().Changed("diff")
 		},
 		RunE: runOptions(o),
 	}
 	cmd.Flags().IntVar(&o.Limit, "limit", 0, "Show only the newest N revisions")
 	cmd.Flags().Int64Var(&o.Revision, "revision", 0, "Print the pod template of this revision")
-	cmd.Flags().BoolVar(&o.Diff, "diff", false, "Print a unified diff of two revisions' pod templates: A B, or A against the current one, or the previous against the current one")
+	cmd.Flags().StringVar(&o.diffFlag, "diff", "", "Print a unified diff of two revisions' pod templates: --diff A B (or A,B) compares A with B, --diff A compares A with the current one, a bare --diff the previous one with the current one")
+	// A bare --diff takes no value, so that `--diff 3` and `--diff 2 3`
+	// read as a user types them: the numbers follow as arguments.
+	cmd.Flags().Lookup("diff").NoOptDefVal = diffPrevious
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format. One of: ("+strings.Join(o.printFlags.AllowedFormats(), ", ")+").")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	return cmd
@@ -93,15 +107,21 @@ func (o *HistoryOptions) Complete(args []string) error {
 	if err := o.completeTarget(args[:n]); err != nil {
 		return err
 	}
+	if o.Diff && o.diffFlag != diffPrevious && o.diffFlag != "" {
+		// --diff=A[,B]: the numbers come before any that follow.
+		args = append(args[:n:n], append([]string{o.diffFlag}, args[n:]...)...)
+	}
 	for _, a := range args[n:] {
 		if !o.Diff {
 			return fmt.Errorf("unexpected argument %q: revision numbers go with --diff", a)
 		}
-		v, err := strconv.ParseInt(a, 10, 64)
-		if err != nil || v <= 0 {
-			return fmt.Errorf("invalid revision %q for --diff: use positive revision numbers, e.g. --diff 1 3", a)
+		for _, part := range strings.Split(a, ",") {
+			v, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+			if err != nil || v <= 0 {
+				return fmt.Errorf("invalid revision %q for --diff: use positive revision numbers, e.g. --diff 3, --diff 1 3 or --diff 1,3", part)
+			}
+			o.diffRevs = append(o.diffRevs, v)
 		}
-		o.diffRevs = append(o.diffRevs, v)
 	}
 	tty := terminal.IsTerminal(o.Out)
 	o.color = colorOn(o.Color, tty)
@@ -118,7 +138,7 @@ func (o *HistoryOptions) Validate() error {
 	case o.revisionSet && o.Revision <= 0:
 		return errors.New("revision must be a positive integer")
 	case len(o.diffRevs) > 2:
-		return errors.New("--diff compares two revisions at most: --diff A B")
+		return errors.New("--diff compares two revisions at most: --diff A B, or --diff A for A against the current one")
 	case o.Limit < 0:
 		return fmt.Errorf("invalid --limit %d: use a positive number", o.Limit)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/pmezard/go-difflib/difflib"
 )
 
@@ -20,10 +21,20 @@ func Diff(a, b *Revision) (string, error) {
 	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A:        difflib.SplitLines(ya),
 		B:        difflib.SplitLines(yb),
-		FromFile: fmt.Sprintf("revision %d", a.Number),
-		ToFile:   fmt.Sprintf("revision %d", b.Number),
+		FromFile: diffLabel(a),
+		ToFile:   diffLabel(b),
 		Context:  3,
 	})
+}
+
+// diffLabel says which revision a side of a diff is: "revision 3 (current,
+// uniform:autumn-2024)".
+func diffLabel(r *Revision) string {
+	what := revision.ShortImages(r.SafeImages())
+	if r.Current {
+		what = "current, " + what
+	}
+	return fmt.Sprintf("revision %d (%s)", r.Number, what)
 }
 
 // ColorDiff paints a unified diff: removals red, additions green, hunks cyan.
