@@ -201,10 +201,16 @@ func TestHistoryViewKeys(t *testing.T) {
 // runWatch runs `watch deploy/steer --plain --until-done` on c.
 func runWatch(t *testing.T, c kubernetes.Interface) (string, error) {
 	t.Helper()
+	return runWatchArgs(t, c, "deploy/steer")
+}
+
+// runWatchArgs runs `watch ARGS --plain --until-done` on c.
+func runWatchArgs(t *testing.T, c kubernetes.Interface, args ...string) (string, error) {
+	t.Helper()
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
 	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams,
 		Color: "auto", Plain: true, UntilDone: true, Timeout: 20 * time.Second}
-	err := o.Complete([]string{"deploy/steer"})
+	err := o.Complete(args)
 	if err == nil {
 		err = o.Validate()
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	"github.com/spf13/cobra"
@@ -129,7 +130,10 @@ func clusterNames(configFlags *genericclioptions.ConfigFlags, typ string) []stri
 	if err != nil {
 		return nil
 	}
-	ctx, opts := context.Background(), metav1.ListOptions{}
+	// A completion or a hint must not hang on a server that does not answer.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	opts := metav1.ListOptions{}
 	var names []string
 	add := func(m metav1.Object) { names = append(names, m.GetName()) }
 	if typ == "namespace" || typ == "ns" {

@@ -20,6 +20,11 @@ import (
 // the cluster's RESTMapper.
 func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.GroupResource, string, error) {
 	typ, name, err := parseWorkloadArgs(args)
+	var missing *missingName
+	if errors.As(err, &missing) {
+		// The names a completion would offer: what the user probably meant.
+		missing.names = clusterNames(f, missing.typ)
+	}
 	if err != nil {
 		return schema.GroupResource{}, "", err
 	}
@@ -37,7 +42,7 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 		if isConnError(err) {
 			return schema.GroupResource{}, "", describeConnError(err)
 		}
-		return schema.GroupResource{}, "", fmt.Errorf("unknown resource type %q: use deploy/NAME", typ)
+		return schema.GroupResource{}, "", fmt.Errorf("unknown resource type %q: use one of %s, e.g. deploy/NAME", shorten(typ, 40), supportedKinds)
 	}
 	return gvr.GroupResource(), name, nil
 }
@@ -128,6 +133,25 @@ func shorten(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// missingName is a type with no name (`watch deploy`); resolveWorkload adds
+// the names it finds in the namespace.
+type missingName struct {
+	typ   string
+	names []string
+}
+
+func (e *missingName) Error() string {
+	msg := fmt.Sprintf("name the %s: write %s/NAME or %s NAME", e.typ, e.typ, e.typ)
+	if len(e.names) > 0 {
+		more := ""
+		if len(e.names) > 5 {
+			e.names, more = e.names[:5], ", …"
+		}
+		msg += fmt.Sprintf(" (here: %s%s)", strings.Join(e.names, ", "), more)
+	}
+	return msg
+}
+
 // parseWorkloadArgs splits TYPE/NAME or TYPE NAME and checks the name, all
 // before anything asks the cluster.
 func parseWorkloadArgs(args []string) (typ, name string, err error) {
@@ -137,6 +161,9 @@ func parseWorkloadArgs(args []string) (typ, name string, err error) {
 	case 1:
 		var ok bool
 		if typ, name, ok = strings.Cut(args[0], "/"); !ok {
+			if _, isType := builtinSpellings[strings.ToLower(args[0])]; isType {
+				return "", "", &missingName{typ: args[0]}
+			}
 			// The example reuses the argument only when it could be a name:
 			// anything else would bring its control characters into the line.
 			example := "NAME"

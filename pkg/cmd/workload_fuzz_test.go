@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/kubernetes/fake"
 )
 
 func FuzzParseWorkloadArgs(f *testing.F) {
@@ -40,6 +41,8 @@ func TestParseWorkloadArgs(t *testing.T) {
 		{nil, "", "", "name the workload"},
 		{[]string{"deploy/a", "deploy/b"}, "", "", "too many arguments"},
 		{[]string{"clerk-squad"}, "", "", "has no type"},
+		{[]string{"deploy"}, "", "", "name the deploy: write deploy/NAME or deploy NAME"},
+		{[]string{"StatefulSets"}, "", "", "name the StatefulSets: write StatefulSets/NAME"},
 		{[]string{"deploy/"}, "", "", "not a workload reference"},
 		{[]string{"deploy/Clerk"}, "", "", "invalid name"},
 	} {
@@ -53,5 +56,19 @@ func TestParseWorkloadArgs(t *testing.T) {
 		if err != nil || typ != tc.typ || name != tc.name {
 			t.Errorf("%q: got %q %q %v", tc.args, typ, name, err)
 		}
+	}
+}
+
+// `watch deploy` asks for a name, offering those of the namespace's
+// Deployments when the cluster answers.
+func TestArgumentErrorsHelp(t *testing.T) {
+	d, rss := twoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+	if _, err := runWatchArgs(t, c, "deploy"); err == nil || err.Error() != "name the deploy: write deploy/NAME or deploy NAME" {
+		t.Errorf("watch deploy: %v", err)
+	}
+	e := &missingName{typ: "deploy", names: []string{"a", "b", "c", "d", "e", "f"}}
+	if e.Error() != "name the deploy: write deploy/NAME or deploy NAME (here: a, b, c, d, e, …)" {
+		t.Errorf("names: %v", e)
 	}
 }
