@@ -77,5 +77,5 @@ func validColor(flag string) error {
 	case "auto", "always", "never":
 		return nil
 	}
-	return fmt.Errorf("invalid --color %q: use auto, always or never", flag)
+	return usageError(fmt.Errorf("invalid --color %q: use auto, always or never", flag))
 }

@@ -113,12 +113,12 @@ func (o *HistoryOptions) Complete(args []string) error {
 	}
 	for _, a := range args[n:] {
 		if !o.Diff {
-			return fmt.Errorf("unexpected argument %q: revision numbers go with --diff", a)
+			return usageError(fmt.Errorf("unexpected argument %q: revision numbers go with --diff", a))
 		}
 		for _, part := range strings.Split(a, ",") {
 			v, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
 			if err != nil || v <= 0 {
-				return fmt.Errorf("invalid revision %q for --diff: use positive revision numbers, e.g. --diff 3, --diff 1 3 or --diff 1,3", part)
+				return usageError(fmt.Errorf("invalid revision %q for --diff: use positive revision numbers, e.g. --diff 3, --diff 1 3 or --diff 1,3", part))
 			}
 			o.diffRevs = append(o.diffRevs, v)
 		}
@@ -136,16 +136,16 @@ func (o *HistoryOptions) Validate() error {
 	}
 	switch {
 	case o.revisionSet && o.Revision <= 0:
-		return errors.New("revision must be a positive integer")
+		return usageError(errors.New("revision must be a positive integer"))
 	case len(o.diffRevs) > 2:
-		return errors.New("--diff compares two revisions at most: --diff A B, or --diff A for A against the current one")
+		return usageError(errors.New("--diff compares two revisions at most: --diff A B, or --diff A for A against the current one"))
 	case o.Limit < 0:
-		return fmt.Errorf("invalid --limit %d: use a positive number", o.Limit)
+		return usageError(fmt.Errorf("invalid --limit %d: use a positive number", o.Limit))
 	}
 	if o.Output != "" {
 		var err error
 		if o.printer, err = o.printFlags.ToPrinter(o.Output); err != nil {
-			return fmt.Errorf("unknown output format %q: use -o %s", o.Output, strings.Join(o.printFlags.AllowedFormats(), " or -o "))
+			return usageError(fmt.Errorf("unknown output format %q: use -o %s", o.Output, strings.Join(o.printFlags.AllowedFormats(), " or -o ")))
 		}
 	}
 	return o.resolveTarget("history", false)

@@ -37,7 +37,7 @@ var builtinSpellings = func() map[string]schema.GroupResource {
 func workloadKind(gr schema.GroupResource, verb string) (workload.Kind, error) {
 	k, ok := workload.ForResource(gr)
 	if !ok {
-		return nil, fmt.Errorf("%s of %s is not supported; supported kinds: %s", verb, gr.String(), supportedKinds)
+		return nil, usageError(fmt.Errorf("%s of %s is not supported; supported kinds: %s", verb, gr.String(), supportedKinds))
 	}
 	return k, nil
 }

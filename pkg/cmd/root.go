@@ -3,6 +3,7 @@
 package cmd
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +20,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
+	kubectloptions "k8s.io/kubectl/pkg/cmd/options"
+	"k8s.io/kubectl/pkg/util/templates"
 )
 
 const rootExample = `  # Watch a Deployment's rollout live
@@ -66,17 +69,41 @@ revision, and redraws the moment the cluster changes.`,
 			klog.SetOutput(io.Discard)
 		}
 	}
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w; see '%s --help'", err, c.CommandPath())
-	})
 
 	root.AddCommand(NewCmdVersion(configFlags, streams))
 	root.AddCommand(NewCmdWatch(configFlags, streams))
 	root.AddCommand(NewCmdHistory(configFlags, streams))
 	root.AddCommand(NewCmdUndo(configFlags, streams))
+	// kubectl's own `options` command and help templates: the global flags
+	// are listed once, by `kubectl mannequin options`, not under every
+	// subcommand.
+	root.AddCommand(kubectloptions.NewCmdOptions(streams.Out))
 	addCompletion(root, configFlags, streams)
+	templates.ActsAsRootCommand(root, []string{"options"})
+	kubectlStyleHelp(root)
+	root.SetFlagErrorFunc(flagError) // ActsAsRootCommand sets a two-line one
 	kubectlStyleArgErrors(root)
 	return root, configFlags
+}
+
+// flagError is one line pointing to the command's help, a usage error.
+func flagError(c *cobra.Command, err error) error {
+	return usageError(fmt.Errorf("%w; see '%s --help'", err, c.CommandPath()))
+}
+
+// kubectlStyleHelp fixes the one line of kubectl's help template that names
+// the root by its cobra name ("mannequin <command> --help"): a plugin is
+// run as "kubectl mannequin".
+func kubectlStyleHelp(root *cobra.Command) {
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		out := c.OutOrStdout()
+		var buf bytes.Buffer
+		c.SetOut(&buf)
+		help(c, args)
+		c.SetOut(out)
+		_, _ = io.WriteString(out, strings.ReplaceAll(buf.String(), `Use "mannequin `, `Use "kubectl mannequin `))
+	})
 }
 
 // annotationDraws marks a command that draws on the terminal unless told

@@ -59,7 +59,7 @@ func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericioopt
 		// kubectl's own reading of --dry-run, a bare one included.
 		PreRunE: func(cmd *cobra.Command, _ []string) (err error) {
 			o.dryRun, err = dryRunOf(cmd, o.ErrOut)
-			return err
+			return usageError(err)
 		},
 		RunE: runOptions(o),
 	}
@@ -86,7 +86,7 @@ func (o *UndoOptions) Complete(args []string) error {
 func (o *UndoOptions) Validate() error {
 	// A bad -o is refused before anything is read.
 	if _, err := o.printer("rolled back"); err != nil {
-		return err
+		return usageError(err)
 	}
 	return o.resolveTarget("undo", false)
 }

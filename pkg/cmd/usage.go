@@ -19,7 +19,7 @@ func kubectlStyleArgErrors(root *cobra.Command) {
 		if validate := c.Args; validate != nil {
 			c.Args = func(cmd *cobra.Command, args []string) error {
 				if err := validate(cmd, args); err != nil {
-					return fmt.Errorf("%w; see '%s --help'", err, cmd.CommandPath())
+					return usageError(fmt.Errorf("%w; see '%s --help'", err, cmd.CommandPath()))
 				}
 				return nil
 			}

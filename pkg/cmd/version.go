@@ -107,7 +107,7 @@ func (o *VersionOptions) Validate() error {
 	}
 	var err error
 	o.printer, err = o.printFlags.ToPrinter(o.Output)
-	return err
+	return usageError(err)
 }
 
 // Run prints the version.

@@ -79,7 +79,7 @@ func (o *WatchOptions) Validate() error {
 		return err
 	}
 	if o.Timeout < 0 {
-		return fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout)
+		return usageError(fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout))
 	}
 	// Warnings would scribble over the drawing.
 	return o.resolveTarget("watching", o.tty)
@@ -214,7 +214,7 @@ func (o *WatchOptions) interrupted(ctx context.Context, s *snapshot.Snapshot) er
 		if s != nil && s.Message != "" {
 			msg += "; last status: " + strings.TrimSuffix(s.Message, "...")
 		}
-		return errors.New(msg)
+		return &ExitError{Code: ExitTimeout, Err: errors.New(msg)}
 	}
 	return signalExit(ctx)
 }

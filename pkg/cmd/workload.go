@@ -26,7 +26,7 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 		missing.names = clusterNames(f, missing.typ)
 	}
 	if err != nil {
-		return schema.GroupResource{}, "", err
+		return schema.GroupResource{}, "", usageError(err)
 	}
 	// The kinds we follow are built in: their spellings need no discovery,
 	// whose cache costs two passes over every group's file at each start.
@@ -42,7 +42,7 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 		if isConnError(err) {
 			return schema.GroupResource{}, "", describeConnError(err)
 		}
-		return schema.GroupResource{}, "", fmt.Errorf("unknown resource type %q: use one of %s, e.g. deploy/NAME", shorten(typ, 40), supportedKinds)
+		return schema.GroupResource{}, "", usageError(fmt.Errorf("unknown resource type %q: use one of %s, e.g. deploy/NAME", shorten(typ, 40), supportedKinds))
 	}
 	return gvr.GroupResource(), name, nil
 }
