@@ -140,6 +140,17 @@ func TestHistoryCommand(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "deployment.apps/steer with revision #1\n") || !strings.Contains(out, "image: summer") {
 		t.Errorf("--revision 1: %v\n%s", err, out)
 	}
+	out, err = runHistory(t, c, []string{"deploy/steer"}, func(o *HistoryOptions) { o.Revision, o.revisionSet, o.Output = 1, true, "json" })
+	var detail struct {
+		Kind     string `json:"kind"`
+		Revision int64  `json:"revision"`
+		Template struct {
+			Spec corev1.PodSpec `json:"spec"`
+		} `json:"template"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &detail) != nil || detail.Kind != "Revision" || detail.Revision != 1 || detail.Template.Spec.Containers[0].Image != "summer" {
+		t.Errorf("--revision 1 -o json: %v\n%s", err, out)
+	}
 	out, err = runHistory(t, c, []string{"deploy/steer"}, func(o *HistoryOptions) { o.Diff = true })
 	if err != nil || !strings.Contains(out, "-  - image: summer") || !strings.Contains(out, "+  - image: winter") {
 		t.Errorf("--diff: %v\n%s", err, out)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
@@ -73,8 +74,17 @@ func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericio
 // historyCommand is the `history` command around o.
 func historyCommand(o *HistoryOptions) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
-		Short:   "List revisions, diff them, and roll back to one",
+		Use:   "history (TYPE/NAME | TYPE NAME) [--diff [A [B]]]",
+		Short: "List revisions, diff them, and roll back to one",
+		Long: `List a workload's revisions as 'kubectl rollout history' finds them, newest
+first, with their images, change-cause, age and pods. On a terminal the list
+is interactive: Enter or d shows the diff against the current revision, and u
+rolls back to the selected one after a confirmation that names both ends.
+
+--revision N prints a revision's pod template, --diff compares two, and
+-o json|yaml prints the revisions in a documented schema.
+
+` + exitCodesHelp,
 		Example: historyExample,
 		// Completes deployment, deploy/NAME and the names after a type.
 		ValidArgsFunction: workloadCompletion(o.configFlags),
@@ -166,6 +176,9 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 		if !ok {
 			return errors.New("unable to find the specified revision")
 		}
+		if o.printer != nil {
+			return o.print(history.Detail(o.namespace, objectName(o.kind, o.name), r))
+		}
 		tpl, err := history.TemplateYAML(r.Template)
 		if err != nil {
 			return err
@@ -205,9 +218,13 @@ func (o *HistoryOptions) printTable(st *workloadState) error {
 }
 
 func (o *HistoryOptions) printList(st *workloadState) error {
-	list := history.List(o.namespace, objectName(o.kind, o.name), o.limited(st.Revisions))
+	return o.print(history.List(o.namespace, objectName(o.kind, o.name), o.limited(st.Revisions)))
+}
+
+// print writes obj as -o asks, escaped for a terminal, the data kept.
+func (o *HistoryOptions) print(obj runtime.Object) error {
 	var buf bytes.Buffer
-	if err := o.printer.PrintObj(list, &buf); err != nil {
+	if err := o.printer.PrintObj(obj, &buf); err != nil {
 		return err
 	}
 	// The encoders leave bidi and some C1 characters raw; escaped, the

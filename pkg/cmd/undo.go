@@ -53,6 +53,17 @@ func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericioopt
 	cmd := &cobra.Command{
 		Use:     "undo (TYPE/NAME | TYPE NAME)",
 		Short:   "Roll back to a previous revision, like kubectl rollout undo",
+		Long: `Roll a workload back to its previous revision, or to --to-revision, with the
+rules of 'kubectl rollout undo'. On a terminal it asks first, naming both
+revisions; elsewhere it needs --yes. The rollback is sent with preconditions:
+if someone changes the pod template after it was read, nothing is changed and
+the error says what the workload has become.
+
+--dry-run=client prints the target without asking the server, --dry-run=server
+has the server check the change without persisting it, and -o name|json|yaml
+prints the workload as kubectl does.
+
+` + exitCodesHelp,
 		Example: undoExample,
 		// Completes deployment, deploy/NAME and the names after a type.
 		ValidArgsFunction: workloadCompletion(configFlags),

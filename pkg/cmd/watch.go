@@ -24,7 +24,10 @@ const watchExample = `  # Watch a rollout live
   kubectl mannequin watch deploy/clerk-squad
 
   # Wait in CI until the rollout completes (exit 0) or fails (exit 1)
-  kubectl mannequin watch deployment clerk-squad --until-done --timeout 5m`
+  kubectl mannequin watch deployment clerk-squad --until-done --timeout 5m
+
+  # A StatefulSet, as lines in a log
+  kubectl mannequin watch sts/depot --plain`
 
 // WatchOptions draws a workload's rollout live.
 type WatchOptions struct {
@@ -47,6 +50,16 @@ func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericioop
 	cmd := &cobra.Command{
 		Use:     "watch (TYPE/NAME | TYPE NAME)",
 		Short:   "Watch a rollout live, one mannequin per pod",
+		Long: `Watch a Deployment's, StatefulSet's or DaemonSet's rollout live: every pod
+is drawn as a mannequin, grouped by revision, and the picture is redrawn the
+moment the cluster changes. A stuck pod says why. On a terminal, u rolls
+back, p pauses or resumes and r restarts, each after a confirmation.
+
+The phase follows the rules of 'kubectl rollout status'. In a pipe, in CI,
+with --plain or TERM=dumb it prints one timestamped line per change instead.
+With --until-done it exits when the rollout ends.
+
+` + exitCodesHelp,
 		Example: watchExample,
 		// Its drawing owns the terminal: the root silences klog there.
 		Annotations: map[string]string{annotationDraws: "true"},

@@ -7,6 +7,8 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -39,6 +41,35 @@ type RevisionItem struct {
 	PreviousRevisions []int64 `json:"previousRevisions,omitempty"`
 }
 
+// RevisionDetail is one revision with its pod template: the output of
+// `history --revision N -o json|yaml`, an item of RevisionList plus what
+// --revision shows.
+type RevisionDetail struct {
+	metav1.TypeMeta `json:",inline"`
+	Workload        string `json:"workload"`
+	Namespace       string `json:"namespace"`
+	RevisionItem    `json:",inline"`
+	// Template is the revision's pod template, without pod-template-hash.
+	Template *corev1.PodTemplateSpec `json:"template"`
+}
+
+// DeepCopyObject lets printers treat the detail as a runtime.Object.
+func (d *RevisionDetail) DeepCopyObject() runtime.Object {
+	c := *d
+	c.Containers = append([]revision.Container(nil), d.Containers...)
+	c.PreviousRevisions = append([]int64(nil), d.PreviousRevisions...)
+	c.Template = d.Template.DeepCopy()
+	return &c
+}
+
+// Detail converts one revision into the output schema.
+func Detail(namespace, workload string, r *Revision) *RevisionDetail {
+	d := &RevisionDetail{Workload: workload, Namespace: namespace, RevisionItem: item(r), Template: r.Template.DeepCopy()}
+	delete(d.Template.Labels, appsv1.DefaultDeploymentUniqueLabelKey)
+	d.SetGroupVersionKind(SchemeGroupVersion.WithKind("Revision"))
+	return d
+}
+
 // DeepCopyObject lets printers treat the list as a runtime.Object.
 func (l *RevisionList) DeepCopyObject() runtime.Object {
 	c := *l
@@ -55,15 +86,19 @@ func (l *RevisionList) DeepCopyObject() runtime.Object {
 func List(namespace, workload string, revs []Revision) *RevisionList {
 	l := &RevisionList{Workload: workload, Namespace: namespace, Items: []RevisionItem{}}
 	l.SetGroupVersionKind(SchemeGroupVersion.WithKind("RevisionList"))
-	for _, r := range revs {
-		l.Items = append(l.Items, RevisionItem{
-			Revision: r.Number, Current: r.Current, ReplicaSet: r.Name,
-			Containers: r.Containers, ChangeCause: r.ChangeCause,
-			Created: metav1.NewTime(r.Created), Desired: r.Desired, Ready: r.Ready,
-			PreviousRevisions: r.Reused,
-		})
+	for i := range revs {
+		l.Items = append(l.Items, item(&revs[i]))
 	}
 	return l
+}
+
+func item(r *Revision) RevisionItem {
+	return RevisionItem{
+		Revision: r.Number, Current: r.Current, ReplicaSet: r.Name,
+		Containers: r.Containers, ChangeCause: r.ChangeCause,
+		Created: metav1.NewTime(r.Created), Desired: r.Desired, Ready: r.Ready,
+		PreviousRevisions: r.Reused,
+	}
 }
 
 // Header is the history table's header row.

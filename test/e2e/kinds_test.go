@@ -322,7 +322,7 @@ func TestKindsUntilDoneExitCodes(t *testing.T) {
 			t.Fatal(r.Stderr)
 		}
 		r := env.Mannequin(ctx, "watch", ref, "-n", ns, "--until-done", "--timeout", "8s")
-		if r.Code != 1 || !strings.Contains(r.Stderr, "timed out after 8s") {
+		if r.Code != 3 || !strings.Contains(r.Stderr, "timed out after 8s") {
 			t.Errorf("%s stuck update: exit %d %q", ref, r.Code, r.Stderr)
 		}
 	}

@@ -118,10 +118,22 @@ func TestHelpReadsLikeKubectl(t *testing.T) {
 		if r.Code != 0 || !strings.Contains(r.Stdout, "Usage:\n  "+usage) || !strings.Contains(r.Stdout, "Examples:\n  # ") {
 			t.Errorf("%s --help: want usage %q and examples:\n%s%s", usage, usage, r.Stdout, r.Stderr)
 		}
+		// The global flags are listed once, by `options`, as kubectl does.
+		if strings.Contains(r.Stdout, "--kubeconfig") || !strings.Contains(r.Stdout, `Use "kubectl mannequin options" for a list of global command-line options`) {
+			t.Errorf("%s --help lists the global flags, or does not point to options:\n%s", usage, r.Stdout)
+		}
+		if sub == "watch" || sub == "history" || sub == "undo" {
+			if !strings.Contains(r.Stdout, "Exit codes:\n  0 ") || !strings.Contains(r.Stdout, "3    timed out") {
+				t.Errorf("%s --help does not document the exit codes:\n%s", usage, r.Stdout)
+			}
+		}
+	}
+	if o := env.Mannequin(ctx, "options"); o.Code != 0 || !strings.Contains(o.Stdout, "--kubeconfig=''") || !strings.Contains(o.Stdout, "--context=''") {
+		t.Errorf("options: exit %d\n%s%s", o.Code, o.Stdout, o.Stderr)
 	}
 	r := env.Mannequin(ctx, "wtach", "deploy/x")
 	want := `error: unknown command "wtach" for "kubectl mannequin" (did you mean "watch"?); see 'kubectl mannequin --help'` + "\n"
-	if r.Code != 1 || r.Stderr != want {
+	if r.Code != 2 || r.Stderr != want {
 		t.Errorf("a mistyped command: exit %d, stderr %q, want %q", r.Code, r.Stderr, want)
 	}
 }

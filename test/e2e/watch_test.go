@@ -174,7 +174,7 @@ func TestWatchUntilDoneExitCodes(t *testing.T) {
 	}
 	setImage(t, ns, "good", "registry.example/uniform:nonexistent")
 	r = env.Mannequin(ctxFor(t, time.Minute), "watch", "deploy/good", "-n", ns, "--until-done", "--timeout", "3s")
-	if r.Code != 1 || !strings.Contains(r.Stderr, "timed out after 3s") || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
+	if r.Code != 3 || !strings.Contains(r.Stderr, "timed out after 3s") || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
 		t.Errorf("timeout: exit %d, stderr %q", r.Code, r.Stderr)
 	}
 }
