@@ -51,8 +51,8 @@ func NewCmdUndo(configFlags *genericclioptions.ConfigFlags, streams genericioopt
 	o := &UndoOptions{target: newTarget(configFlags), IOStreams: streams,
 		printFlags: genericclioptions.NewPrintFlags("rolled back").WithTypeSetter(scheme.Scheme)}
 	cmd := &cobra.Command{
-		Use:     "undo (TYPE/NAME | TYPE NAME)",
-		Short:   "Roll back to a previous revision, like kubectl rollout undo",
+		Use:   "undo (TYPE/NAME | TYPE NAME)",
+		Short: "Roll back to a previous revision, like kubectl rollout undo",
 		Long: `Roll a workload back to its previous revision, or to --to-revision, with the
 rules of 'kubectl rollout undo'. On a terminal it asks first, naming both
 revisions; elsewhere it needs --yes. The rollback is sent with preconditions:

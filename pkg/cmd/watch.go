@@ -48,8 +48,8 @@ type WatchOptions struct {
 func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &WatchOptions{target: newTarget(configFlags), IOStreams: streams}
 	cmd := &cobra.Command{
-		Use:     "watch (TYPE/NAME | TYPE NAME)",
-		Short:   "Watch a rollout live, one mannequin per pod",
+		Use:   "watch (TYPE/NAME | TYPE NAME)",
+		Short: "Watch a rollout live, one mannequin per pod",
 		Long: `Watch a Deployment's, StatefulSet's or DaemonSet's rollout live: every pod
 is drawn as a mannequin, grouped by revision, and the picture is redrawn the
 moment the cluster changes. A stuck pod says why. On a terminal, u rolls
