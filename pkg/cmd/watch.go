@@ -39,6 +39,10 @@ type WatchOptions struct {
 	Plain     bool
 	Color     string
 	Compact   bool
+	// FailAfter ends --until-done early when pods of the new revision stay
+	// stuck on a reason that does not heal by itself (0: wait as kubectl).
+	FailAfter time.Duration
+	failFast  failFast
 
 	tty   bool
 	style render.Style
@@ -72,6 +76,7 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().BoolVar(&o.Plain, "plain", false, "Print one line per change instead of drawing")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
+	cmd.Flags().DurationVar(&o.FailAfter, "fail-after", 0, "With --until-done, fail (exit 1) once pods of the new revision have been stuck this long (e.g. 2m) on: "+hopelessHelp+"; 0 waits for the progress deadline, as kubectl does")
 	return cmd
 }
 
@@ -94,6 +99,13 @@ func (o *WatchOptions) Validate() error {
 	if o.Timeout < 0 {
 		return usageError(fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout))
 	}
+	switch {
+	case o.FailAfter < 0:
+		return usageError(fmt.Errorf("invalid --fail-after %s: use a positive duration such as 2m", o.FailAfter))
+	case o.FailAfter > 0 && !o.UntilDone:
+		return usageError(fmt.Errorf("--fail-after ends a wait: add --until-done"))
+	}
+	o.failFast.after = o.FailAfter
 	// Warnings would scribble over the drawing.
 	return o.resolveTarget("watching", o.tty)
 }
@@ -217,6 +229,8 @@ func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
 		return fmt.Errorf("%s %q in namespace %q was deleted while being watched", lower(o.kind), o.name, o.namespace)
 	case o.UntilDone && (s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete):
 		return errors.New(s.Message)
+	case o.UntilDone:
+		return o.failFast.check(s)
 	}
 	return nil
 }

@@ -85,3 +85,24 @@ func TestHistoryRevisionOutputAndDiffForms(t *testing.T) {
 		t.Errorf("three revisions is a usage error: exit %d %q", r.Code, r.Stderr)
 	}
 }
+
+// --fail-after ends --until-done when the new revision's pods stay stuck on
+// a reason that does not heal, instead of waiting for the progress deadline.
+func TestFailAfterEndsAHopelessRollout(t *testing.T) {
+	ns := namespace(t)
+	withHistory(t, ns, "hopeless", summer)
+	setImage(t, ns, "hopeless", "registry.example/uniform:nonexistent")
+	start := time.Now()
+	r := env.Mannequin(ctxFor(t, 2*time.Minute), "watch", "deploy/hopeless", "-n", ns, "--until-done", "--fail-after", "5s", "--timeout", "90s")
+	took := time.Since(start)
+	if r.Code != 1 || !strings.Contains(r.Stderr, "error: rollout cannot finish: rev 2: ImagePullBackOff") ||
+		!strings.Contains(r.Stderr, "does not exist") || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
+		t.Fatalf("exit %d after %s, stderr %q", r.Code, took, r.Stderr)
+	}
+	if took > 60*time.Second {
+		t.Errorf("took %s: --fail-after 5s should end the wait long before the timeout", took)
+	}
+	if r := env.Mannequin(ctxFor(t, time.Minute), "watch", "deploy/hopeless", "-n", ns, "--fail-after", "5s"); r.Code != 2 {
+		t.Errorf("--fail-after without --until-done is a usage error: exit %d %q", r.Code, r.Stderr)
+	}
+}

@@ -1,0 +1,73 @@
+package cmd
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// hopelessReasons are the reasons a pod of the new revision stays stuck on
+// until someone changes something: the image does not exist or is refused,
+// its name is invalid, the container crashes or cannot be configured. Each
+// is a diagnose.Finding reason; for pulls, only the causes that name the
+// registry's refusal (a network error may heal).
+var hopelessReasons = map[string]map[string]bool{
+	"ImagePullBackOff":           {"not-found": true, "no-pull-secret": true, "missing-pull-secret": true, "refused-credentials": true},
+	"InvalidImageName":           nil,
+	"ErrImageNeverPull":          nil,
+	"CrashLoopBackOff":           nil,
+	"CreateContainerConfigError": nil,
+	"CreateContainerError":       nil,
+}
+
+// hopelessHelp lists them for --help.
+const hopelessHelp = "image not found or refused by the registry (ImagePullBackOff), InvalidImageName, ErrImageNeverPull, CrashLoopBackOff, CreateContainerConfigError, CreateContainerError"
+
+// failFast ends --until-done early (--fail-after) when pods of the revision
+// being rolled out have been stuck on a hopeless reason for `after`.
+// kubectl waits for the progress deadline (10 minutes by default) instead.
+type failFast struct {
+	after time.Duration
+	since map[string]time.Time // finding key → when first seen
+}
+
+// check returns the error that ends the wait, or nil.
+func (f *failFast) check(s *snapshot.Snapshot) error {
+	if f.after <= 0 {
+		return nil
+	}
+	if f.since == nil {
+		f.since = map[string]time.Time{}
+	}
+	current := int64(-1)
+	for i := range s.Revisions {
+		if s.Revisions[i].Current {
+			current = s.Revisions[i].Number
+		}
+	}
+	seen := map[string]bool{}
+	for _, fd := range diagnose.Findings(s) {
+		causes, ok := hopelessReasons[fd.Reason]
+		if !ok || fd.Revision != current || len(fd.Pods) == 0 || causes != nil && !causes[fd.Cause] {
+			continue
+		}
+		key := fd.Key()
+		seen[key] = true
+		first, ok := f.since[key]
+		if !ok {
+			f.since[key], first = s.Now, s.Now
+		}
+		if stuck := s.Now.Sub(first); stuck >= f.after {
+			return fmt.Errorf("rollout cannot finish: %s, stuck for %s (--fail-after %s): %s", fd.Summary(), stuck.Round(time.Second), f.after, fd.Hint)
+		}
+	}
+	// A pod that recovers, or a new revision, starts the count again.
+	for key := range f.since {
+		if !seen[key] {
+			delete(f.since, key)
+		}
+	}
+	return nil
+}
