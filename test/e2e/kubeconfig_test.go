@@ -118,32 +118,34 @@ func TestExecCredentialPlugin(t *testing.T) {
 	viewsAsRBACSays(t, ns, kc)
 
 	// A plain watch for longer than the credential lives: the test cluster
-	// ends watches every few seconds, so the informers reconnect with a
-	// fresh credential, and a change made then still shows.
+	// ends watches every 10-20 s, so the informers watch again, which calls
+	// the plugin again; a change made after that still shows.
 	before := callsOf(t, calls)
-	ctx := ctxFor(t, time.Minute)
+	ctx := ctxFor(t, 2*time.Minute)
 	cmd := env.Command(ctx, "kubectl", "mannequin", "watch", "deploy/guarded", "--kubeconfig", kc, "--plain")
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(8 * time.Second)
-	setImage(t, ns, "guarded", summer)
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "successfully rolled out") || !strings.Contains(out.String(), "rolling out") {
-		if time.Now().After(deadline) {
-			break
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	waitFor := func(what string, timeout time.Duration, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(timeout); !ok(); time.Sleep(200 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s within %s; plugin calls %d; output:\n%s", what, timeout, callsOf(t, calls)-before, out.String())
+			}
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-	if n := callsOf(t, calls) - before; n < 2 {
-		t.Errorf("the plugin was called %d times in a watch that outlived its credential; want it called again", n)
-	}
-	if !strings.Contains(out.String(), "rolling out") || strings.Contains(out.String(), "Unauthorized") {
-		t.Errorf("the watch did not follow the new rollout with a renewed credential:\n%s", out.String())
+	waitFor("no first picture", 20*time.Second, func() bool { return strings.Contains(out.String(), "successfully rolled out") })
+	waitFor("the plugin was not called again after its credential expired", 60*time.Second, func() bool { return callsOf(t, calls)-before >= 2 })
+	setImage(t, ns, "guarded", summer)
+	waitFor("the renewed watches did not show the new rollout", 30*time.Second, func() bool { return strings.Contains(out.String(), "rolling out rev 3") })
+	if strings.Contains(out.String(), "Unauthorized") {
+		t.Errorf("a request went out with an expired credential:\n%s", out.String())
 	}
 }
 
