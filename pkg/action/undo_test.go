@@ -301,3 +301,25 @@ func TestUndoShownNeedsTwoRevisions(t *testing.T) {
 		t.Errorf("want kubectl's refusal, got %v", err)
 	}
 }
+
+// A client dry run shows the workload as the undo would leave it, worked
+// out without the server, and changes nothing.
+func TestPreviewIsTheUndoWithoutTheServer(t *testing.T) {
+	d := deployment("autumn", 3, false)
+	revs := []revision.Revision{rev(3, "autumn", true, nil), rev(2, "winter", false, map[string]string{"kubernetes.io/change-cause": "winter"})}
+	p, err := workload.Deployment.PlanUndo(d, revs, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := p.Preview()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := obj.(*appsv1.Deployment)
+	if !ok || got.Spec.Template.Spec.Containers[0].Image != "winter" || got.Annotations["kubernetes.io/change-cause"] != "winter" || got.Name != "clerk-squad" {
+		t.Errorf("preview: %T %+v", obj, obj)
+	}
+	if d.Spec.Template.Spec.Containers[0].Image != "autumn" {
+		t.Errorf("the preview changed the object shown")
+	}
+}
