@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the release files into dist/: kubectl-mannequin for every released
-# platform, each in an archive with LICENSE and README.md
-# (kubectl-mannequin_<version>_<os>_<arch>.tar.gz, .zip for windows),
-# checksums.txt, and the krew manifest rendered from krew-manifest.yaml as
-# dist/mannequin.yaml. .goreleaser.yaml makes the same archives for tagged
-# releases; this script needs only Go, tar, gzip, zip and sha256sum.
+# platform, each in an archive (kubectl-mannequin_<version>_<os>_<arch>.tar.gz,
+# .zip for windows) with LICENSE and README.md, plus the completion script
+# kubectl_complete-mannequin in the tar.gz archives; checksums.txt; and the
+# krew manifest rendered from krew-manifest.yaml as dist/mannequin.yaml.
+# .goreleaser.yaml makes the same archives for tagged releases; this script
+# needs only Go, tar, gzip, zip and sha256sum.
 #
 #   VERSION  the version linked in and named in the files (e.g. v0.1.0; required)
 set -euo pipefail
@@ -39,12 +40,21 @@ for p in "${platforms[@]}"; do
 	GOOS=$os GOARCH=$arch go build -trimpath -ldflags "-s -w -X $module/pkg/version.Version=$version" \
 		-o "$dir/$exe" ./cmd/kubectl-mannequin
 	cp LICENSE README.md "$dir/"
+	files=("$exe" LICENSE README.md)
+	# kubectl runs kubectl_complete-mannequin from PATH to complete the
+	# plugin's arguments; krew extracts the whole archive, so the script
+	# lands next to the binary. It is a POSIX shell script, which Windows
+	# cannot run from PATH: the zip goes without it.
+	if [[ $os != windows ]]; then
+		install -m 0755 plugins/completion/kubectl_complete-mannequin "$dir/"
+		files+=(kubectl_complete-mannequin)
+	fi
 	touch -d "@$epoch" "$dir"/*
 	if [[ $os == windows ]]; then
-		(cd "$dir" && zip -qX "$out/$name.zip" "$exe" LICENSE README.md)
+		(cd "$dir" && zip -qX "$out/$name.zip" "${files[@]}")
 	else
 		tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
-			-C "$dir" -cf - "$exe" LICENSE README.md | gzip -n >"$out/$name.tar.gz"
+			-C "$dir" -cf - "${files[@]}" | gzip -n >"$out/$name.tar.gz"
 	fi
 done
 (cd "$out" && sha256sum -- *.tar.gz *.zip >checksums.txt)

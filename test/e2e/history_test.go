@@ -3,18 +3,14 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/test/e2e/framework"
 )
@@ -257,54 +253,6 @@ func TestHistoryUndoRefusesAConcurrentChange(t *testing.T) {
 	}
 }
 
-// readOnlyKubeconfig writes a kubeconfig for a ServiceAccount that may only
-// get, list and watch deployments, replicasets, pods and events in ns.
-func readOnlyKubeconfig(t *testing.T, ns string) string {
-	t.Helper()
-	ctx := context.Background()
-	c := cluster.Client
-	if _, err := c.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "viewer"}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	role := &rbacv1.Role{
-		ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{"apps"}, Resources: []string{"deployments", "replicasets"}, Verbs: []string{"get", "list", "watch"}},
-			{APIGroups: []string{""}, Resources: []string{"pods", "events"}, Verbs: []string{"get", "list", "watch"}},
-		},
-	}
-	if _, err := c.RbacV1().Roles(ns).Create(ctx, role, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	rb := &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "viewer"},
-		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: "viewer", Namespace: ns}},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "viewer"},
-	}
-	if _, err := c.RbacV1().RoleBindings(ns).Create(ctx, rb, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	tok := env.Kubectl(ctx, "create", "token", "viewer", "-n", ns, "--duration=1h")
-	if tok.Code != 0 {
-		t.Fatalf("create token: %s", tok.Stderr)
-	}
-	admin, err := clientcmd.LoadFromFile(cluster.Kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cur := admin.Contexts[admin.CurrentContext]
-	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["test"] = admin.Clusters[cur.Cluster]
-	cfg.AuthInfos["viewer"] = &clientcmdapi.AuthInfo{Token: strings.TrimSpace(tok.Stdout)}
-	cfg.Contexts["viewer"] = &clientcmdapi.Context{Cluster: "test", AuthInfo: "viewer", Namespace: ns}
-	cfg.CurrentContext = "viewer"
-	path := filepath.Join(t.TempDir(), "viewer.kubeconfig")
-	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestReadOnlyUserCanViewButNotUndo(t *testing.T) {
 	ns := namespace(t)
 	withHistory(t, ns, "guarded", summer, winter)
@@ -412,12 +360,21 @@ func TestWatchWithoutPermissionToListPods(t *testing.T) {
 	ns := namespace(t)
 	withHistory(t, ns, "hidden", summer)
 	kc := readOnlyKubeconfig(t, ns)
-	// Take pods away from the viewer's role.
-	role, err := cluster.Client.RbacV1().Roles(ns).Get(context.Background(), "viewer", metav1.GetOptions{})
+	// Take pods, and pods only, away from the documented viewer Role.
+	role, err := cluster.Client.RbacV1().Roles(ns).Get(context.Background(), viewerRole, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	role.Rules = role.Rules[:1]
+	removed := false
+	for i, r := range role.Rules {
+		if slices.Contains(r.Resources, "pods") {
+			role.Rules[i].Resources = slices.DeleteFunc(slices.Clone(r.Resources), func(s string) bool { return s == "pods" })
+			removed = true
+		}
+	}
+	if !removed {
+		t.Fatalf("the %s Role grants nothing on pods to take away: %+v", viewerRole, role.Rules)
+	}
 	if _, err := cluster.Client.RbacV1().Roles(ns).Update(context.Background(), role, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}

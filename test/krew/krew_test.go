@@ -3,9 +3,16 @@
 package krew
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -32,6 +39,7 @@ type manifest struct {
 	Spec struct {
 		Version          string `json:"version"`
 		ShortDescription string `json:"shortDescription"`
+		Caveats          string `json:"caveats"`
 		Platforms        []struct {
 			Selector struct {
 				MatchLabels map[string]string `json:"matchLabels"`
@@ -148,6 +156,109 @@ func TestInstallFromArchive(t *testing.T) {
 	archive := filepath.Join(dist, "kubectl-mannequin_"+m.Spec.Version+"_"+runtime.GOOS+"_"+runtime.GOARCH+".tar.gz")
 	krew.run(t, "kubectl", "krew", "install", "--manifest="+filepath.Join(dist, "mannequin.yaml"), "--archive="+archive)
 	krew.checkVersion(t, m.Spec.Version)
+
+	// The caveat's set-up step, run as a user would copy it from there, puts
+	// the completion script that krew extracted on PATH; then kubectl itself
+	// completes the plugin's arguments through it.
+	var step string
+	for _, line := range strings.Split(m.Spec.Caveats, "\n") {
+		if strings.Contains(line, "kubectl_complete-mannequin") && strings.HasPrefix(strings.TrimSpace(line), "install ") {
+			step = strings.TrimSpace(line)
+		}
+	}
+	if step == "" {
+		t.Fatalf("the caveats give no command that installs kubectl_complete-mannequin:\n%s", m.Spec.Caveats)
+	}
+	krew.run(t, "sh", "-c", step)
+	out := krew.run(t, "kubectl", "__complete", "mannequin", "wa")
+	offered := slices.ContainsFunc(strings.Split(out, "\n"), func(l string) bool {
+		word, _, _ := strings.Cut(l, "\t") // cobra writes "word\tdescription"
+		return word == "watch"
+	})
+	if !offered {
+		t.Errorf("kubectl __complete mannequin wa, after the caveat's step, does not offer watch:\n%s", out)
+	}
+}
+
+// TestArchivesShipTheCompletionScript: every tar.gz has the completion
+// script, executable and unchanged, at its root next to the binary, where
+// the caveat says krew puts it. The Windows zips have no use for a POSIX
+// shell script and must not carry it.
+func TestArchivesShipTheCompletionScript(t *testing.T) {
+	dist := distDir(t)
+	script, err := os.ReadFile(filepath.Join("..", "..", "plugins", "completion", "kubectl_complete-mannequin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tars, _ := filepath.Glob(filepath.Join(dist, "*.tar.gz"))
+	zips, _ := filepath.Glob(filepath.Join(dist, "*.zip"))
+	if len(tars) != 4 || len(zips) != 2 {
+		t.Errorf("want 4 tar.gz (linux, darwin) and 2 zip (windows) archives, got %v and %v", tars, zips)
+	}
+	for _, name := range tars {
+		entries := tarEntries(t, name)
+		if _, ok := entries["kubectl-mannequin"]; !ok {
+			t.Errorf("%s: no kubectl-mannequin", filepath.Base(name))
+		}
+		e, ok := entries["kubectl_complete-mannequin"]
+		switch {
+		case !ok:
+			t.Errorf("%s: no kubectl_complete-mannequin next to the binary; has %v", filepath.Base(name), slices.Sorted(maps.Keys(entries)))
+		case e.mode&0o111 != 0o111:
+			t.Errorf("%s: kubectl_complete-mannequin has mode %o, want it executable", filepath.Base(name), e.mode)
+		case !bytes.Equal(e.data, script):
+			t.Errorf("%s: kubectl_complete-mannequin differs from plugins/completion/kubectl_complete-mannequin", filepath.Base(name))
+		}
+	}
+	for _, name := range zips {
+		z, err := zip.OpenReader(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files []string
+		for _, f := range z.File {
+			files = append(files, f.Name)
+		}
+		_ = z.Close()
+		if !slices.Contains(files, "kubectl-mannequin.exe") || slices.Contains(files, "kubectl_complete-mannequin") {
+			t.Errorf("%s: has %v, want kubectl-mannequin.exe and no shell script", filepath.Base(name), files)
+		}
+	}
+}
+
+type tarEntry struct {
+	mode int64
+	data []byte
+}
+
+// tarEntries reads a .tar.gz into memory: release archives are small.
+func tarEntries(t *testing.T, name string) map[string]tarEntry {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	tr := tar.NewReader(gz)
+	out := map[string]tarEntry{}
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[h.Name] = tarEntry{mode: h.Mode, data: data}
+	}
 }
 
 func TestInstallFromIndexAndUninstall(t *testing.T) {
