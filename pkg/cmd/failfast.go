@@ -33,6 +33,18 @@ type failFast struct {
 	since map[string]time.Time // finding key → when first seen
 }
 
+// wait is how long until the first stuck pod reaches --fail-after, so that
+// a view with nothing changing still looks again then; 0 when none is stuck.
+func (f *failFast) wait(now time.Time) time.Duration {
+	var d time.Duration
+	for _, first := range f.since {
+		if left := first.Add(f.after).Sub(now); left > 0 && (d == 0 || left < d) {
+			d = left
+		}
+	}
+	return d
+}
+
 // check returns the error that ends the wait, or nil.
 func (f *failFast) check(s *snapshot.Snapshot) error {
 	if f.after <= 0 {

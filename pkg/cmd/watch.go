@@ -183,6 +183,10 @@ func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, starte
 		if over {
 			return nil
 		}
+		// A stuck pod changes nothing while --fail-after runs out.
+		if stuck := o.failFast.wait(s.Now); stuck > 0 && (wait == 0 || stuck < wait) {
+			wait = stuck
+		}
 		if wait > 0 {
 			recheck = time.After(wait)
 		}
