@@ -7,6 +7,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"golang.org/x/term"
+
 	// The auth-provider entries kubectl accepts (oidc; azure and gcp say
 	// which exec plugin replaced them), as kubectl registers them.
 	"k8s.io/cli-runtime/pkg/genericclioptions"

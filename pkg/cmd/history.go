@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -223,24 +222,7 @@ func (o *HistoryOptions) printList(st *workloadState) error {
 
 // print writes obj as -o asks, escaped for a terminal, the data kept.
 func (o *HistoryOptions) print(obj runtime.Object) error {
-	var buf bytes.Buffer
-	if err := o.printer.PrintObj(obj, &buf); err != nil {
-		return err
-	}
-	// The encoders leave bidi and some C1 characters raw; escaped, the
-	// document means the same and cannot act on a terminal.
-	out, err := buf.Bytes(), error(nil)
-	switch o.Output {
-	case "json":
-		out = sanitize.JSON(out)
-	case "yaml":
-		out, err = sanitize.YAML(out)
-	}
-	if err != nil {
-		return err
-	}
-	_, err = o.Out.Write(out)
-	return err
+	return printEscaped(o.Out, o.printer, o.Output, obj)
 }
 
 // printDiff compares A and B; B defaults to the current revision and A to

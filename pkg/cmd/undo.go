@@ -1,12 +1,10 @@
 package cmd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
@@ -19,7 +17,6 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 )
 
@@ -183,23 +180,7 @@ func (o *UndoOptions) print(operation string, obj runtime.Object) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := p.PrintObj(obj, &buf); err != nil {
-		return err
-	}
-	out := buf.Bytes()
-	switch *o.printFlags.OutputFormat {
-	case "json":
-		out = sanitize.JSON(out)
-	case "yaml":
-		if out, err = sanitize.YAML(out); err != nil {
-			return err
-		}
-	default:
-		out = []byte(sanitize.Text(strings.TrimSuffix(string(out), "\n")) + "\n")
-	}
-	_, err = o.Out.Write(out)
-	return err
+	return printEscaped(o.Out, p, *o.printFlags.OutputFormat, obj)
 }
 
 // dryRunOf reads --dry-run as kubectl does (k8s.io/kubectl's own rules),
