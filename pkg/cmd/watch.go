@@ -72,7 +72,7 @@ With --until-done it exits when the rollout ends.
 		RunE:              runOptions(o),
 	}
 	cmd.Flags().BoolVar(&o.UntilDone, "until-done", false, "Exit when the rollout completes (0) or fails (1)")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "Give up after this long (e.g. 5m); 0 waits forever")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", 0, "Give up after this long (e.g. 5m; exit 3); 0 waits forever")
 	cmd.Flags().BoolVar(&o.Plain, "plain", false, "Print one line per change instead of drawing")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
@@ -80,7 +80,7 @@ With --until-done it exits when the rollout ends.
 	return cmd
 }
 
-// Complete resolves the workload and builds the client.
+// Complete reads the namespace and decides how to draw.
 func (o *WatchOptions) Complete(args []string) error {
 	if err := o.completeTarget(args); err != nil {
 		return err
