@@ -20,7 +20,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
-	kubectloptions "k8s.io/kubectl/pkg/cmd/options"
 	"k8s.io/kubectl/pkg/util/templates"
 )
 
@@ -77,13 +76,31 @@ revision, and redraws the moment the cluster changes.`,
 	// kubectl's own `options` command and help templates: the global flags
 	// are listed once, by `kubectl mannequin options`, not under every
 	// subcommand.
-	root.AddCommand(kubectloptions.NewCmdOptions(streams.Out))
+	root.AddCommand(newCmdOptions(streams.Out))
 	addCompletion(root, configFlags, streams)
 	templates.ActsAsRootCommand(root, []string{"options"})
 	kubectlStyleHelp(root)
 	root.SetFlagErrorFunc(flagError) // ActsAsRootCommand sets a two-line one
 	kubectlStyleArgErrors(root)
 	return root, configFlags
+}
+
+// newCmdOptions lists the global flags with kubectl's options template, as
+// `kubectl options` does. It is not k8s.io/kubectl/pkg/cmd/options: that
+// package's init loads kubectl's translations, 25 ms and 4 MB at every
+// start of every command.
+func newCmdOptions(out io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "options",
+		Short:   "Print the list of flags inherited by all commands",
+		Example: "  # Print the flags every command takes\n  kubectl mannequin options",
+		Run:     func(cmd *cobra.Command, _ []string) { _ = cmd.Usage() },
+	}
+	// Usage goes to stderr unless told otherwise; this is the output.
+	cmd.SetOut(out)
+	cmd.SetErr(out)
+	templates.UseOptionsTemplates(cmd)
+	return cmd
 }
 
 // flagError is one line pointing to the command's help, a usage error.
