@@ -11,7 +11,6 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
@@ -82,7 +81,7 @@ func TestUndoCommand(t *testing.T) {
 	if _, err := runUndo(t, c, func(o *UndoOptions) { o.Yes, o.ToRevision = true, 5 }); err == nil || err.Error() != "unable to find specified revision 5 in history" {
 		t.Errorf("to a missing revision: %v", err)
 	}
-	out, err := runUndo(t, c, func(o *UndoOptions) { o.dryRun = cmdutil.DryRunClient })
+	out, err := runUndo(t, c, func(o *UndoOptions) { o.dryRun = dryRunClient })
 	if err != nil || !strings.HasPrefix(out, "deployment.apps/steer will roll back to rev 1 (summer) (dry run)\n") || !strings.Contains(out, "image: summer") {
 		t.Errorf("client dry run: %v\n%s", err, out)
 	}
@@ -265,15 +264,15 @@ func TestWatchSaysAMissingWorkload(t *testing.T) {
 func TestDryRunFlagIsKubectls(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
-		want    cmdutil.DryRunStrategy
+		want    dryRunStrategy
 		warning string
 		err     string
 	}{
-		{[]string{"--dry-run", "--kubeconfig", "x"}, cmdutil.DryRunClient, "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n", ""},
-		{[]string{"--dry-run=server"}, cmdutil.DryRunServer, "", ""},
-		{[]string{"--dry-run=true"}, cmdutil.DryRunClient, "Warning: --dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.\n", ""},
-		{[]string{}, cmdutil.DryRunNone, "", ""},
-		{[]string{"--dry-run=maybe"}, cmdutil.DryRunNone, "", `Invalid dry-run value (maybe). Must be "none", "server", or "client".`},
+		{[]string{"--dry-run", "--kubeconfig", "x"}, dryRunClient, "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n", ""},
+		{[]string{"--dry-run=server"}, dryRunServer, "", ""},
+		{[]string{"--dry-run=true"}, dryRunClient, "Warning: --dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.\n", ""},
+		{[]string{}, dryRunNone, "", ""},
+		{[]string{"--dry-run=maybe"}, dryRunNone, "", `Invalid dry-run value (maybe). Must be "none", "server", or "client".`},
 	} {
 		cmd := NewCmdUndo(genericclioptions.NewConfigFlags(false), genericiooptions.NewTestIOStreamsDiscard())
 		genericclioptions.NewConfigFlags(false).AddFlags(cmd.Flags())
@@ -292,15 +291,15 @@ func TestUndoPrintsAsKubectlDoes(t *testing.T) {
 	d, rss := twoRevisions()
 	for _, tc := range []struct {
 		output string
-		dryRun cmdutil.DryRunStrategy
+		dryRun dryRunStrategy
 		check  func(out string) bool
 	}{
-		{"name", cmdutil.DryRunNone, func(out string) bool { return out == "deployment.apps/steer\n" }},
-		{"json", cmdutil.DryRunNone, func(out string) bool {
+		{"name", dryRunNone, func(out string) bool { return out == "deployment.apps/steer\n" }},
+		{"json", dryRunNone, func(out string) bool {
 			var got appsv1.Deployment
 			return json.Unmarshal([]byte(out), &got) == nil && got.Kind == "Deployment" && got.Spec.Template.Spec.Containers[0].Image == "summer"
 		}},
-		{"yaml", cmdutil.DryRunClient, func(out string) bool {
+		{"yaml", dryRunClient, func(out string) bool {
 			var got appsv1.Deployment
 			return yaml.Unmarshal([]byte(out), &got) == nil && got.Name == "steer" && got.Spec.Template.Spec.Containers[0].Image == "summer"
 		}},
@@ -313,7 +312,7 @@ func TestUndoPrintsAsKubectlDoes(t *testing.T) {
 		if err != nil || !tc.check(out) {
 			t.Errorf("-o %s: %v\n%s", tc.output, err, out)
 		}
-		if want := map[bool]string{true: "winter", false: "summer"}[tc.dryRun == cmdutil.DryRunClient]; image(t, c) != want {
+		if want := map[bool]string{true: "winter", false: "summer"}[tc.dryRun == dryRunClient]; image(t, c) != want {
 			t.Errorf("-o %s: image %s, want %s", tc.output, image(t, c), want)
 		}
 	}

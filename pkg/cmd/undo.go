@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 	corev1 "k8s.io/api/core/v1"
@@ -13,7 +12,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/kubernetes/scheme"
-	cmdutil "k8s.io/kubectl/pkg/cmd/util"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
@@ -39,7 +37,7 @@ type UndoOptions struct {
 	Yes        bool
 
 	printFlags *genericclioptions.PrintFlags
-	dryRun     cmdutil.DryRunStrategy
+	dryRun     dryRunStrategy
 	ask        bool
 }
 
@@ -72,7 +70,7 @@ prints the workload as kubectl does.
 		RunE: runOptions(o),
 	}
 	cmd.Flags().Int64Var(&o.ToRevision, "to-revision", 0, "The revision to roll back to; 0 means the previous one")
-	cmdutil.AddDryRunFlag(cmd)
+	addDryRunFlag(cmd)
 	o.printFlags.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation")
 	return cmd
@@ -110,7 +108,7 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	}
 	plan, skip, err := action.PlanFor(st.Kind, st.Object, st.Revisions, o.ToRevision)
 	// kubectl prints the target of a client dry run before any refusal.
-	if o.dryRun == cmdutil.DryRunClient && plan != nil {
+	if o.dryRun == dryRunClient && plan != nil {
 		return o.printClientDryRun(plan)
 	}
 	if err != nil {
@@ -119,10 +117,10 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	if skip != "" {
 		return o.print(skip, st.Object.(runtime.Object))
 	}
-	if !o.ask && !o.Yes && o.dryRun == cmdutil.DryRunNone {
+	if !o.ask && !o.Yes && o.dryRun == dryRunNone {
 		return errors.New("cannot ask for confirmation: standard input and standard error must be a terminal; pass --yes to roll back without asking")
 	}
-	if o.ask && o.dryRun == cmdutil.DryRunNone {
+	if o.ask && o.dryRun == dryRunNone {
 		yes, err := terminal.Confirm(o.In, o.ErrOut, plan.Question())
 		if errors.Is(err, terminal.ErrInterrupted) {
 			return &ExitError{Code: 130, Err: errors.New("interrupted: nothing was changed")}
@@ -136,7 +134,7 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 		}
 	}
 	dryRun := action.DryRunNone
-	if o.dryRun == cmdutil.DryRunServer {
+	if o.dryRun == dryRunServer {
 		dryRun = action.DryRunServer
 	}
 	result, err := action.Undo(ctx, o.client, plan, dryRun)
@@ -167,9 +165,15 @@ func (o *UndoOptions) printClientDryRun(plan *action.Plan) error {
 
 // printer is kubectl's for -o, saying operation ("rolled back") by default.
 func (o *UndoOptions) printer(operation string) (printers.ResourcePrinter, error) {
+	// kubectl's suffixes for a dry run.
+	switch o.dryRun {
+	case dryRunClient:
+		operation += " (dry run)"
+	case dryRunServer:
+		operation += " (server dry run)"
+	}
 	o.printFlags.NamePrintFlags.Operation = operation
-	flags := cmdutil.PrintFlagsWithDryRunStrategy(o.printFlags, o.dryRun)
-	return flags.ToPrinter()
+	return o.printFlags.ToPrinter()
 }
 
 // print shows obj as -o asks, or its name and what was done. The object
@@ -181,22 +185,4 @@ func (o *UndoOptions) print(operation string, obj runtime.Object) error {
 		return err
 	}
 	return printEscaped(o.Out, p, *o.printFlags.OutputFormat, obj)
-}
-
-// dryRunOf reads --dry-run as kubectl does (k8s.io/kubectl's own rules),
-// and says kubectl's deprecation warning, which it logs through klog, on
-// errOut: we silence klog.
-func dryRunOf(cmd *cobra.Command, errOut io.Writer) (cmdutil.DryRunStrategy, error) {
-	s, err := cmdutil.GetDryRunStrategy(cmd)
-	if err != nil {
-		return s, err
-	}
-	if v := cmdutil.GetFlagString(cmd, "dry-run"); v != "none" && v != "client" && v != "server" {
-		if v == cmd.Flag("dry-run").NoOptDefVal {
-			fmt.Fprintln(errOut, "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.")
-		} else {
-			fmt.Fprintf(errOut, "Warning: --dry-run=%s is deprecated (boolean value) and can be replaced with --dry-run=%s.\n", v, map[cmdutil.DryRunStrategy]string{cmdutil.DryRunClient: "client", cmdutil.DryRunNone: "none"}[s])
-		}
-	}
-	return s, nil
 }
