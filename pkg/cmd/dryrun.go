@@ -51,6 +51,7 @@ func dryRunOf(cmd *cobra.Command, errOut io.Writer) (dryRunStrategy, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
+		//lint:ignore ST1005 kubectl's own words, which scripts may match
 		return dryRunNone, fmt.Errorf(`Invalid dry-run value (%v). Must be "none", "server", or "client".`, v)
 	}
 	if b {
