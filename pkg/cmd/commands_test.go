@@ -52,13 +52,7 @@ func runUndo(t *testing.T, c kubernetes.Interface, set func(*UndoOptions)) (stri
 	o := &UndoOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams,
 		printFlags: genericclioptions.NewPrintFlags("rolled back").WithTypeSetter(scheme.Scheme)}
 	set(o)
-	err := o.Complete([]string{"deploy/steer"})
-	if err == nil {
-		err = o.Validate()
-	}
-	if err == nil {
-		err = o.Run(context.Background())
-	}
+	err := runAll(context.Background(), o, []string{"deploy/steer"})
 	return out.String(), err
 }
 
@@ -99,13 +93,7 @@ func runHistory(t *testing.T, c kubernetes.Interface, args []string, set func(*H
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
 	o := &HistoryOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams, Color: "auto", printFlags: genericclioptions.NewJSONYamlPrintFlags()}
 	set(o)
-	err := o.Complete(args)
-	if err == nil {
-		err = o.Validate()
-	}
-	if err == nil {
-		err = o.Run(context.Background())
-	}
+	err := runAll(context.Background(), o, args)
 	return out.String(), err
 }
 
@@ -220,13 +208,7 @@ func runWatchArgs(t *testing.T, c kubernetes.Interface, args ...string) (string,
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
 	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams,
 		Color: "auto", Plain: true, UntilDone: true, Timeout: 20 * time.Second}
-	err := o.Complete(args)
-	if err == nil {
-		err = o.Validate()
-	}
-	if err == nil {
-		err = o.Run(context.Background())
-	}
+	err := runAll(context.Background(), o, args)
 	return out.String(), err
 }
 

@@ -97,13 +97,7 @@ func TestFailAfterEndsAPlainWatchWithNothingChanging(t *testing.T) {
 	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(fake.NewClientset(d, rss[0], rss[1], pod))}, IOStreams: streams,
 		Color: "auto", Plain: true, UntilDone: true, FailAfter: time.Second, Timeout: 20 * time.Second}
 	start := time.Now()
-	err := o.Complete([]string{"deploy/steer"})
-	if err == nil {
-		err = o.Validate()
-	}
-	if err == nil {
-		err = o.Run(context.Background())
-	}
+	err := runAll(context.Background(), o, []string{"deploy/steer"})
 	if err == nil || !strings.Contains(err.Error(), "rollout cannot finish: rev 2: ImagePullBackOff: pod steer-winter-a") || time.Since(start) > 10*time.Second {
 		t.Errorf("after %s: %v", time.Since(start), err)
 	}

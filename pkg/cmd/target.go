@@ -73,16 +73,21 @@ type options interface {
 // runOptions is the RunE of every subcommand: Complete, Validate, Run.
 func runOptions(o options) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
-		if err := o.Complete(args); err != nil {
-			return err
-		}
-		if err := o.Validate(); err != nil {
-			return err
-		}
 		ctx := cmd.Context()
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		return o.Run(ctx)
+		return runAll(ctx, o, args)
 	}
+}
+
+// runAll completes, validates and runs o on a command line's arguments.
+func runAll(ctx context.Context, o options, args []string) error {
+	if err := o.Complete(args); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return o.Run(ctx)
 }
