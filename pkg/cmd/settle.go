@@ -12,6 +12,11 @@ import (
 // mannequins of a moment the status has already left behind.
 const settleGrace = 10 * time.Second
 
+// settleGraceReconnecting is the bound while the connection is still down:
+// after apiserver restarts, a watch's back-off can keep it away for tens of
+// seconds, and the last frame would show pods of before the outage.
+const settleGraceReconnecting = time.Minute
+
 // settle decides when --until-done may end the watch.
 type settle struct {
 	since time.Time // when the status first said complete; zero otherwise
@@ -30,7 +35,11 @@ func (st *settle) over(s *snapshot.Snapshot, now time.Time) (over bool, wait tim
 	if st.since.IsZero() {
 		st.since = now
 	}
-	if left := settleGrace - now.Sub(st.since); left > 0 {
+	grace := settleGrace
+	if s.Reconnecting {
+		grace = settleGraceReconnecting
+	}
+	if left := grace - now.Sub(st.since); left > 0 {
 		return false, left
 	}
 	return true, 0

@@ -37,6 +37,19 @@ func TestSettleWaitsForLaggingPods(t *testing.T) {
 		t.Errorf("pods lagging past the grace: the watch should end anyway")
 	}
 
+	// While the connection is still down, the pods in view are those of
+	// before the outage: wait longer for them.
+	reconnecting := lagging
+	reconnecting.Reconnecting = true
+	st = settle{}
+	st.over(&reconnecting, t0)
+	if over, wait := st.over(&reconnecting, t0.Add(settleGrace)); over || wait != settleGraceReconnecting-settleGrace {
+		t.Errorf("lagging and reconnecting past the short grace: over %v, wait %s", over, wait)
+	}
+	if over, _ := st.over(&reconnecting, t0.Add(settleGraceReconnecting)); !over {
+		t.Errorf("past the long grace: the watch should end anyway")
+	}
+
 	st = settle{}
 	if over, _ := st.over(&failed, t0); !over {
 		t.Errorf("a failed rollout ends the watch at once")

@@ -52,6 +52,9 @@ type Snapshot struct {
 	Started time.Time
 	// Problems lists what the watcher could not see (e.g. forbidden pods).
 	Problems []string
+	// Reconnecting: the API server has not answered lately, so the watches
+	// may be behind.
+	Reconnecting bool
 	// PodsHidden: the pods may not be listed, so only counts are known.
 	PodsHidden bool
 	// Events are recent Warning events of the workload and its objects,

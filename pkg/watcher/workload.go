@@ -338,6 +338,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	s.PodsHidden = podsHidden
 	if w.conn != nil {
 		if since, err := w.conn.Down(); err != nil {
+			s.Reconnecting = true
 			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))
 		}
 	}
