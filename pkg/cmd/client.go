@@ -3,8 +3,8 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"golang.org/x/term"
 
@@ -67,9 +67,12 @@ func namespaceOf(f *genericclioptions.ConfigFlags) (string, error) {
 	return ns, nil
 }
 
-// colorOn decides --color: always, never, or auto (a terminal, and no NO_COLOR).
+// colorOn decides --color (always, never, or auto: a terminal, no NO_COLOR,
+// no TERM=dumb) and tells pterm, once, so that nothing it draws disagrees.
 func colorOn(flag string, tty bool) bool {
-	return flag == "always" || flag == "auto" && tty && os.Getenv("NO_COLOR") == ""
+	on := flag == "always" || flag == "auto" && theme.Auto(tty)
+	theme.Setup(on)
+	return on
 }
 
 // validColor checks --color.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -165,6 +166,8 @@ func Execute() int {
 func execute(streams genericiooptions.IOStreams, args []string) int {
 	root, configFlags := newRoot(streams)
 	root.SetArgs(args)
+	// Nothing is styled until a command decides on colour for its output.
+	theme.Setup(false)
 	if err := root.Execute(); err != nil {
 		var u *unreachable
 		if errors.As(err, &u) {

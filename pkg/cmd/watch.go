@@ -86,7 +86,8 @@ func (o *WatchOptions) Complete(args []string) error {
 		return err
 	}
 	o.tty = !o.Plain && terminal.IsTerminal(o.Out)
-	color := colorOn(o.Color, o.tty)
+	// --plain on a terminal still earns colour; a pipe never does.
+	color := colorOn(o.Color, terminal.IsTerminal(o.Out))
 	o.style = render.Style{Color: color, Unicode: terminal.UTF8(), Compact: o.Compact}
 	return nil
 }

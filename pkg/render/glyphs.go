@@ -1,6 +1,9 @@
 package render
 
-import "github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+import (
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
+)
 
 // state indexes the per-state tables; arrays beat maps at 5,000 pods a frame.
 type state int
@@ -80,14 +83,18 @@ var asciiGlyphs = glyphs{
 	cross: "x",
 }
 
-// SGR parameters. Only the foreground changes, so spaces never need colour.
-const (
-	sgrNew    = "96" // pods of the revision being rolled out: bright
-	sgrOld    = "90" // older revisions: dim
-	sgrFail   = "91"
-	sgrGood   = "92"
-	sgrWarn   = "93"
-	sgrMark   = "1;93" // a pod that just stepped in or out
-	sgrTitle  = "1"
-	sgrLegend = "2"
+// SGR parameters of the theme's styles, taken once: the frame's cell writer
+// switches colour only when it changes, so spaces never need colour.
+var (
+	sgrNew    = theme.New.Code()
+	sgrOld    = theme.Old.Code()
+	sgrFail   = theme.Fail.Code()
+	sgrGood   = theme.Good.Code()
+	sgrWarn   = theme.Warn.Code()
+	sgrMark   = theme.Mark.Code()
+	sgrTitle  = theme.Title.Code()
+	sgrLegend = theme.Faint.Code()
+	sgrWhy    = theme.Why.Code()
+	// sgrSelected is the row under a table's cursor.
+	sgrSelected = theme.Selected.Code()
 )

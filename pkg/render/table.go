@@ -61,7 +61,7 @@ func TableFrame(t *Table, width, height int, st Style) string {
 			if i == t.Cursor {
 				l = "› " + format(t.Rows[i])
 				if st.Color {
-					l = "\x1b[7m" + l + sgrReset
+					l = "\x1b[" + sgrSelected + "m" + l + sgrReset
 				}
 			}
 			lines = append(lines, l)

@@ -8,8 +8,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-const sgrWhy = "31"
-
 // why is the "why is it stuck" panel: each finding with its hint, then the
 // recent Warning events, within max lines so that it never pushes the
 // mannequins off the screen.
