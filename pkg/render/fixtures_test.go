@@ -37,6 +37,7 @@ func deployment(desired int32, phase snapshot.Phase, msg string, now time.Durati
 		Message: msg,
 		Now:     at(now),
 		Started: t0,
+		Rollout: snapshot.Rollout{Started: t0},
 	}
 }
 

@@ -43,6 +43,7 @@ func fuzzSnapshot(pods, revs int, reason, message string) *snapshot.Snapshot {
 	s := &snapshot.Snapshot{
 		Workload: snapshot.Workload{Kind: "Deployment", Namespace: "ns-" + reason, Name: "n" + message, Desired: int32(pods)},
 		Phase:    snapshot.PhaseUpdating, Message: message, Now: now, Started: now.Add(-time.Minute),
+		Rollout:  snapshot.Rollout{Started: now.Add(-time.Minute)},
 		Problems: []string{message},
 		Events:   []snapshot.Event{{Object: "Pod/" + reason, Reason: reason, Message: message, Count: 3}},
 	}

@@ -199,31 +199,30 @@ func (r *renderer) current() *shelf {
 	return nil
 }
 
+// elapsed is the age of the rollout in progress; a finished one has none.
 func (r *renderer) elapsed() (time.Duration, bool) {
 	s := r.s
-	if s.Now.IsZero() || s.Started.IsZero() || s.Now.Before(s.Started) {
+	start := s.Rollout.Started
+	if s.Done() || s.Now.IsZero() || start.IsZero() || s.Now.Before(start) {
 		return 0, false
 	}
-	return s.Now.Sub(s.Started), true
+	return s.Now.Sub(start), true
 }
 
-// eta extrapolates the pace of new pods becoming ready. The pace counts from
-// the new revision's creation when the watch saw it happen, else from the
-// start of the watch (overestimating the pace a little).
+// eta extrapolates the pace at which the current rollout has made new pods
+// ready: progress from before it (an undo to a revision that still had
+// ready pods) is not counted.
 func (r *renderer) eta() (time.Duration, bool) {
 	s := r.s
 	cur := r.current()
-	if s.Done() || s.Workload.Paused || cur == nil || s.Now.IsZero() {
+	if s.Done() || s.Workload.Paused || cur == nil {
 		return 0, false
 	}
-	start := s.Started
-	if cur.rev.Created.After(start) {
-		start = cur.rev.Created
-	}
-	el := s.Now.Sub(start)
-	done := cur.n[ready]
-	left := int(s.Workload.Desired) - done
-	if start.IsZero() || el < time.Second || done <= 0 || left <= 0 {
+	el, ok := r.elapsed()
+	ready := cur.n[ready]
+	done := ready - s.Rollout.ReadyAtStart
+	left := int(s.Workload.Desired) - ready
+	if !ok || el < time.Second || done <= 0 || left <= 0 {
 		return 0, false
 	}
 	return time.Duration(float64(el) * float64(left) / float64(done)), true

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mattn/go-runewidth"
 
@@ -198,5 +199,21 @@ func TestShelfTitleIgnoresADigestThatIsNotHex(t *testing.T) {
 	}
 	if f := Frame(s, 120, 40, Style{Unicode: true}); strings.Contains(f, "@sha256:") {
 		t.Errorf("an imageID that is not hex must not show as a digest:\n%s", f)
+	}
+}
+
+// Right after an undo, the header times the undo's rollout: 2 s elapsed,
+// and an ETA from the one pod it made ready, not the watch's 42 s and the
+// pods that were ready before.
+func TestElapsedAndETABelongToTheCurrentRollout(t *testing.T) {
+	s := midRollout() // watch started 42 s ago; 3 of rev 4's 6 pods ready
+	s.Rollout = snapshot.Rollout{Started: s.Now.Add(-2 * time.Second), ReadyAtStart: 2}
+	frame := Frame(s, 120, 30, Style{Unicode: true})
+	if !strings.Contains(frame, "2s elapsed · ETA ~6s") {
+		t.Fatalf("want the undo's own time (2s elapsed, 1 pod in 2s, 3 left: ETA ~6s):\n%s", frame)
+	}
+	s.Rollout.ReadyAtStart = 3 // nothing ready since the undo: no pace yet
+	if frame := Frame(s, 120, 30, Style{Unicode: true}); strings.Contains(frame, "ETA") {
+		t.Fatalf("an ETA without progress in this rollout:\n%s", frame)
 	}
 }

@@ -48,8 +48,11 @@ type Snapshot struct {
 	Revisions []Revision
 	// Now is when this snapshot was taken; ages are relative to it.
 	Now time.Time
-	// Started is when the watch began; elapsed time and pace count from it.
+	// Started is when the watch began.
 	Started time.Time
+	// Rollout is the rollout in progress (set by a RolloutClock): elapsed
+	// time and pace count from its start.
+	Rollout Rollout
 	// Problems lists what the watcher could not see (e.g. forbidden pods).
 	Problems []string
 	// Reconnecting: the API server has not answered lately, so the watches

@@ -45,6 +45,8 @@ type Workload struct {
 	// picture needs (events, Secret lookups) so that Snapshot only reads.
 	look chan struct{}
 
+	clock snapshot.RolloutClock // dates the rollout each snapshot shows
+
 	secretLookup SecretLookup
 	secrets      map[string]secretState // guarded by mu
 	conn         *Connection
@@ -347,6 +349,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		s.Events = snapshot.WarningEvents(events, ownedUIDs(obj, revs, pods))
 	}
 	s.Secrets = w.knownSecrets(&s)
+	w.clock.Stamp(&s)
 	return s
 }
 
