@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-runewidth"
@@ -34,8 +35,9 @@ type liveView struct {
 	finished  func(*snapshot.Snapshot) error
 	clock     func() time.Time // time.Now unless a test sets it
 
-	settle settle // with untilDone: when the view may end
-	last   string // the last frame drawn
+	settle settle    // with untilDone: when the view may end
+	last   string    // the last frame drawn
+	lastAt time.Time // the moment it shows
 	snap   snapshot.Snapshot
 	prompt *action.Pending
 	// promptFor names the workload the prompt's action was planned for.
@@ -49,7 +51,7 @@ type liveView struct {
 var liveKeys = []render.Binding{
 	{Keys: "q", Words: "quit"},
 	{Keys: "u", Words: "undo", Writes: true},
-	{Keys: "p", Words: "pause/resume", Writes: true},
+	{Keys: "p", Words: "pause/resume", Short: "pause", Writes: true},
 	{Keys: "r", Words: "restart", Writes: true},
 }
 
@@ -131,23 +133,31 @@ func (v *liveView) run(ctx context.Context) error {
 
 func (v *liveView) draw() error {
 	width, height := terminal.Size(v.out)
-	var bottom string
+	var bottom []string
 	switch {
 	case v.prompt != nil:
-		bottom = render.Question(v.prompt.Question, width, v.style)
+		bottom = render.QuestionLines(v.prompt.Question, width, v.style)
 	case v.status != "" && v.now().Sub(v.statusT) < 5*time.Second:
-		bottom = v.status
+		bottom = []string{runewidth.Truncate(v.status, width, "")}
 	case v.client != nil && height > 8:
-		bottom = render.HelpLine(liveKeys, v.style, true)
+		bottom = []string{render.HelpLineFit(liveKeys, v.style, true, width)}
 	}
-	frameHeight := height
-	if bottom != "" && height > 1 {
-		frameHeight--
+	// The bottom lines take from the picture, never the picture from a
+	// question, which must be read whole.
+	if len(bottom) >= height {
+		bottom = bottom[len(bottom)-max(height-1, 1):]
 	}
-	frame := render.Frame(&v.snap, width, frameHeight, v.style)
-	v.last = frame
-	if bottom != "" && height > 1 {
-		frame += "\n" + runewidth.Truncate(bottom, width, "")
+	frameHeight := height - len(bottom)
+	frame := ""
+	if frameHeight > 0 {
+		frame = render.Frame(&v.snap, width, frameHeight, v.style)
+		v.last, v.lastAt = frame, v.snap.Now
+	}
+	if len(bottom) > 0 {
+		if frame != "" {
+			frame += "\n"
+		}
+		frame += strings.Join(bottom, "\n")
 	}
 	if err := v.screen.Draw(frame); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 )
 
@@ -209,9 +210,11 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, start
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v (please report it)", r)
 		}
-		// Leave the last picture on the normal screen, as kubectl would.
+		// Leave the last picture on the normal screen, as kubectl would,
+		// saying when it was taken: the rollout goes on without us.
 		if v.last != "" {
 			fmt.Fprintln(o.Out, v.last)
+			fmt.Fprintln(o.Out, theme.Faint.Sprint("last frame at "+v.lastAt.Format("15:04:05")))
 		}
 	}()
 	if screen.Raw() {

@@ -58,3 +58,50 @@ func TestHelpLine(t *testing.T) {
 		t.Errorf("ascii, read-only: %q", got)
 	}
 }
+
+// An undo question too long for the screen wraps onto a second line: every
+// word of it is seen, and [y/N] ends it, at 80 columns and below.
+func TestQuestionLinesKeepTheWholeQuestion(t *testing.T) {
+	q := "Roll back deployment/clerk-squad from rev 3 (uniform:winter-2024) to rev 2 (uniform:summer-2023)?"
+	for _, width := range []int{120, 100, 80, 60} {
+		lines := QuestionLines(q, width, Style{Unicode: true})
+		if len(lines) > 2 {
+			t.Fatalf("%d columns: %d lines", width, len(lines))
+		}
+		joined := strings.Join(lines, " ")
+		if joined != q+" [y/N]" {
+			t.Errorf("%d columns: %q, want the whole question then [y/N]", width, lines)
+		}
+		for _, l := range lines {
+			if columns(l) > width {
+				t.Errorf("%d columns: line %q is %d wide", width, l, columns(l))
+			}
+		}
+	}
+	// Too narrow for two lines: cut, but the keys stay.
+	lines := QuestionLines(q, 30, Style{Unicode: true})
+	if last := lines[len(lines)-1]; !strings.HasSuffix(last, "[y/N]") || columns(last) > 30 {
+		t.Errorf("30 columns: %q", lines)
+	}
+}
+
+// The key help names every key on any screen: shorter words first, then
+// the keys alone.
+func TestHelpLineFitKeepsEveryKey(t *testing.T) {
+	bs := []Binding{
+		{Keys: "q", Words: "quit"},
+		{Keys: "u", Words: "undo", Writes: true},
+		{Keys: "p", Words: "pause/resume", Short: "pause", Writes: true},
+		{Keys: "r", Words: "restart", Writes: true},
+	}
+	st := Style{Unicode: true}
+	for width, want := range map[int]string{
+		80: "q quit · u undo · p pause/resume · r restart",
+		40: "q quit · u undo · p pause · r restart",
+		20: "q · u · p · r",
+	} {
+		if got := HelpLineFit(bs, st, true, width); got != want {
+			t.Errorf("%d columns: %q, want %q", width, got, want)
+		}
+	}
+}

@@ -164,3 +164,31 @@ func Question(q string, width int, st Style) string {
 	}
 	return truncate(q, width-len(keys), more) + keys
 }
+
+// QuestionLines fits a yes/no question into width columns on one line, or
+// on two with the words wrapped, so that the whole question is seen before
+// it is answered; only a question too long for two lines is cut. The answer
+// keys always end the last line.
+func QuestionLines(q string, width int, st Style) []string {
+	if columns(q)+len(answerKeys) <= width || width <= len(answerKeys)+10 {
+		return []string{Question(q, width, st)}
+	}
+	// Break at the last space that leaves the first line within width.
+	words := strings.Fields(q)
+	first := ""
+	i := 0
+	for ; i < len(words); i++ {
+		next := strings.TrimSpace(first + " " + words[i])
+		if columns(next) > width {
+			break
+		}
+		first = next
+	}
+	if i == 0 { // one word wider than the screen
+		return []string{Question(q, width, st)}
+	}
+	if i == len(words) { // the question fits, its keys do not
+		return []string{first, strings.TrimSpace(answerKeys)}
+	}
+	return []string{first, Question(strings.Join(words[i:], " "), width, st)}
+}
