@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
@@ -44,6 +45,8 @@ type WatchOptions struct {
 	// stuck on a reason that does not heal by itself (0: wait as kubectl).
 	FailAfter time.Duration
 	failFast  failFast
+	// seen remembers the watch for the summary --until-done ends with.
+	seen summary.Recorder
 
 	tty   bool
 	style render.Style
@@ -148,13 +151,50 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		return explainGetError(ctx, o.client, err, lower(o.kind), o.name, o.namespace)
 	}
 	started := time.Now()
+	var err error
 	if o.tty {
-		return o.runScreen(ctx, w, started)
+		err = o.runScreen(ctx, w, started)
+	} else {
+		err = o.runPlain(ctx, w, started)
 	}
-	return o.runPlain(ctx, w, started)
+	if o.UntilDone {
+		o.printSummary(err)
+	}
+	return err
 }
 
-var errTimeout = errors.New("timeout")
+// printSummary tells in three lines how --until-done ended, below the last
+// frame or log line; an interrupted watch says nothing more.
+func (o *WatchOptions) printSummary(err error) {
+	outcome, reason := summary.Complete, ""
+	var ex *ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ex) && ex.Code == ExitTimeout:
+		outcome = summary.TimedOut
+	case errors.As(err, &ex) || errors.Is(err, errQuit):
+		return
+	case errors.Is(err, errDeleted):
+		outcome = summary.Deleted
+	default:
+		outcome, reason = summary.Failed, err.Error()
+	}
+	sum := o.seen.Summary(outcome, reason, time.Now())
+	if sum.Workload == "" {
+		return // never saw the workload
+	}
+	if o.tty {
+		width, _ := terminal.Size(o.Out)
+		fmt.Fprintln(o.Out, render.SummaryBox(&sum, width, o.style))
+		return
+	}
+	fmt.Fprintln(o.Out, render.SummaryLog(&sum))
+}
+
+var (
+	errTimeout = errors.New("timeout")
+	errDeleted = errors.New("was deleted while being watched")
+)
 
 // runPlain prints a timestamped line per meaningful change: for pipes, CI
 // logs and --plain.
@@ -171,8 +211,8 @@ func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, starte
 		case <-recheck:
 		}
 		s := w.Snapshot(time.Now(), started)
-		for _, line := range log.Next(&s) {
-			fmt.Fprintf(o.Out, "%s %s\n", s.Now.Format("15:04:05"), line)
+		for _, line := range log.NextLines(&s) {
+			fmt.Fprintln(o.Out, render.LogLine(s.Now, line))
 		}
 		prev = &s
 		if err := o.finished(&s); err != nil {
@@ -231,10 +271,12 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, start
 }
 
 // finished turns a terminal phase into the exit --until-done promises.
+// It also records s for the summary: it sees every snapshot, in both modes.
 func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
+	o.seen.Observe(s)
 	switch {
 	case s.Phase == snapshot.PhaseDeleted:
-		return fmt.Errorf("%s %q in namespace %q was deleted while being watched", lower(o.kind), o.name, o.namespace)
+		return fmt.Errorf("%s %q in namespace %q %w", lower(o.kind), o.name, o.namespace, errDeleted)
 	case o.UntilDone && (s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete):
 		return errors.New(s.Message)
 	case o.UntilDone:

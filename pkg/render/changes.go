@@ -3,10 +3,12 @@ package render
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 )
 
 // Changes describes in plain lines what changed from prev to cur, for output
@@ -283,12 +285,41 @@ type Log struct {
 	present map[string]bool
 }
 
+// Level tells how much a log line matters, for the prefix that marks it.
+type Level int
+
+const (
+	Note    Level = iota // a step of the rollout
+	Success              // the rollout completed
+	Warning              // a reason for being stuck, a Warning event
+	Failure              // the rollout failed or the workload went away
+)
+
+// Line is one line of the log and how much it matters.
+type Line struct {
+	Level Level
+	Text  string
+}
+
 // Next returns the lines that cur adds to the log.
 func (l *Log) Next(cur *snapshot.Snapshot) []string {
+	lines := l.NextLines(cur)
+	out := make([]string, len(lines))
+	for i, line := range lines {
+		out[i] = line.Text
+	}
+	return out
+}
+
+// NextLines is Next with each line's level.
+func (l *Log) NextLines(cur *snapshot.Snapshot) []Line {
 	if l.said == nil {
 		l.said = map[string]bool{}
 	}
-	out := Changes(l.prev, cur)
+	var out []Line
+	for _, text := range Changes(l.prev, cur) {
+		out = append(out, Line{changeLevel(cur, text), text})
+	}
 	l.prev = cur
 	present := map[string]bool{}
 	for _, f := range diagnose.Findings(cur) {
@@ -299,16 +330,46 @@ func (l *Log) Next(cur *snapshot.Snapshot) []string {
 		if f.Message != "" && !strings.Contains(f.Hint, f.Message) {
 			line += " (" + f.Message + ")"
 		}
-		out = append(out, plainText(line))
+		out = append(out, Line{Warning, plainText(line)})
 	}
 	for _, e := range cur.Events {
 		if !l.first("event|"+e.Reason+"|"+e.Message, present) {
 			continue
 		}
-		out = append(out, plainText(fmt.Sprintf("event ×%d %s %s: %s", e.Count, e.Reason, e.Object, e.Message)))
+		out = append(out, Line{Warning, plainText(fmt.Sprintf("event ×%d %s %s: %s", e.Count, e.Reason, e.Object, e.Message))})
 	}
 	l.present = present
 	return out
+}
+
+// changeLevel tells the level of a line Changes wrote for cur.
+func changeLevel(cur *snapshot.Snapshot, text string) Level {
+	switch {
+	case strings.HasPrefix(text, "rollout complete"):
+		return Success
+	case strings.HasPrefix(text, "rollout failed"), text == kindWord(cur)+" deleted":
+		return Failure
+	case strings.HasPrefix(text, "pod "):
+		return Warning // a pod that newly failed
+	}
+	return Note
+}
+
+// LogLine formats a log line at t: a timestamp, then the text, marked by
+// pterm's prefix printers when it matters (SUCCESS, WARNING, ERROR) so that
+// a CI log's reader spots it. Without styling the mark is a word and a
+// colon: the line stays grep-able.
+func LogLine(t time.Time, line Line) string {
+	text := line.Text
+	switch line.Level {
+	case Success:
+		text = theme.Success.Sprint(text)
+	case Warning:
+		text = theme.Warning.Sprint(text)
+	case Failure:
+		text = theme.Error.Sprint(text)
+	}
+	return t.Format("15:04:05") + " " + text
 }
 
 // first notes key as present in this snapshot and reports whether it is to
