@@ -206,14 +206,29 @@ func (o *HistoryOptions) printTable(st *workloadState) error {
 		fmt.Fprintln(o.Out, "No rollout history found.")
 		return nil
 	}
-	fmt.Fprintln(o.Out, objectName(o.kind, o.name))
-	w := printers.GetNewTabWriter(o.Out)
-	fmt.Fprintln(w, strings.Join(history.Header, "\t"))
-	now := time.Now()
-	for _, r := range o.limited(st.Revisions) {
-		fmt.Fprintln(w, strings.Join(history.Row(&r, now), "\t"))
+	// A pipe gets kubectl's plain columns, whole; a terminal gets them in
+	// colour and cut to its width, as the interactive table is.
+	width := 0
+	if terminal.IsTerminal(o.Out) {
+		width, _ = terminal.Size(o.Out)
 	}
-	return w.Flush()
+	rows, current := historyRows(o.limited(st.Revisions), time.Now())
+	lines := render.TableLines(history.Header, rows, current, -1, width, render.Style{Color: o.color, Unicode: terminal.UTF8()})
+	_, err := fmt.Fprintln(o.Out, objectName(o.kind, o.name)+"\n"+strings.Join(lines, "\n"))
+	return err
+}
+
+// historyRows is revs as table cells, and the index of the current
+// revision's row (-1 when none is current yet).
+func historyRows(revs []revision.Revision, now time.Time) (rows [][]string, current int) {
+	current = -1
+	for i := range revs {
+		rows = append(rows, history.Row(&revs[i], now))
+		if revs[i].Current {
+			current = i
+		}
+	}
+	return rows, current
 }
 
 func (o *HistoryOptions) printList(st *workloadState) error {
@@ -508,10 +523,7 @@ func (v *historyView) table(st render.Style, width int) *render.Table {
 		Cursor: v.cursor,
 		Footer: render.HelpLine(historyKeys, st, true),
 	}
-	now := time.Now()
-	for i := range v.st.Revisions {
-		t.Rows = append(t.Rows, history.Row(&v.st.Revisions[i], now))
-	}
+	t.Rows, t.Current = historyRows(v.st.Revisions, time.Now())
 	if len(t.Rows) == 0 {
 		t.Rows = [][]string{{"No rollout history found."}}
 	}

@@ -95,6 +95,4 @@ var (
 	sgrTitle  = theme.Title.Code()
 	sgrLegend = theme.Faint.Code()
 	sgrWhy    = theme.Why.Code()
-	// sgrSelected is the row under a table's cursor.
-	sgrSelected = theme.Selected.Code()
 )

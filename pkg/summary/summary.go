@@ -65,10 +65,10 @@ type Recorder struct {
 	current, target  string // the current revision's name and label
 	// pods by revision and name: a StatefulSet's pod keeps its name when
 	// it is replaced by one of the new revision.
-	pods map[podKey]*podSeen
-	revisions   map[string]int64    // ReplicaSet name → revision number
-	findings    map[string]bool
-	events      map[string]int32 // reason|message → highest count seen
+	pods      map[podKey]*podSeen
+	revisions map[string]int64 // ReplicaSet name → revision number
+	findings  map[string]bool
+	events    map[string]int32 // reason|message → highest count seen
 }
 
 type podKey struct{ revision, name string }
