@@ -6,17 +6,7 @@ import (
 	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 )
-
-// styled pins pterm's styling and colour depth for a golden test.
-func styled(t *testing.T, on bool) {
-	t.Helper()
-	t.Setenv("CI", "")
-	t.Setenv("FORCE_COLOR", "3")
-	theme.Setup(on)
-	t.Cleanup(func() { theme.Setup(false) })
-}
 
 func rolledOut() *summary.Summary {
 	return &summary.Summary{
@@ -57,7 +47,7 @@ func TestSummaryGolden(t *testing.T) {
 		{"summary-box-ascii-40", failedSummary(), false, func(s *summary.Summary) string { return SummaryBox(s, 40, Style{}) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			styled(t, c.color)
+			styled(t, Style{Color: c.color})
 			got := c.draw(c.sum)
 			if n := strings.Count(got, "\n") + 1; n > 5 {
 				t.Errorf("%d lines", n)
@@ -103,7 +93,7 @@ func TestLogLineGolden(t *testing.T) {
 			name = "log-color"
 		}
 		t.Run(name, func(t *testing.T) {
-			styled(t, color)
+			styled(t, Style{Color: color})
 			var out []string
 			for _, l := range lines {
 				out = append(out, LogLine(at, l))
