@@ -144,14 +144,22 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if o.clients.conn != nil {
 		w = w.WithConnection(o.clients.conn)
 	}
-	if err := w.Start(ctx); err != nil {
+	// A distant or slow cluster can take seconds to list the pods: say what
+	// the screen waits for, on the terminal only, and clear it before the
+	// first frame.
+	stopWaiting := func() {}
+	if o.tty && o.style.Color && terminal.IsTerminal(o.ErrOut) {
+		stopWaiting = showWaiting(o.ErrOut, fmt.Sprintf("reading %s/%s and its pods…", o.kind.Short(), o.name), waitingDelay)
+	}
+	err := w.Start(ctx)
+	stopWaiting()
+	if err != nil {
 		if ctx.Err() != nil {
 			return o.interrupted(ctx, nil)
 		}
 		return explainGetError(ctx, o.client, err, lower(o.kind), o.name, o.namespace)
 	}
 	started := time.Now()
-	var err error
 	if o.tty {
 		err = o.runScreen(ctx, w, started)
 	} else {
