@@ -184,10 +184,11 @@ func TestHistoryViewKeys(t *testing.T) {
 	}
 	v.plan, v.confirm = plan, true
 	footer := v.table(render.Style{}, 60).Footer
-	if !strings.HasSuffix(footer, "[y/N]") || len(footer) > 60 {
-		t.Errorf("the question at 60 columns: %q", footer)
+	if last := footer[len(footer)-1]; !strings.HasSuffix(last, "[y/N]") || len(footer) > 2 || len(footer[0]) > 60 || len(last) > 60 ||
+		!strings.Contains(strings.Join(footer, " "), plan.Question()) {
+		t.Errorf("the question at 60 columns, whole on at most two lines: %q", footer)
 	}
-	if got := v.key("n"); got != historyNone || v.confirm || !strings.Contains(v.table(render.Style{}, 80).Footer, "cancelled") {
+	if got := v.key("n"); got != historyNone || v.confirm || !strings.Contains(strings.Join(v.table(render.Style{}, 80).Footer, " "), "cancelled") {
 		t.Errorf("n: %v", got)
 	}
 	v.confirm = true

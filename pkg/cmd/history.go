@@ -395,8 +395,8 @@ func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Sc
 // historyKeys are the interactive history's keys; j/k move too, Esc quits.
 var historyKeys = []render.Binding{
 	{Keys: "↑/↓", ASCII: "up/down", Words: "move"},
-	{Keys: "enter/d", Words: "diff against current"},
-	{Keys: "u", Words: "undo to selected", Writes: true},
+	{Keys: "enter/d", Words: "diff against current", Short: "diff"},
+	{Keys: "u", Words: "undo to selected", Short: "undo", Writes: true},
 	{Keys: "q", Words: "quit"},
 }
 
@@ -521,7 +521,7 @@ func (v *historyView) table(st render.Style, width int) *render.Table {
 		Title:  fmt.Sprintf("%s · %d revisions", v.name, len(v.st.Revisions)),
 		Header: history.Header,
 		Cursor: v.cursor,
-		Footer: render.HelpLine(historyKeys, st, true),
+		Footer: []string{render.HelpLineFit(historyKeys, st, true, width)},
 	}
 	t.Rows, t.Current = historyRows(v.st.Revisions, time.Now())
 	if len(t.Rows) == 0 {
@@ -532,14 +532,14 @@ func (v *historyView) table(st render.Style, width int) *render.Table {
 		if st.Color {
 			t.Body = strings.Split(history.ColorDiff(strings.Join(v.diff, "\n")), "\n")
 		}
-		t.Footer = "any key: back to the list"
+		t.Footer = []string{"any key: back to the list"}
 	}
 	switch {
 	case v.confirm:
-		t.Footer = render.Question(v.plan.Question(), width, st)
+		t.Footer = render.QuestionLines(v.plan.Question(), width, st)
 	case v.status != "":
 		// Statuses carry API error text.
-		t.Footer = sanitize.Text(v.status)
+		t.Footer = []string{sanitize.Text(v.status)}
 		v.status = ""
 	}
 	return t

@@ -196,7 +196,7 @@ func (o *WatchOptions) printSummary(err error) {
 		fmt.Fprintln(o.Out, render.SummaryBox(&sum, width, o.style))
 		return
 	}
-	fmt.Fprintln(o.Out, render.SummaryLog(&sum))
+	fmt.Fprintln(o.Out, render.SummaryLog(time.Now(), &sum))
 }
 
 var (

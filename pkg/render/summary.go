@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pterm/pterm"
 
@@ -54,16 +55,16 @@ func SummaryLines(sum *summary.Summary) []string {
 	return []string{first, second, third}
 }
 
-// SummaryLog draws the summary for a log: pterm's prefix printer marks the
-// outcome (SUCCESS, ERROR, WARNING) on the first line, and the two others
-// follow. Without styling it reads "SUCCESS: ...", easy to grep.
-func SummaryLog(sum *summary.Summary) string {
+// SummaryLog draws the summary for a log at t: timestamped like every
+// other line, the first marked with the outcome by pterm's prefix printer
+// (SUCCESS, ERROR, WARNING; "SUCCESS: ..." without styling, easy to grep).
+func SummaryLog(t time.Time, sum *summary.Summary) string {
 	lines := SummaryLines(sum)
-	if !theme.On() {
-		return prefixFor(sum.Outcome).Sprint(lines[0]) + "\n" + strings.Join(lines[1:], "\n")
+	out := []string{LogLine(t, Line{levelOf(sum.Outcome), lines[0]})}
+	for _, l := range lines[1:] {
+		out = append(out, LogLine(t, Line{Note, l}))
 	}
-	// pterm aligns the lines after the first under its message.
-	return prefixFor(sum.Outcome).Sprint(strings.Join(lines, "\n"))
+	return strings.Join(out, "\n")
 }
 
 // SummaryBox draws the summary for a terminal, below the last frame: a
@@ -97,14 +98,14 @@ func SummaryBox(sum *summary.Summary, width int, st Style) string {
 	return strings.Join(rows, "\n")
 }
 
-func prefixFor(o summary.Outcome) *pterm.PrefixPrinter {
+func levelOf(o summary.Outcome) Level {
 	switch o {
 	case summary.Complete:
-		return theme.Success
+		return Success
 	case summary.TimedOut:
-		return theme.Warning
+		return Warning
 	}
-	return theme.Error
+	return Failure
 }
 
 func outcomeStyle(o summary.Outcome) pterm.Style {

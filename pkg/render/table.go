@@ -19,7 +19,9 @@ type Table struct {
 	// workload runs; -1 for none.
 	Current int
 	Body    []string // shown below the table instead of more rows, when set
-	Footer  string
+	// Footer ends the screen: the key help, or a question on one or two
+	// lines (QuestionLines), which the rows make room for.
+	Footer []string
 }
 
 // TableFrame draws t into at most height lines of at most width columns,
@@ -35,10 +37,11 @@ func TableFrame(t *Table, width, height int, st Style) string {
 	}
 	lines = append(lines, grid[0])
 
-	room := height - len(lines)
-	if t.Footer != "" {
-		room--
+	footer := t.Footer
+	if len(footer) >= height {
+		footer = footer[len(footer)-max(height-1, 1):]
 	}
+	room := height - len(lines) - len(footer)
 	if len(t.Body) > 0 {
 		// Keep the selected row and as much of the body as fits.
 		if t.Cursor >= 0 && t.Cursor < len(t.Rows) {
@@ -54,14 +57,12 @@ func TableFrame(t *Table, width, height int, st Style) string {
 			lines = append(lines, grid[1+i])
 		}
 	}
-	if t.Footer != "" {
-		for len(lines) < height-1 {
+	if len(footer) > 0 {
+		above := height - len(footer)
+		for len(lines) < above {
 			lines = append(lines, "")
 		}
-		if len(lines) > height-1 {
-			lines = lines[:height-1]
-		}
-		lines = append(lines, t.Footer)
+		lines = append(lines[:above], footer...)
 	}
 	if len(lines) > height {
 		lines = lines[:height]

@@ -9,7 +9,7 @@ import (
 )
 
 func TestTableFrameFitsAndKeepsCursorVisible(t *testing.T) {
-	tbl := &Table{Title: "deployment.apps/clerk-squad", Header: []string{"REVISION", "IMAGES"}, Footer: "q quit"}
+	tbl := &Table{Title: "deployment.apps/clerk-squad", Header: []string{"REVISION", "IMAGES"}, Footer: []string{"q quit"}}
 	for i := 50; i > 0; i-- {
 		tbl.Rows = append(tbl.Rows, []string{fmt.Sprint(i), "registry.example/uniform:rev-" + fmt.Sprint(i)})
 	}
@@ -221,11 +221,22 @@ func aligned(t *testing.T, lines []string) {
 func TestHistoryViewGolden(t *testing.T) {
 	styled(t, colour)
 	tbl := &Table{Title: "deployment.apps/clerk-squad · 3 revisions", Header: historyHeader, Rows: historyRows,
-		Cursor: 2, Current: 0, Footer: "↑/↓ move · enter/d diff against current · q quit"}
+		Cursor: 2, Current: 0, Footer: []string{"↑/↓ move · enter/d diff against current · q quit"}}
 	got := TableFrame(tbl, 90, 8, colour)
 	checkFrame(t, got, 90, 8, colour)
 	if !strings.Contains(got, "\x1b[7m› 2 (was 1)") {
 		t.Errorf("the cursor row is not in reverse video:\n%s", got)
 	}
 	golden(t, "history-view-color", got)
+}
+
+// A question wrapped onto two lines ends the screen whole; the rows make
+// room for it.
+func TestTableFrameFooterOnTwoLines(t *testing.T) {
+	tbl := &Table{Header: []string{"REVISION"}, Rows: [][]string{{"3"}, {"2"}, {"1"}}, Current: 0,
+		Footer: []string{"Roll back deployment/clerk-squad from rev 3", "to rev 1? [y/N]"}}
+	got := strings.Split(TableFrame(tbl, 50, 4, Style{Unicode: true}), "\n")
+	if len(got) != 4 || got[2] != tbl.Footer[0] || got[3] != tbl.Footer[1] {
+		t.Fatalf("%q", got)
+	}
 }

@@ -147,7 +147,7 @@ func TestHostileClusterTextIsInert(t *testing.T) {
 
 // TestKeysTypedAheadNeverConfirm: u and y typed together, a y typed right
 // after the question appears, and pasted text never roll back; and at 80
-// columns the question still shows its [y/N].
+// columns the question is shown whole, [y/N] included.
 func TestKeysTypedAheadNeverConfirm(t *testing.T) {
 	ns := namespace(t)
 	withHistory(t, ns, "hurry", summer, winter)
@@ -161,11 +161,18 @@ func TestKeysTypedAheadNeverConfirm(t *testing.T) {
 			t.Fatalf("%s changed the deployment (generation %d, image %s)", when, now.Generation, now.Spec.Template.Spec.Containers[0].Image)
 		}
 	}
+	// The whole question, on one row or wrapped onto two, then [y/N]:
+	// nothing of it cut.
 	question := func(s []string) bool {
-		for _, row := range s {
-			if strings.HasPrefix(row, "Roll back") && strings.HasSuffix(strings.TrimSpace(row), "[y/N]") {
-				return true
+		for i, row := range s {
+			if !strings.HasPrefix(row, "Roll back") {
+				continue
 			}
+			q := strings.TrimSpace(row)
+			if !strings.HasSuffix(q, "[y/N]") && i+1 < len(s) {
+				q += " " + strings.TrimSpace(s[i+1])
+			}
+			return strings.HasSuffix(q, "to rev 1 (uniform:summer-2023)? [y/N]")
 		}
 		return false
 	}
