@@ -236,7 +236,7 @@ func TestNothingEscapesWithoutColour(t *testing.T) {
 		t.Errorf("--color always: want coloured marks:\n%q", raw)
 	}
 	// history through a pipe, whatever --color auto sees in the environment.
-	if r := env.Mannequin(ctx, "history", "deploy/muted", "-n", ns); r.Code != 0 || strings.Contains(r.Stdout, "\x1b") || !strings.HasPrefix(r.Stdout, "REVISION") {
+	if r := env.Mannequin(ctx, "history", "deploy/muted", "-n", ns); r.Code != 0 || strings.Contains(r.Stdout, "\x1b") || !strings.HasPrefix(r.Stdout, "deployment.apps/muted\nREVISION") {
 		t.Errorf("history in a pipe: exit %d, %q", r.Code, r.Stdout)
 	}
 }
