@@ -5,8 +5,12 @@
 #   CLUSTER_DIR  where state, logs and the kubeconfig go (default: .cluster)
 #   CLUSTER_NODES  number of fake nodes (default: 3)
 #   KWOK_EXTRA_CONFIG  optional extra kwokctl config file (e.g. component args)
+#   REGISTRY_ADDR  where the warehouse listens (default: 127.0.0.1:5117, the
+#                  address its pull Secret hack/registry/warehouse-key.yaml opens)
 #
-# Prints the export line for the kubeconfig on stdout.
+# Also starts the warehouse: an OCI registry on loopback (hack/registry),
+# stocked with the project's own images. Prints the export lines for the
+# kubeconfig and the registry on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -20,11 +24,13 @@ nodes=${CLUSTER_NODES:-3}
 name=mannequin
 export KWOK_WORKDIR="$dir/kwok"
 kubeconfig="$dir/kubeconfig"
+registry_addr=${REGISTRY_ADDR:-127.0.0.1:5117}
 log() { echo "[cluster-up] $(date +%T) $*" >&2; }
 
 if [[ -f "$dir/pids" ]] && "$here/cluster-down.sh" --check >/dev/null 2>&1; then
 	log "cluster already running in $dir"
 	echo "export KUBECONFIG=$kubeconfig"
+	echo "export REGISTRY=$registry_addr"
 	exit 0
 fi
 
@@ -86,6 +92,19 @@ spec:
 NODE
 done | kubectl apply -f - >/dev/null
 wait_for 60 "$nodes Ready nodes" bash -c "[[ \$(kubectl get nodes --no-headers 2>/dev/null | grep -c ' Ready ') -ge $nodes ]]"
+# The warehouse. Its Secret names its address, so there is one per
+# machine: a cluster started beside another (the e2e suite's beside a
+# developer's) uses the one already there.
+if curl -fsS -o /dev/null -D - "http://$registry_addr/v2/" 2>/dev/null | grep -qi '^x-mannequin-registry:'; then
+	log "registry already at $registry_addr: using it"
+else
+	(cd "$root" && go build -o "$dir/registry" ./hack/registry)
+	nohup "$dir/registry" -addr "$registry_addr" >"$dir/registry.log" 2>&1 &
+	echo $! >>"$dir/pids"
+	wait_for 60 "the registry at $registry_addr to be stocked" grep -q stocked "$dir/registry.log" ||
+		{ cat "$dir/registry.log" >&2; exit 1; }
+fi
 ms=$((($(date +%s%N) - start) / 1000000))
-log "ready in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s ($nodes nodes)"
+log "ready in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s ($nodes nodes, registry at $registry_addr)"
 echo "export KUBECONFIG=$kubeconfig"
+echo "export REGISTRY=$registry_addr"

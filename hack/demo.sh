@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The demo: Deployment clerk-squad (6 mannequins in uniform:summer-2023) is
-# switched to uniform:winter-2024 a few seconds after the watch starts.
+# switched to uniform:winter-2024 a few seconds after the watch starts. The
+# images come from the local cluster's warehouse ($REGISTRY, see
+# hack/registry), or registry.example with another cluster.
 #
 # Uses the local kwok cluster (started here, stopped at the end) unless
 # DEMO_KUBECONFIG names another cluster's kubeconfig.
@@ -23,9 +25,10 @@ else
 	fi
 fi
 export PATH="$root/bin:$PATH"
+registry=${REGISTRY:-registry.example}
 kubectl get namespace "$ns" >/dev/null 2>&1 || kubectl create namespace "$ns" >/dev/null
 kubectl -n "$ns" delete deployment clerk-squad --ignore-not-found --wait=true >/dev/null
-kubectl -n "$ns" apply -f - >/dev/null <<'YAML'
+kubectl -n "$ns" apply -f - >/dev/null <<YAML
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -46,7 +49,7 @@ spec:
     spec:
       containers:
       - name: uniform
-        image: registry.example/uniform:summer-2023
+        image: $registry/uniform:summer-2023
       tolerations:
       - key: kwok.x-k8s.io/node
         operator: Exists
@@ -56,7 +59,7 @@ kubectl -n "$ns" rollout status deploy/clerk-squad --timeout=120s >/dev/null
 echo "clerk-squad is ready in uniform:summer-2023; switching to winter-2024 in a few seconds (press q to quit)" >&2
 
 update() {
-	kubectl -n "$ns" set image deploy/clerk-squad uniform=registry.example/uniform:winter-2024 >/dev/null
+	kubectl -n "$ns" set image deploy/clerk-squad uniform="$registry/uniform:winter-2024" >/dev/null
 	kubectl -n "$ns" annotate deploy/clerk-squad kubernetes.io/change-cause="winter collection" --overwrite >/dev/null
 }
 if [[ -t 1 ]]; then

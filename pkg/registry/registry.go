@@ -1,0 +1,216 @@
+// Package registry asks image registries what they hold for an image: the
+// digest a tag resolves to, the platform, and its layers with their sizes
+// and what made each (from the config's history). It speaks the
+// distribution protocol through go-containerregistry, with credentials from
+// where a user keeps them (~/.docker/config.json and its helpers) or none.
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+)
+
+// Image is what a registry holds for one image reference.
+type Image struct {
+	Ref      string // as asked, e.g. 127.0.0.1:5117/uniform:winter-2024
+	Digest   string // the manifest's digest the reference resolves to
+	Platform string // e.g. linux/amd64
+	Size     int64  // compressed bytes of all layers: what a pull moves
+	Layers   []Layer
+}
+
+// Layer is one layer of an image.
+type Layer struct {
+	Digest    string
+	Size      int64  // compressed bytes
+	CreatedBy string // from the config's history; empty when not recorded
+}
+
+// Client looks images up, once per reference per session: a registry's
+// answer for a tag changes rarely, and asking again would only load it.
+type Client struct {
+	keychain authn.Keychain
+	platform v1.Platform
+	timeout  time.Duration
+	// transport carries the requests; tests count them.
+	transport http.RoundTripper
+
+	mu    sync.Mutex
+	cache map[string]*lookup
+}
+
+type lookup struct {
+	done chan struct{}
+	img  *Image
+	err  error
+}
+
+// New returns a client with the user's Docker credentials, looking up
+// images for linux/amd64 unless told otherwise, each lookup within timeout.
+func New(timeout time.Duration) *Client {
+	return &Client{
+		keychain:  authn.DefaultKeychain,
+		platform:  v1.Platform{OS: "linux", Architecture: "amd64"},
+		timeout:   timeout,
+		transport: remote.DefaultTransport,
+		cache:     map[string]*lookup{},
+	}
+}
+
+// WithTransport makes the client's requests go through t.
+func (c *Client) WithTransport(t http.RoundTripper) *Client {
+	c.transport = t
+	return c
+}
+
+// Image looks ref up, or returns the answer already had. Concurrent calls
+// for one reference make one request.
+func (c *Client) Image(ctx context.Context, ref string) (*Image, error) {
+	c.mu.Lock()
+	l, ok := c.cache[ref]
+	if !ok {
+		l = &lookup{done: make(chan struct{})}
+		c.cache[ref] = l
+	}
+	c.mu.Unlock()
+	if ok {
+		select {
+		case <-l.done:
+			return l.img, l.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	l.img, l.err = c.fetch(ctx, ref)
+	close(l.done)
+	return l.img, l.err
+}
+
+func (c *Client) fetch(ctx context.Context, ref string) (*Image, error) {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return nil, fmt.Errorf("image %q: %w", ref, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	img, err := remote.Image(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.keychain),
+		remote.WithPlatform(c.platform), remote.WithTransport(c.transport))
+	if err != nil {
+		return nil, explain(r, err)
+	}
+	digest, err := img.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("digest of %s: %w", ref, err)
+	}
+	manifest, err := img.Manifest()
+	if err != nil {
+		return nil, fmt.Errorf("manifest of %s: %w", ref, err)
+	}
+	config, err := img.ConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("config of %s: %w", ref, err)
+	}
+	out := &Image{Ref: ref, Digest: digest.String(), Platform: config.OS + "/" + config.Architecture}
+	// History entries that made no layer (ENV, CMD...) do not count.
+	var made []string
+	for _, h := range config.History {
+		if !h.EmptyLayer {
+			made = append(made, h.CreatedBy)
+		}
+	}
+	for i, l := range manifest.Layers {
+		layer := Layer{Digest: l.Digest.String(), Size: l.Size}
+		if len(made) == len(manifest.Layers) {
+			layer.CreatedBy = made[i]
+		}
+		out.Layers = append(out.Layers, layer)
+		out.Size += l.Size
+	}
+	return out, nil
+}
+
+// Problem says in words why a registry did not answer an image.
+type Problem string
+
+const (
+	NotFound     Problem = "not found"
+	Unauthorized Problem = "refused (unauthorized)"
+	Unreachable  Problem = "not checked (registry unreachable)"
+)
+
+// Error is a registry's refusal or silence about one image.
+type Error struct {
+	Ref     string
+	Problem Problem
+	Err     error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s: %v", e.Ref, e.Problem, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+// explain sorts a failed lookup into what a user acts on.
+func explain(r name.Reference, err error) error {
+	var terr *transport.Error
+	if errors.As(err, &terr) {
+		switch terr.StatusCode {
+		case http.StatusNotFound:
+			return &Error{Ref: r.String(), Problem: NotFound, Err: err}
+		case http.StatusUnauthorized, http.StatusForbidden:
+			return &Error{Ref: r.String(), Problem: Unauthorized, Err: err}
+		}
+		return err
+	}
+	return &Error{Ref: r.String(), Problem: Unreachable, Err: err}
+}
+
+// Pull is what a node that has old must fetch to run new: the layers of new
+// it does not have yet, and their bytes. With old nil, everything.
+type Pull struct {
+	Bytes  int64
+	Layers int // to fetch
+	Shared int // already on the node
+}
+
+// PullFor compares two images layer by layer.
+func PullFor(old, new *Image) Pull {
+	have := map[string]bool{}
+	if old != nil {
+		for _, l := range old.Layers {
+			have[l.Digest] = true
+		}
+	}
+	var p Pull
+	for _, l := range new.Layers {
+		if have[l.Digest] {
+			p.Shared++
+			continue
+		}
+		p.Layers++
+		p.Bytes += l.Size
+	}
+	return p
+}
+
+// Bytes writes n for people: 420 KB, 2.1 MB (powers of 1000, as registries
+// and docker print sizes).
+func Bytes(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.0f KB", float64(n)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}

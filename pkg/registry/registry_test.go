@@ -1,0 +1,136 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	ggcr "github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+type counting struct {
+	n    atomic.Int32
+	next http.RoundTripper
+}
+
+func (c *counting) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+// warehouse serves a real registry holding two images that share a base
+// layer, and one under private/ that needs a password.
+func warehouse(t *testing.T) (addr string, base, oldApp, newApp v1.Layer) {
+	t.Helper()
+	reg := ggcr.New()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/v2/private/") {
+			w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	addr = strings.TrimPrefix(srv.URL, "http://")
+	layer := func(size int64) v1.Layer {
+		l, err := random.Layer(size, types.DockerLayer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	base, oldApp, newApp = layer(4000), layer(1000), layer(2000)
+	push := func(tag string, layers ...v1.Layer) {
+		img := empty.Image
+		for i, l := range layers {
+			var err error
+			img, err = mutate.Append(img, mutate.Addendum{Layer: l, History: v1.History{CreatedBy: []string{"base", "app"}[i]}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg, _ := img.ConfigFile()
+		cfg = cfg.DeepCopy()
+		cfg.OS, cfg.Architecture = "linux", "amd64"
+		img, _ = mutate.ConfigFile(img, cfg)
+		ref, err := name.ParseReference(addr + "/uniform:" + tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := remote.Write(ref, img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	push("summer", base, oldApp)
+	push("winter", base, newApp)
+	return addr, base, oldApp, newApp
+}
+
+func TestImageLayersAndWhatANodeMustPull(t *testing.T) {
+	addr, base, _, newApp := warehouse(t)
+	count := &counting{next: http.DefaultTransport}
+	c := New(5 * time.Second).WithTransport(count)
+	ctx := context.Background()
+	summer, err := c.Image(ctx, addr+"/uniform:summer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	winter, err := c.Image(ctx, addr+"/uniform:winter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseSize, _ := base.Size()
+	appSize, _ := newApp.Size()
+	if len(winter.Layers) != 2 || winter.Layers[0].CreatedBy != "base" || winter.Layers[1].Size != appSize ||
+		winter.Size != baseSize+appSize || winter.Platform != "linux/amd64" || !strings.HasPrefix(winter.Digest, "sha256:") {
+		t.Fatalf("winter: %+v", winter)
+	}
+	if p := PullFor(summer, winter); p != (Pull{Bytes: appSize, Layers: 1, Shared: 1}) {
+		t.Errorf("pull from summer to winter: %+v, want the app layer only (%d bytes)", p, appSize)
+	}
+	if p := PullFor(nil, winter); p.Bytes != winter.Size || p.Shared != 0 {
+		t.Errorf("pull onto an empty node: %+v", p)
+	}
+	// Once per reference per session.
+	before := count.n.Load()
+	if _, err := c.Image(ctx, addr+"/uniform:winter"); err != nil || count.n.Load() != before {
+		t.Errorf("a second lookup made %d requests (%v)", count.n.Load()-before, err)
+	}
+}
+
+func TestRegistryRefusalsAreSorted(t *testing.T) {
+	addr, _, _, _ := warehouse(t)
+	c := New(2 * time.Second)
+	for ref, want := range map[string]Problem{
+		addr + "/uniform:autumn":         NotFound,
+		addr + "/private/uniform:winter": Unauthorized,
+		"127.0.0.1:1/uniform:winter":     Unreachable,
+	} {
+		_, err := c.Image(context.Background(), ref)
+		var e *Error
+		if !errors.As(err, &e) || e.Problem != want {
+			t.Errorf("%s: %v, want %q", ref, err, want)
+		}
+	}
+}
+
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{999: "999 B", 420_000: "420 KB", 2_098_991: "2.1 MB", 3_500_000_000: "3.5 GB"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
