@@ -209,4 +209,3 @@ func tarOf(l layer) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
-
