@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
@@ -55,6 +57,10 @@ type HistoryOptions struct {
 	diffFlag string
 	Output   string
 	Color    string
+	// Layers: ask the registry what each revision's images hold.
+	Layers bool
+	// registry is where --layers asks; tests replace it.
+	registry func() *registry.Client
 
 	printFlags *genericclioptions.JSONYamlPrintFlags
 	printer    printers.ResourcePrinter
@@ -67,7 +73,8 @@ type HistoryOptions struct {
 
 // NewCmdHistory returns the `history` subcommand.
 func NewCmdHistory(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
-	return historyCommand(&HistoryOptions{target: newTarget(configFlags), IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()})
+	return historyCommand(&HistoryOptions{target: newTarget(configFlags), IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags(),
+		registry: func() *registry.Client { return registry.New(registryTimeout) }})
 }
 
 // historyCommand is the `history` command around o.
@@ -101,8 +108,13 @@ rolls back to the selected one after a confirmation that names both ends.
 	cmd.Flags().Lookup("diff").NoOptDefVal = diffPrevious
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format. One of: ("+strings.Join(o.printFlags.AllowedFormats(), ", ")+").")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
+	cmd.Flags().BoolVar(&o.Layers, "layers", false, "Ask the image registry what each revision's images hold: digest, platform, size, and each layer with what made it and whether the revision it replaced has it already (credentials from ~/.docker/config.json)")
 	return cmd
 }
+
+// registryTimeout bounds each registry lookup: a registry that hangs must
+// not hang the history.
+const registryTimeout = 10 * time.Second
 
 // Complete separates the workload from the revision numbers of --diff.
 func (o *HistoryOptions) Complete(args []string) error {
@@ -134,7 +146,7 @@ func (o *HistoryOptions) Complete(args []string) error {
 	}
 	tty := terminal.IsTerminal(o.Out)
 	o.color = colorOn(o.Color, tty)
-	o.interactive = tty && isTerminalInput(o.In) && o.Output == "" && !o.Diff && !o.revisionSet
+	o.interactive = tty && isTerminalInput(o.In) && o.Output == "" && !o.Diff && !o.revisionSet && !o.Layers
 	return nil
 }
 
@@ -146,6 +158,8 @@ func (o *HistoryOptions) Validate() error {
 	switch {
 	case o.revisionSet && o.Revision <= 0:
 		return usageError(errors.New("revision must be a positive integer"))
+	case o.Layers && (o.Diff || o.revisionSet):
+		return usageError(errors.New("--layers goes with the list of revisions: drop --diff and --revision"))
 	case len(o.diffRevs) > 2:
 		return usageError(errors.New("--diff compares two revisions at most: --diff A B, or --diff A for A against the current one"))
 	case o.Limit < 0:
@@ -186,6 +200,8 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 		return nil
 	case o.Diff:
 		return o.printDiff(st)
+	case o.Layers:
+		return o.printLayers(ctx, st)
 	case o.Output != "":
 		return o.printList(st)
 	case o.interactive:
@@ -229,6 +245,69 @@ func historyRows(revs []revision.Revision, now time.Time) (rows [][]string, curr
 		}
 	}
 	return rows, current
+}
+
+// printLayers prints the list (as a table, or as -o asks) with what the
+// registry holds for each revision's images.
+func (o *HistoryOptions) printLayers(ctx context.Context, st *workloadState) error {
+	revs := o.limited(st.Revisions)
+	look := o.lookups(ctx, st.Revisions, len(revs))
+	images := make([][]history.ContainerImage, len(revs))
+	for i := range revs {
+		// st.Revisions, not revs: the oldest listed compares with the one
+		// before it even when --limit hides that one.
+		images[i] = history.ImagesOf(st.Revisions, i, look)
+	}
+	if o.Output != "" {
+		list := history.List(o.namespace, objectName(o.kind, o.name), revs)
+		for i := range list.Items {
+			list.Items[i].Images = images[i]
+		}
+		return o.print(list)
+	}
+	if err := o.printTable(st); err != nil {
+		return err
+	}
+	style := render.Style{Color: o.color, Unicode: terminal.UTF8()}
+	table := func(header []string, rows [][]string) []string {
+		return render.TableLines(header, rows, -1, -1, 0, style)
+	}
+	for i := range revs {
+		fmt.Fprintln(o.Out)
+		for _, l := range history.LayerLines(&revs[i], images[i], table) {
+			fmt.Fprintln(o.Out, l)
+		}
+	}
+	return nil
+}
+
+// lookups asks the registry about every image of the first n revisions
+// and of the one each replaced, a few at a time, and answers from what it
+// learnt.
+func (o *HistoryOptions) lookups(ctx context.Context, revs []revision.Revision, n int) history.Lookup {
+	client := o.registry()
+	var refs []string
+	seen := map[string]bool{}
+	for i := 0; i < len(revs) && i <= n; i++ {
+		for _, c := range revs[i].Containers {
+			if !seen[c.Image] {
+				seen[c.Image] = true
+				refs = append(refs, c.Image)
+			}
+		}
+	}
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for _, ref := range refs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			_, _ = client.Image(ctx, ref)
+		}()
+	}
+	wg.Wait()
+	return func(ref string) (*registry.Image, error) { return client.Image(ctx, ref) }
 }
 
 func (o *HistoryOptions) printList(st *workloadState) error {

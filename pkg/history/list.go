@@ -39,6 +39,8 @@ type RevisionItem struct {
 	Ready       int32                `json:"readyReplicas"`
 	// PreviousRevisions are numbers this revision had before undos reused it.
 	PreviousRevisions []int64 `json:"previousRevisions,omitempty"`
+	// Images, with --layers: what the registry holds for each container.
+	Images []ContainerImage `json:"images,omitempty"`
 }
 
 // RevisionDetail is one revision with its pod template: the output of
@@ -77,6 +79,10 @@ func (l *RevisionList) DeepCopyObject() runtime.Object {
 	for i, it := range l.Items {
 		it.Containers = append([]revision.Container(nil), it.Containers...)
 		it.PreviousRevisions = append([]int64(nil), it.PreviousRevisions...)
+		it.Images = append([]ContainerImage(nil), it.Images...)
+		for j := range it.Images {
+			it.Images[j].Layers = append([]ImageLayer(nil), it.Images[j].Layers...)
+		}
 		c.Items[i] = it
 	}
 	return &c
