@@ -24,6 +24,9 @@ type Cluster struct {
 	Dir        string // state directory given to hack/cluster-up.sh
 	Kubeconfig string
 	Client     kubernetes.Interface
+	// Registry is the warehouse's address (host:port), from cluster-up's
+	// "export REGISTRY=" line.
+	Registry string
 }
 
 // RepoRoot finds the repository root from the working directory.
@@ -56,6 +59,14 @@ func StartCluster(ctx context.Context, root, dir string, nodes int, extraEnv ...
 		return c, fmt.Errorf("cluster-up: %w\n%s", err, out.String())
 	}
 	fmt.Fprint(os.Stderr, out.String())
+	for _, line := range strings.Split(out.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, "export REGISTRY="); ok {
+			c.Registry = strings.TrimSpace(v)
+		}
+	}
+	if c.Registry == "" {
+		return c, fmt.Errorf("cluster-up did not say where the registry is:\n%s", out.String())
+	}
 	cfg, err := clientcmd.BuildConfigFromFlags("", c.Kubeconfig)
 	if err != nil {
 		return c, fmt.Errorf("load kubeconfig: %w", err)

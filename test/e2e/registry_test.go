@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	// Sizes are written as the plugin writes them (unit-tested there).
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+)
+
+// manifestOf reads an image's manifest straight from the warehouse.
+func manifestOf(t *testing.T, ref string) (*v1.Manifest, string) {
+	t.Helper()
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(r)
+	if err != nil {
+		t.Fatalf("the warehouse does not hold %s: %v", ref, err)
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	return m, d.String()
+}
+
+// TestHistoryLayersFromTheWarehouse: history --layers tells, for each
+// revision, the layers the registry holds and what a node running the
+// previous revision must pull, as the registry itself says.
+func TestHistoryLayersFromTheWarehouse(t *testing.T) {
+	ns := namespace(t)
+	summerRef, winterRef := cluster.Registry+"/uniform:summer-2023", cluster.Registry+"/uniform:winter-2024"
+	withHistory(t, ns, "tailored", summerRef, winterRef)
+	summer, _ := manifestOf(t, summerRef)
+	winter, winterDigest := manifestOf(t, winterRef)
+	if len(winter.Layers) != 3 || winter.Layers[0].Digest != summer.Layers[0].Digest || winter.Layers[1].Digest != summer.Layers[1].Digest ||
+		winter.Layers[2].Digest == summer.Layers[2].Digest {
+		t.Fatalf("the warehouse's uniforms should share their base and runtime layers only: %+v / %+v", summer.Layers, winter.Layers)
+	}
+	ctx := ctxFor(t, time.Minute)
+
+	r := env.Mannequin(ctx, "history", "deploy/tailored", "-n", ns, "--layers")
+	if r.Code != 0 {
+		t.Fatalf("history --layers: exit %d: %s", r.Code, r.Stderr)
+	}
+	var total int64
+	for _, l := range winter.Layers {
+		total += l.Size
+	}
+	for _, want := range []string{
+		"rev 2 · uniform · " + winterRef,
+		strings.TrimPrefix(winterDigest, "sha256:")[:12] + " · linux/amd64 · " + registry.Bytes(total) + " in 3 layers",
+		"base: a slim Debian 12 root filesystem",
+		"app: the winter-2024 uniform",
+		"a node running rev 1 pulls " + registry.Bytes(winter.Layers[2].Size) + " (1 layer, 2 shared)",
+		"rev 1 · uniform · " + summerRef,
+		"a new node pulls",
+	} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("history --layers lacks %q:\n%s", want, r.Stdout)
+		}
+	}
+
+	r = env.Mannequin(ctx, "history", "deploy/tailored", "-n", ns, "--layers", "-o", "json")
+	var list struct {
+		Items []struct {
+			Revision int64 `json:"revision"`
+			Images   []struct {
+				Digest    string `json:"digest"`
+				Size      int64  `json:"size"`
+				PullBytes int64  `json:"pullBytes"`
+				Replaces  int64  `json:"replaces"`
+				Layers    []struct {
+					Digest string `json:"digest"`
+					Size   int64  `json:"size"`
+					Shared bool   `json:"shared"`
+				} `json:"layers"`
+			} `json:"images"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &list); err != nil || len(list.Items) != 2 || len(list.Items[0].Images) != 1 {
+		t.Fatalf("history --layers -o json: %v\n%s", err, r.Stdout)
+	}
+	got := list.Items[0].Images[0]
+	if got.Digest != winterDigest || got.Size != total || got.PullBytes != winter.Layers[2].Size || got.Replaces != 1 || len(got.Layers) != 3 {
+		t.Errorf("rev 2's image in -o json: %+v, want digest %s, size %d, pull %d", got, winterDigest, total, winter.Layers[2].Size)
+	}
+	for i, l := range got.Layers {
+		if l.Digest != winter.Layers[i].Digest.String() || l.Size != winter.Layers[i].Size || l.Shared != (i < 2) {
+			t.Errorf("layer %d: %+v, the registry has %s of %d bytes", i, l, winter.Layers[i].Digest, winter.Layers[i].Size)
+		}
+	}
+}
