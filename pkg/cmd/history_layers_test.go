@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dustin/go-humanize"
 	"github.com/google/go-containerregistry/pkg/name"
 	ggcr "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -87,7 +88,7 @@ func TestHistoryLayers(t *testing.T) {
 		"base: the body",
 		"shared",
 		"to pull",
-		"a node running rev 1 pulls " + registry.Bytes(appSize) + " (1 layer, 1 shared)",
+		"a node running rev 1 pulls " + humanize.Bytes(uint64(appSize)) + " (1 layer, 1 shared)",
 		"rev 1 · uniform · " + addr + "/uniform:summer",
 		"a new node pulls",
 		`app: winter\x1b]52;c;aGk=\x07`,

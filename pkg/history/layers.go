@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dustin/go-humanize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
@@ -104,7 +105,7 @@ func LayerLines(r *Revision, images []ContainerImage, table func(header []string
 			out = append(out, "  registry: "+sanitize.Text(ci.Problem))
 			continue
 		}
-		out = append(out, fmt.Sprintf("  %s · %s · %s in %d layers", shortDigest(ci.Digest), sanitize.Text(ci.Platform), registry.Bytes(ci.Size), len(ci.Layers)))
+		out = append(out, fmt.Sprintf("  %s · %s · %s in %d layers", shortDigest(ci.Digest), sanitize.Text(ci.Platform), humanize.Bytes(uint64(ci.Size)), len(ci.Layers)))
 		against := "ON A NEW NODE"
 		if ci.Replaces > 0 {
 			against = fmt.Sprintf("ON A REV %d NODE", ci.Replaces)
@@ -120,7 +121,7 @@ func LayerLines(r *Revision, images []ContainerImage, table func(header []string
 			if made == "" {
 				made = "<not recorded>"
 			}
-			rows = append(rows, []string{shortDigest(l.Digest), registry.Bytes(l.Size), made, state})
+			rows = append(rows, []string{shortDigest(l.Digest), humanize.Bytes(uint64(l.Size)), made, state})
 		}
 		for _, l := range table([]string{"LAYER", "SIZE", "MADE BY", against}, rows) {
 			out = append(out, "  "+l)
@@ -130,7 +131,7 @@ func LayerLines(r *Revision, images []ContainerImage, table func(header []string
 		if ci.Replaces > 0 {
 			who = fmt.Sprintf("a node running rev %d", ci.Replaces)
 		}
-		out = append(out, fmt.Sprintf("  %s pulls %s (%s, %d shared)", who, registry.Bytes(ci.PullBytes), plural(pulled, "layer"), shared))
+		out = append(out, fmt.Sprintf("  %s pulls %s (%s, %d shared)", who, humanize.Bytes(uint64(ci.PullBytes)), plural(pulled, "layer"), shared))
 	}
 	return out
 }

@@ -200,17 +200,3 @@ func PullFor(old, new *Image) Pull {
 	}
 	return p
 }
-
-// Bytes writes n for people: 420 KB, 2.1 MB (powers of 1000, as registries
-// and docker print sizes).
-func Bytes(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000*1000:
-		return fmt.Sprintf("%.0f KB", float64(n)/1000)
-	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-}

@@ -126,11 +126,3 @@ func TestRegistryRefusalsAreSorted(t *testing.T) {
 		}
 	}
 }
-
-func TestBytes(t *testing.T) {
-	for n, want := range map[int64]string{999: "999 B", 420_000: "420 KB", 2_098_991: "2.1 MB", 3_500_000_000: "3.5 GB"} {
-		if got := Bytes(n); got != want {
-			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
-		}
-	}
-}

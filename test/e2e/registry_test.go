@@ -10,8 +10,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	// Sizes are written as the plugin writes them (unit-tested there).
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+	// Sizes are written as the plugin writes them, with go-humanize.
+	"github.com/dustin/go-humanize"
 )
 
 // manifestOf reads an image's manifest straight from the warehouse.
@@ -58,10 +58,10 @@ func TestHistoryLayersFromTheWarehouse(t *testing.T) {
 	}
 	for _, want := range []string{
 		"rev 2 · uniform · " + winterRef,
-		strings.TrimPrefix(winterDigest, "sha256:")[:12] + " · linux/amd64 · " + registry.Bytes(total) + " in 3 layers",
+		strings.TrimPrefix(winterDigest, "sha256:")[:12] + " · linux/amd64 · " + humanize.Bytes(uint64(total)) + " in 3 layers",
 		"base: a slim Debian 12 root filesystem",
 		"app: the winter-2024 uniform",
-		"a node running rev 1 pulls " + registry.Bytes(winter.Layers[2].Size) + " (1 layer, 2 shared)",
+		"a node running rev 1 pulls " + humanize.Bytes(uint64(winter.Layers[2].Size)) + " (1 layer, 2 shared)",
 		"rev 1 · uniform · " + summerRef,
 		"a new node pulls",
 	} {
