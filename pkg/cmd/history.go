@@ -58,7 +58,8 @@ type HistoryOptions struct {
 	Output   string
 	Color    string
 	// Layers: ask the registry what each revision's images hold.
-	Layers bool
+	Layers   bool
+	Registry string
 	// registry is where --layers asks; tests replace it.
 	registry func() *registry.Client
 
@@ -108,13 +109,10 @@ rolls back to the selected one after a confirmation that names both ends.
 	cmd.Flags().Lookup("diff").NoOptDefVal = diffPrevious
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format. One of: ("+strings.Join(o.printFlags.AllowedFormats(), ", ")+").")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
+	addRegistryFlag(cmd, &o.Registry)
 	cmd.Flags().BoolVar(&o.Layers, "layers", false, "Ask the image registry what each revision's images hold: digest, platform, size, and each layer with what made it and whether the revision it replaced has it already (credentials from ~/.docker/config.json)")
 	return cmd
 }
-
-// registryTimeout bounds each registry lookup: a registry that hangs must
-// not hang the history.
-const registryTimeout = 10 * time.Second
 
 // Complete separates the workload from the revision numbers of --diff.
 func (o *HistoryOptions) Complete(args []string) error {
@@ -155,9 +153,14 @@ func (o *HistoryOptions) Validate() error {
 	if err := validColor(o.Color); err != nil {
 		return err
 	}
+	if err := validRegistry(o.Registry); err != nil {
+		return err
+	}
 	switch {
 	case o.revisionSet && o.Revision <= 0:
 		return usageError(errors.New("revision must be a positive integer"))
+	case o.Layers && o.Registry == registryOff:
+		return usageError(errors.New("--layers asks the image registry, which --registry=off forbids: drop one of them"))
 	case o.Layers && (o.Diff || o.revisionSet):
 		return usageError(errors.New("--layers goes with the list of revisions: drop --diff and --revision"))
 	case len(o.diffRevs) > 2:

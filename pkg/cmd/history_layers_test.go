@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -32,7 +34,7 @@ import (
 // of winter's own layer.
 func stockedRegistry(t *testing.T) (string, int64) {
 	t.Helper()
-	srv := httptest.NewServer(ggcr.New())
+	srv := httptest.NewServer(ggcr.New(ggcr.Logger(log.New(io.Discard, "", 0))))
 	t.Cleanup(srv.Close)
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	base, _ := random.Layer(5000, types.DockerLayer)

@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
@@ -41,6 +42,9 @@ type WatchOptions struct {
 	Plain     bool
 	Color     string
 	Compact   bool
+	// Registry is --registry: "on" asks image registries what the new
+	// revision's images hold; "off" never contacts one.
+	Registry string
 	// FailAfter ends --until-done early when pods of the new revision stay
 	// stuck on a reason that does not heal by itself (0: wait as kubectl).
 	FailAfter time.Duration
@@ -80,6 +84,7 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().BoolVar(&o.Plain, "plain", false, "Print one line per change instead of drawing")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
+	addRegistryFlag(cmd, &o.Registry)
 	cmd.Flags().DurationVar(&o.FailAfter, "fail-after", 0, "With --until-done, fail (exit 1) once pods of the new revision have been stuck this long (e.g. 2m) on: "+hopelessHelp+"; 0 waits for the progress deadline, as kubectl does")
 	return cmd
 }
@@ -99,6 +104,9 @@ func (o *WatchOptions) Complete(args []string) error {
 // Validate checks the arguments and flags before anything touches the cluster.
 func (o *WatchOptions) Validate() error {
 	if err := validColor(o.Color); err != nil {
+		return err
+	}
+	if err := validRegistry(o.Registry); err != nil {
 		return err
 	}
 	if o.Timeout < 0 {
@@ -143,6 +151,9 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists)
 	if o.clients.conn != nil {
 		w = w.WithConnection(o.clients.conn)
+	}
+	if o.Registry == registryOn {
+		w = w.WithImageLookup(registry.New(registryTimeout).Image)
 	}
 	// A distant or slow cluster can take seconds to list the pods: say what
 	// the screen waits for, on the terminal only, and clear it before the

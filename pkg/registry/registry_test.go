@@ -3,6 +3,8 @@ package registry
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,7 +36,7 @@ func (c *counting) RoundTrip(r *http.Request) (*http.Response, error) {
 // layer, and one under private/ that needs a password.
 func warehouse(t *testing.T) (addr string, base, oldApp, newApp v1.Layer) {
 	t.Helper()
-	reg := ggcr.New()
+	reg := ggcr.New(ggcr.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/v2/private/") {
 			w.Header().Set("WWW-Authenticate", `Basic realm="x"`)

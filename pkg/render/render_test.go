@@ -217,3 +217,15 @@ func TestElapsedAndETABelongToTheCurrentRollout(t *testing.T) {
 		t.Fatalf("an ETA without progress in this rollout:\n%s", frame)
 	}
 }
+
+// Once the registry has said, the new revision's shelf tells what each
+// node must pull; a narrow screen drops it before the pods.
+func TestShelfTitleSaysWhatNodesPull(t *testing.T) {
+	s := midRollout()
+	s.Revisions[0].Pull = &snapshot.Pull{From: 3, Bytes: 421_000, Layers: 1, Shared: 2}
+	frame := Frame(s, 140, 30, Style{Unicode: true})
+	if !strings.Contains(frame, "3/6 ready · pull 421 kB new, 2 layers shared") {
+		t.Fatalf("no pull size on the new shelf:\n%s", frame)
+	}
+	checkFrame(t, Frame(s, 30, 30, Style{Unicode: true}), 30, 30, Style{Unicode: true})
+}

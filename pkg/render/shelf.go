@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dustin/go-humanize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -178,6 +179,11 @@ func (r *renderer) shelfTitle(sh *shelf) string {
 		tally = plural(left, "pod left", "pods left")
 	}
 	sep := r.g.sep
+	// What each node must fetch, once the registry has said: a tally of
+	// its own, dropped before the image when space runs out.
+	if p := rev.Pull; p != nil && rev.Current {
+		tally += sep + r.pull(p)
+	}
 	full := tag + sep + tally
 	if img := r.text(revision.ShortImages(rev.Images)); img != "" {
 		full = tag + sep + img + sep + tally
@@ -189,6 +195,12 @@ func (r *renderer) shelfTitle(sh *shelf) string {
 		}
 	}
 	return r.paint(titleColor(rev), r.fit(full, tag+sep+tally, label+sep+tally, label+" "+tiny))
+}
+
+// pull says what a node running the replaced revision fetches. In words:
+// the arrows already mean pods stepping in and out.
+func (r *renderer) pull(p *snapshot.Pull) string {
+	return fmt.Sprintf("pull %s new, %s shared", humanize.Bytes(uint64(p.Bytes)), plural(p.Shared, "layer", "layers"))
 }
 
 func titleColor(rev *snapshot.Revision) string {

@@ -166,6 +166,18 @@ type Revision struct {
 	// Failure is the ReplicaSet's ReplicaFailure condition (e.g. a quota
 	// that forbids new pods), when it is true; sanitized.
 	Failure *Condition
+	// Pull, once the registry has said, is what a node running the
+	// revision this one replaces must fetch to run it.
+	Pull *Pull
+}
+
+// Pull is what a node must fetch to go from one revision to another: the
+// layers it lacks and their compressed bytes, and the layers it has.
+type Pull struct {
+	From   int64 // the revision replaced
+	Bytes  int64
+	Layers int
+	Shared int
 }
 
 // Active reports whether the revision has anything to show in a live view.

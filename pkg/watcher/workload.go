@@ -47,6 +47,10 @@ type Workload struct {
 
 	clock snapshot.RolloutClock // dates the rollout each snapshot shows
 
+	imageLookup ImageLookup
+	imageSlots  chan struct{}
+	images      map[string]imageState // by image reference; guarded by mu
+
 	secretLookup SecretLookup
 	secrets      map[string]secretState // guarded by mu
 	conn         *Connection
@@ -70,6 +74,7 @@ func New(client kubernetes.Interface, kind workload.Kind, namespace, name string
 		look:      make(chan struct{}, 1),
 		problems:  map[string]problem{},
 		secrets:   map[string]secretState{},
+		images:    map[string]imageState{},
 	}
 }
 
@@ -202,6 +207,7 @@ func (w *Workload) follow(ctx context.Context) {
 			w.eventsOnce.Do(func() { go w.events.RunWithContext(ctx) })
 		}
 		w.lookupSecrets(&s)
+		w.lookupImages(&s)
 		select {
 		case <-ctx.Done():
 			return
@@ -349,6 +355,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		s.Events = snapshot.WarningEvents(events, ownedUIDs(obj, revs, pods))
 	}
 	s.Secrets = w.knownSecrets(&s)
+	w.knownPull(&s)
 	w.clock.Stamp(&s)
 	return s
 }

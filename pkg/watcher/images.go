@@ -1,0 +1,124 @@
+package watcher
+
+import (
+	"context"
+	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+)
+
+// ImageLookup answers what a registry holds for an image reference.
+type ImageLookup func(ctx context.Context, ref string) (*registry.Image, error)
+
+// imageLookups bounds the registry requests in flight: the view never
+// waits for them, and a registry should not see a burst from one watch.
+const imageLookups = 2
+
+// imageTimeout bounds one lookup; a registry that hangs is then simply
+// not heard from.
+const imageTimeout = 10 * time.Second
+
+type imageState struct {
+	img  *registry.Image
+	done bool
+}
+
+// WithImageLookup lets the new revision's shelf say what each node must
+// pull. Each image is asked about once per session, in the background.
+func (w *Workload) WithImageLookup(f ImageLookup) *Workload {
+	w.imageLookup = f
+	w.imageSlots = make(chan struct{}, imageLookups)
+	return w
+}
+
+// pullPair is the revision being rolled out and the one it replaces: the
+// newest other revision, whose pods run on the nodes now.
+func pullPair(s *snapshot.Snapshot) (cur, old *snapshot.Revision) {
+	for i := range s.Revisions {
+		r := &s.Revisions[i]
+		switch {
+		case r.Current:
+			cur = r
+		case old == nil || r.Number > old.Number:
+			old = r
+		}
+	}
+	return cur, old
+}
+
+// lookupImages asks, in the background, about the images of the current
+// revision and of the one it replaces that were not asked about yet.
+func (w *Workload) lookupImages(s *snapshot.Snapshot) {
+	if w.imageLookup == nil {
+		return
+	}
+	cur, old := pullPair(s)
+	if cur == nil || old == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, r := range []*snapshot.Revision{cur, old} {
+		for _, c := range r.Containers {
+			if _, asked := w.images[c.Image]; asked {
+				continue
+			}
+			w.images[c.Image] = imageState{}
+			go w.lookupImage(c.Image)
+		}
+	}
+}
+
+func (w *Workload) lookupImage(ref string) {
+	select {
+	case w.imageSlots <- struct{}{}:
+	case <-w.ctx.Done():
+		return
+	}
+	defer func() { <-w.imageSlots }()
+	ctx, cancel := context.WithTimeout(w.ctx, imageTimeout)
+	defer cancel()
+	img, err := w.imageLookup(ctx, ref)
+	if err != nil {
+		img = nil // the shelf says nothing rather than something wrong
+	}
+	w.mu.Lock()
+	w.images[ref] = imageState{img: img, done: true}
+	w.mu.Unlock()
+	w.wake()
+}
+
+// knownPull fills the current revision's Pull when the registry has
+// answered for every image of both revisions: a snapshot never waits.
+func (w *Workload) knownPull(s *snapshot.Snapshot) {
+	if w.imageLookup == nil {
+		return
+	}
+	cur, old := pullPair(s)
+	if cur == nil || old == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	before := map[string]*registry.Image{}
+	for _, c := range old.Containers {
+		st := w.images[c.Image]
+		if st.img == nil {
+			return
+		}
+		before[c.Name] = st.img
+	}
+	p := &snapshot.Pull{From: old.Number}
+	for _, c := range cur.Containers {
+		st := w.images[c.Image]
+		if st.img == nil {
+			return
+		}
+		d := registry.PullFor(before[c.Name], st.img)
+		p.Bytes += d.Bytes
+		p.Layers += d.Layers
+		p.Shared += d.Shared
+	}
+	cur.Pull = p
+}
