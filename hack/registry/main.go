@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -84,11 +85,20 @@ func run(addr string) error {
 	}
 }
 
+// requests counts the distribution API requests served, so that a test can
+// tell whether the plugin contacted the registry (GET /_warehouse/requests).
+var requests atomic.Int64
+
 // warehouse locks /v2/private/ behind basic auth, as a private registry
 // answers a client without credentials: 401 and a challenge.
 func warehouse(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(marker, "1")
+		if r.URL.Path == "/_warehouse/requests" {
+			fmt.Fprintln(w, requests.Load())
+			return
+		}
+		requests.Add(1)
 		if strings.HasPrefix(r.URL.Path, "/v2/private/") {
 			user, pass, ok := r.BasicAuth()
 			if !ok || user != keyUser || pass != keyPassword {

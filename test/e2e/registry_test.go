@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +101,80 @@ func TestHistoryLayersFromTheWarehouse(t *testing.T) {
 		if l.Digest != winter.Layers[i].Digest.String() || l.Size != winter.Layers[i].Size || l.Shared != (i < 2) {
 			t.Errorf("layer %d: %+v, the registry has %s of %d bytes", i, l, winter.Layers[i].Digest, winter.Layers[i].Size)
 		}
+	}
+}
+
+// registryRequests is how many distribution API requests the warehouse
+// has served so far.
+func registryRequests(t *testing.T) int {
+	t.Helper()
+	resp, err := http.Get("http://" + cluster.Registry + "/_warehouse/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("warehouse request count %q: %v", b, err)
+	}
+	return n
+}
+
+// TestWatchShelfSaysWhatNodesPull: during a rollout between two images of
+// the warehouse, the new shelf says what a node running the old revision
+// pulls, as the registry holds it; --registry=off asks the registry nothing.
+func TestWatchShelfSaysWhatNodesPull(t *testing.T) {
+	ns := namespace(t)
+	summerRef, winterRef := cluster.Registry+"/uniform:summer-2023", cluster.Registry+"/uniform:winter-2024"
+	createDeployment(t, ns, deployment("shipped", deployOpts{replicas: 4, image: summerRef, readyDelay: "2s", maxSurge: 1}))
+	waitRolledOut(t, ns, "shipped", 90*time.Second)
+	winter, _ := manifestOf(t, winterRef)
+	want := "pull " + humanize.Bytes(uint64(winter.Layers[2].Size)) + " new, 2 layers shared"
+	ctx := ctxFor(t, 3*time.Minute)
+
+	// Off: the whole rollout watched without one registry request.
+	before := registryRequests(t)
+	setImage(t, ns, "shipped", winterRef)
+	r := env.Mannequin(ctx, "watch", "deploy/shipped", "-n", ns, "--until-done", "--registry=off")
+	if r.Code != 0 {
+		t.Fatalf("--registry=off: exit %d %s", r.Code, r.Stderr)
+	}
+	term, err := env.StartTerminal(ctx, 160, 40, "mannequin", "watch", "deploy/shipped", "-n", ns, "--registry=off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "successfully rolled out") }); err != nil {
+		t.Fatalf("no view: %v", err)
+	}
+	time.Sleep(2 * time.Second)
+	if contains(term.Screen(), "pull ") {
+		t.Errorf("--registry=off still showed a pull size:\n%s", shown(term.Screen()))
+	}
+	_ = term.Send("q")
+	_, _ = term.Wait(10 * time.Second)
+	term.Close()
+	if after := registryRequests(t); after != before {
+		t.Errorf("--registry=off: the registry served %d requests during the watch", after-before)
+	}
+
+	// On (the default): back to summer, watched live.
+	setImage(t, ns, "shipped", summerRef)
+	term, err = env.StartTerminal(ctx, 160, 40, "mannequin", "watch", "deploy/shipped", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	summer, _ := manifestOf(t, summerRef)
+	want = "pull " + humanize.Bytes(uint64(summer.Layers[2].Size)) + " new, 2 layers shared"
+	if s, err := term.WaitForScreen(30*time.Second, func(s []string) bool { return contains(s, want) }); err != nil {
+		t.Fatalf("the new shelf never said %q: %v\n%s", want, err, shown(s))
+	}
+	if registryRequests(t) == before {
+		t.Errorf("the view showed a pull size without asking the registry")
+	}
+	_ = term.Send("q")
+	if code, err := term.Wait(10 * time.Second); err != nil || code != 0 {
+		t.Errorf("q: exit %d %v", code, err)
 	}
 }
