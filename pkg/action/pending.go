@@ -74,7 +74,10 @@ func Restart(kind Kind, obj metav1.Object, now func() time.Time) *Pending {
 // the workload's template is no longer the one on screen, as the user has
 // not seen the change yet. (A scale moves the generation but changes
 // nothing an undo replaces.)
-func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object) (*Pending, error) {
+//
+// With look, the question also says whether the registry still holds the
+// target's images (see Preflight).
+func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, look ImageLookup) (*Pending, error) {
 	fresh, err := kind.Get(ctx, c, obj.GetNamespace(), obj.GetName())
 	if err != nil {
 		return nil, describeError(err, "get", kind, obj)
@@ -92,6 +95,9 @@ func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav
 	}
 	if err != nil {
 		return nil, err
+	}
+	if look != nil {
+		plan.CheckImages(ctx, look)
 	}
 	return &Pending{
 		Question: plan.Question(),
@@ -119,5 +125,9 @@ func (p *Plan) Question() string {
 	if p.Current != nil {
 		from = p.Current.Label()
 	}
-	return fmt.Sprintf("Roll back %s/%s from %s to %s?", lower(p.Kind), p.Object.GetName(), from, p.Target.Label())
+	q := fmt.Sprintf("Roll back %s/%s from %s to %s?", lower(p.Kind), p.Object.GetName(), from, p.Target.Label())
+	if p.Preflight != nil {
+		q += " (" + p.Preflight.Say() + ")"
+	}
+	return q
 }

@@ -53,6 +53,9 @@ type Plan struct {
 	// Applied is the workload as the server returned it from the undo (as
 	// it would be, in a server dry run), for -o.
 	Applied runtime.Object
+	// Preflight, when checked, is what the registry holds of the target's
+	// images; the question says it.
+	Preflight *Preflight
 }
 
 // PlanUndo picks a Deployment's target revision with kubectl's rules and

@@ -19,6 +19,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -249,7 +250,7 @@ func TestActionsSayForbiddenAndGone(t *testing.T) {
 	if _, err := p.Apply(context.Background(), empty, action.DryRunNone); err == nil || err.Error() != `deployment/clerk-squad no longer exists in namespace "shop"` {
 		t.Errorf("gone: %v", err)
 	}
-	if _, err := action.UndoShown(context.Background(), empty, workload.Deployment, shown); err == nil || err.Error() != `deployment/clerk-squad no longer exists in namespace "shop"` {
+	if _, err := action.UndoShown(context.Background(), empty, workload.Deployment, shown, nil); err == nil || err.Error() != `deployment/clerk-squad no longer exists in namespace "shop"` {
 		t.Errorf("undo of a gone workload: %v", err)
 	}
 }
@@ -272,7 +273,7 @@ func TestUndoShownPlansAgainstTheScreenAndApplies(t *testing.T) {
 	shown.Status.UpdateRevision = "depot-2"
 	c := fake.NewClientset(shown.DeepCopy(), controllerRevision(shown, 1, "summer"), controllerRevision(shown, 2, "winter"))
 
-	p, err := action.UndoShown(context.Background(), c, workload.StatefulSet, shown)
+	p, err := action.UndoShown(context.Background(), c, workload.StatefulSet, shown, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +289,7 @@ func TestUndoShownPlansAgainstTheScreenAndApplies(t *testing.T) {
 
 	// The screen still shows winter, but the cluster now runs summer: the
 	// user has not seen that, so no question is asked.
-	if _, err := action.UndoShown(context.Background(), c, workload.StatefulSet, shown); err == nil || !strings.Contains(err.Error(), "changed since it was shown (now summer)") {
+	if _, err := action.UndoShown(context.Background(), c, workload.StatefulSet, shown, nil); err == nil || !strings.Contains(err.Error(), "changed since it was shown (now summer)") {
 		t.Errorf("want a refusal, got %v", err)
 	}
 }
@@ -297,7 +298,7 @@ func TestUndoShownNeedsTwoRevisions(t *testing.T) {
 	shown := statefulSet("winter", 7, 2)
 	shown.Spec.Selector = &metav1.LabelSelector{MatchLabels: map[string]string{"app": "depot"}}
 	c := fake.NewClientset(shown.DeepCopy(), controllerRevision(shown, 1, "winter"))
-	if _, err := action.UndoShown(context.Background(), c, workload.StatefulSet, shown); err == nil || err.Error() != "no last revision to roll back to" {
+	if _, err := action.UndoShown(context.Background(), c, workload.StatefulSet, shown, nil); err == nil || err.Error() != "no last revision to roll back to" {
 		t.Errorf("want kubectl's refusal, got %v", err)
 	}
 }
@@ -321,5 +322,26 @@ func TestPreviewIsTheUndoWithoutTheServer(t *testing.T) {
 	}
 	if d.Spec.Template.Spec.Containers[0].Image != "autumn" {
 		t.Errorf("the preview changed the object shown")
+	}
+}
+
+// The undo question says what the registry holds of the target's images.
+func TestUndoQuestionSaysWhatTheRegistryHolds(t *testing.T) {
+	for problem, want := range map[registry.Problem]string{
+		"":                    "(images still in the registry)",
+		registry.NotFound:     "(WARNING: 1 image gone from the registry, pods would not start)",
+		registry.Unauthorized: "(1 image refused to us by the registry)",
+		registry.Unreachable:  "(1 image not checked, registry unreachable)",
+	} {
+		plan := planShown(t, statefulSet("winter", 2, 1))
+		plan.CheckImages(context.Background(), func(_ context.Context, ref string) (*registry.Image, error) {
+			if problem == "" {
+				return &registry.Image{Ref: ref}, nil
+			}
+			return nil, &registry.Error{Ref: ref, Problem: problem}
+		})
+		if q := plan.Question(); !strings.HasSuffix(q, "? "+want) {
+			t.Errorf("%q: question %q, want it to end with %q", problem, q, want)
+		}
 	}
 }

@@ -60,8 +60,10 @@ type HistoryOptions struct {
 	// Layers: ask the registry what each revision's images hold.
 	Layers   bool
 	Registry string
-	// registry is where --layers asks; tests replace it.
+	// registry is where --layers and the undo's preflight ask; tests
+	// replace it.
 	registry func() *registry.Client
+	registryClient  *registry.Client
 
 	printFlags *genericclioptions.JSONYamlPrintFlags
 	printer    printers.ResourcePrinter
@@ -284,11 +286,22 @@ func (o *HistoryOptions) printLayers(ctx context.Context, st *workloadState) err
 	return nil
 }
 
+// lookupClient is the session's registry client, made on first use.
+func (o *HistoryOptions) lookupClient() *registry.Client {
+	if o.registryClient == nil {
+		o.registryClient = registry.New(registryTimeout)
+		if o.registry != nil {
+			o.registryClient = o.registry()
+		}
+	}
+	return o.registryClient
+}
+
 // lookups asks the registry about every image of the first n revisions
 // and of the one each replaced, a few at a time, and answers from what it
 // learnt.
 func (o *HistoryOptions) lookups(ctx context.Context, revs []revision.Revision, n int) history.Lookup {
-	client := o.registry()
+	client := o.lookupClient()
 	var refs []string
 	seen := map[string]bool{}
 	for i := 0; i < len(revs) && i <= n; i++ {
@@ -449,6 +462,9 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			if err != nil {
 				v.status = "error: " + err.Error()
 				continue
+			}
+			if o.Registry == registryOn {
+				plan.CheckImages(ctx, o.lookupClient().Image)
 			}
 			v.plan, v.confirm = plan, true
 			guard.Ask()

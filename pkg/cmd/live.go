@@ -32,6 +32,7 @@ type liveView struct {
 	started   time.Time
 	untilDone bool
 	client    kubernetes.Interface // nil: no actions
+	images    action.ImageLookup   // nil: an undo's question does not check the registry
 	finished  func(*snapshot.Snapshot) error
 	clock     func() time.Time // time.Now unless a test sets it
 
@@ -227,7 +228,7 @@ func (v *liveView) plan(ctx context.Context, k terminal.Key) (*action.Pending, e
 	case "r":
 		return action.Restart(kind, obj, v.now), nil
 	case "u":
-		return action.UndoShown(ctx, v.client, kind, obj)
+		return action.UndoShown(ctx, v.client, kind, obj, v.images)
 	}
 	return nil, fmt.Errorf("no action for key %q", k)
 }

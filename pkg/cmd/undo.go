@@ -35,6 +35,11 @@ type UndoOptions struct {
 
 	ToRevision int64
 	Yes        bool
+	// Force rolls back even to images the registry no longer holds.
+	Force    bool
+	Registry string
+	// images asks the registry; tests replace it.
+	images action.ImageLookup
 
 	printFlags *genericclioptions.PrintFlags
 	dryRun     dryRunStrategy
@@ -73,6 +78,8 @@ prints the workload as kubectl does.
 	addDryRunFlag(cmd)
 	o.printFlags.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "Without a terminal, roll back even when the registry no longer holds the target's images")
+	addRegistryFlag(cmd, &o.Registry)
 	return cmd
 }
 
@@ -119,6 +126,15 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	}
 	if !o.ask && !o.Yes && o.dryRun == dryRunNone {
 		return errors.New("cannot ask for confirmation: standard input and standard error must be a terminal; pass --yes to roll back without asking")
+	}
+	// The registry is asked before the question, so that the question can
+	// say what it holds; an unreachable registry never blocks a rollback,
+	// an image certainly gone blocks only an unattended one.
+	if o.images != nil && o.dryRun == dryRunNone {
+		plan.CheckImages(ctx, o.images)
+		if err := plan.Preflight.GoneError(plan); err != nil && !o.ask && !o.Force {
+			return err
+		}
 	}
 	if o.ask && o.dryRun == dryRunNone {
 		yes, err := terminal.Confirm(o.In, o.ErrOut, plan.Question())

@@ -51,6 +51,8 @@ type WatchOptions struct {
 	failFast  failFast
 	// seen remembers the watch for the summary --until-done ends with.
 	seen summary.Recorder
+	// images asks the registry, unless --registry=off.
+	images func(context.Context, string) (*registry.Image, error)
 
 	tty   bool
 	style render.Style
@@ -152,8 +154,11 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if o.clients.conn != nil {
 		w = w.WithConnection(o.clients.conn)
 	}
+	// One client for the shelf and the undo's preflight: the undo's target
+	// is usually the revision the shelf compared with, already looked up.
 	if o.Registry == registryOn {
-		w = w.WithImageLookup(registry.New(registryTimeout).Image)
+		o.images = registry.New(registryTimeout).Image
+		w = w.WithImageLookup(o.images)
 	}
 	// A distant or slow cluster can take seconds to list the pods: say what
 	// the screen waits for, on the terminal only, and clear it before the
@@ -262,7 +267,7 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, start
 	}
 	v := &liveView{
 		screen: screen, out: o.Out, style: o.style, watcher: w, started: started,
-		untilDone: o.UntilDone, client: o.client, finished: o.finished,
+		untilDone: o.UntilDone, client: o.client, finished: o.finished, images: o.images,
 	}
 	defer func() {
 		screen.Restore()
