@@ -62,8 +62,8 @@ type HistoryOptions struct {
 	Registry string
 	// registry is where --layers and the undo's preflight ask; tests
 	// replace it.
-	registry func() *registry.Client
-	registryClient  *registry.Client
+	registry       func() *registry.Client
+	registryClient *registry.Client
 
 	printFlags *genericclioptions.JSONYamlPrintFlags
 	printer    printers.ResourcePrinter
