@@ -11,7 +11,11 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	// Sizes are written as the plugin writes them, with go-humanize.
 	"github.com/dustin/go-humanize"
@@ -174,5 +178,77 @@ func TestWatchShelfSaysWhatNodesPull(t *testing.T) {
 	_ = term.Send("q")
 	if code, err := term.Wait(10 * time.Second); err != nil || code != 0 {
 		t.Errorf("q: exit %d %v", code, err)
+	}
+}
+
+// pushOwn pushes an image of its own (a random layer) as
+// REGISTRY/uniform:tag and returns its reference and digest.
+func pushOwn(t *testing.T, tag string) (string, string) {
+	t.Helper()
+	layer, err := random.Layer(1000, types.DockerLayer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := mutate.AppendLayers(empty.Image, layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := cluster.Registry + "/uniform:" + tag
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Write(r, img); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	return ref, d.String()
+}
+
+// TestUndoToADeletedImageWarns: the old image was deleted from the
+// registry since; the undo's question warns, and undo without a terminal
+// refuses unless --force.
+func TestUndoToADeletedImageWarns(t *testing.T) {
+	ns := namespace(t)
+	gone, digest := pushOwn(t, "gone-"+ns)
+	withHistory(t, ns, "forgetful", gone, cluster.Registry+"/uniform:winter-2024")
+	r, err := name.ParseReference(cluster.Registry + "/uniform@" + digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.Delete(r); err != nil {
+		t.Fatalf("delete the old image from the registry: %v", err)
+	}
+	ctx := ctxFor(t, 2*time.Minute)
+
+	term, err := env.StartTerminal(ctx, 200, 40, "mannequin", "watch", "deploy/forgetful", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "successfully rolled out") }); err != nil {
+		t.Fatalf("no view: %v", err)
+	}
+	_ = term.Send("u")
+	if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
+		return contains(s, "WARNING: 1 image gone from the registry, pods would not start") && contains(s, "[y/N]")
+	}); err != nil {
+		t.Fatalf("the undo question should warn that the image is gone: %v\n%s", err, shown(s))
+	}
+	answer(term, "n")
+	_ = term.Send("q")
+	_, _ = term.Wait(10 * time.Second)
+
+	before := getDeployment(t, ns, "forgetful").Generation
+	u := env.Mannequin(ctx, "undo", "deploy/forgetful", "-n", ns, "--yes")
+	if u.Code != 1 || !strings.Contains(u.Stderr, "not in the registry any more (not found)") || !strings.Contains(u.Stderr, "--force") {
+		t.Fatalf("undo --yes to a deleted image: exit %d, %q", u.Code, u.Stderr)
+	}
+	if g := getDeployment(t, ns, "forgetful").Generation; g != before {
+		t.Fatalf("the refused undo changed the deployment (generation %d → %d)", before, g)
+	}
+	u = env.Mannequin(ctx, "undo", "deploy/forgetful", "-n", ns, "--yes", "--force")
+	if u.Code != 0 || getDeployment(t, ns, "forgetful").Spec.Template.Spec.Containers[0].Image != gone {
+		t.Fatalf("undo --yes --force: exit %d, %q", u.Code, u.Stderr)
 	}
 }
