@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/test/e2e/framework"
 )
@@ -160,6 +161,23 @@ func (b *bench) createDeployment(ctx context.Context, ns string, d *appsv1.Deplo
 
 // waitRolledOut waits until the Deployment's latest generation is fully
 // rolled out and no old pod is left.
+// setImage starts a rolling update of the Deployment to image.
+func (b *bench) setImage(ctx context.Context, ns, name, image string) error {
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		d, err := b.client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		d.Spec.Template.Spec.Containers[0].Image = image
+		_, err = b.client.AppsV1().Deployments(ns).Update(ctx, d, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set the image of %s/%s: %w", ns, name, err)
+	}
+	return nil
+}
+
 func (b *bench) waitRolledOut(ctx context.Context, ns, name string, timeout time.Duration) error {
 	return poll(ctx, timeout, fmt.Sprintf("deployment %s/%s rolled out", ns, name), func() (bool, error) {
 		d, err := b.client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})

@@ -130,6 +130,7 @@ func run(quick bool, out string, keep bool, profileDir string) (err error) {
 		{"idle requests", measureIdle},
 		{"crowd", fillCrowd},
 		{"time to first frame", measureStartup},
+		{"registry", measureRegistry},
 		{"memory", measureMemory},
 	}
 	for _, s := range steps {

@@ -10,9 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/util/retry"
-
 	"github.com/kubectl-mannequin/kubectl-mannequin/test/e2e/framework"
 )
 
@@ -73,16 +70,7 @@ func (b *bench) watchRollout(ctx context.Context, cfg config, env framework.Env,
 	}
 
 	rollStart := time.Now()
-	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		d, err := b.client.AppsV1().Deployments(crowdNS).Get(ctx, horde, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		d.Spec.Template.Spec.Containers[0].Image = image
-		_, err = b.client.AppsV1().Deployments(crowdNS).Update(ctx, d, metav1.UpdateOptions{})
-		return err
-	})
-	if err != nil {
+	if err := b.setImage(ctx, crowdNS, horde, image); err != nil {
 		return memoryResult{}, fmt.Errorf("start the rolling update: %w", err)
 	}
 	if err := b.waitRolledOut(ctx, crowdNS, horde, cfg.RolloutTimeout); err != nil {

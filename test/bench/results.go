@@ -27,6 +27,7 @@ type results struct {
 	// kubectl's own start-up (`kubectl version --client`), for the record
 	kubectlVersion []time.Duration
 	memory         memoryResult
+	registry       registryResult
 	profile        string // summary of the -profile run
 }
 
@@ -88,6 +89,8 @@ const (
 	renderMax        = 5 * time.Millisecond
 	renderAtPods     = 5000
 	burstFramesMax   = 30
+	// Issue 15: registry lookups stay off the first frame's path.
+	registryRatioMax = 1.05
 )
 
 func verdict(ok bool) string {
@@ -139,6 +142,14 @@ func (r *results) markdown() string {
 	if i := r.idle; i.startup != "" {
 		p("| API requests while idle, %s | %d (%s) | startup reads before the first frame: %s | ≤ 3, watches only | %s |\n",
 			i.window, i.n, i.idle, i.startup, verdict(i.n <= idleRequestsMax && onlyWatches(i.idle)))
+	}
+	if g := r.registry; len(g.on) > 0 {
+		on, off := percentile(g.on, 50), percentile(g.off, 50)
+		ratio := float64(on) / float64(off)
+		p("| time to first frame, registry on vs `--registry=off` (median of %d) | on %s, off %s: ×%.2f | off made %d registry requests | ratio ≤ %.2f | %s |\n",
+			len(g.on), ms(on), ms(off), ratio, g.offRequests, registryRatioMax, verdict(ratio <= registryRatioMax && g.offRequests == 0))
+		p("| registry requests while idle, %s | %d | %d to learn the shelf's pull size, before the window | 0 after the first lookups | %s |\n",
+			g.window, g.idle, g.firstLookups, verdict(g.idle == 0))
 	}
 	if len(r.render) > 0 {
 		for _, failures := range []bool{false, true} {
@@ -196,6 +207,10 @@ func (r *results) markdown() string {
 		}
 		p("\nkubectl's own start-up here (`kubectl version --client`, no request): %s (median %s). `kubectl mannequin` pays it before the plugin even starts.\n\n",
 			list(r.kubectlVersion), ms(percentile(r.kubectlVersion, 50)))
+	}
+	if g := r.registry; len(g.on) > 0 {
+		p("**Registry.** A 4-pod Deployment rolled from `$REGISTRY/uniform:summer-2023` to `winter-2024`, images of the cluster's own OCI registry (hack/registry); the plugin binary's first frame in the empty namespace, registry lookups on and off, interleaved, %d rounds after a warm-up (on: %s; off: %s). Then one watch with lookups on until its shelf says what a node pulls, and the registry's own count of requests served over the next %s.\n\n",
+			len(g.on), list(g.on), list(g.off), g.window)
 	}
 	if mem := r.memory; mem.peak > 0 {
 		p("**Memory.** The plugin draws in a 200×60 pseudo-terminal while the %s-pod Deployment rolls from one image to another (maxSurge and maxUnavailable 25%%); the peak is `VmHWM` from `/proc/PID/status` of the `kubectl mannequin` process (kubectl execs the plugin) once the screen shows the rollout complete. At that moment %.1f MB of the resident set were anonymous pages (heap, stacks) and %.1f MB pages of the executable file.\n\n",
