@@ -148,3 +148,20 @@ func answer(term *framework.Terminal, key string) {
 	time.Sleep(terminal.AnswerDelay + 150*time.Millisecond)
 	_ = term.Send(key)
 }
+
+// asked reports whether the screen shows question q followed by [y/N]: on
+// one row, wrapped by the view onto two, or cut by the terminal's width,
+// and with whatever the registry's check adds between them.
+func asked(screen []string, q string) bool {
+	rows := make([]string, len(screen))
+	for i, r := range screen {
+		rows[i] = strings.TrimSpace(r)
+	}
+	for _, sep := range []string{" ", ""} {
+		all := strings.Join(rows, sep)
+		if i := strings.Index(all, q); i >= 0 && strings.Contains(all[i:], "[y/N]") {
+			return true
+		}
+	}
+	return false
+}

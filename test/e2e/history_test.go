@@ -179,7 +179,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	_ = term.Send("j")
 	_ = term.Send("u")
 	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
-		return contains(s, "Roll back deployment/shop from rev 3 (uniform:autumn-2024) to rev 2 (uniform:winter-2024)? [y/N]")
+		return asked(s, "Roll back deployment/shop from rev 3 (uniform:autumn-2024) to rev 2 (uniform:winter-2024)?")
 	}); err != nil {
 		t.Fatalf("no confirmation: %v\n%s", err, shown(term.Screen()))
 	}
@@ -197,7 +197,7 @@ func TestHistoryInteractiveUndo(t *testing.T) {
 	_ = term.Send("j")
 	_ = term.Send("u")
 	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
-		return contains(s, "to rev 1 (uniform:summer-2023)? [y/N]")
+		return asked(s, "to rev 1 (uniform:summer-2023)?")
 	}); err != nil {
 		t.Fatalf("no confirmation for rev 1: %v\n%s", err, shown(term.Screen()))
 	}
@@ -290,27 +290,27 @@ func TestWatchViewActions(t *testing.T) {
 	answer := func(key, question string) {
 		t.Helper()
 		_ = term.Send(key)
-		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, question) }); err != nil {
+		if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return asked(s, question) }); err != nil {
 			t.Fatalf("%s: no question %q: %v\n%s", key, question, err, shown(s))
 		}
 		answer(term, "y")
 	}
-	answer("p", "Pause the rollout of deployment/steer? [y/N]")
+	answer("p", "Pause the rollout of deployment/steer?")
 	if err := framework.Eventually(10*time.Second, func() (bool, error) { return getDeployment(t, ns, "steer").Spec.Paused, nil }); err != nil {
 		t.Fatalf("p y did not pause: %v", err)
 	}
-	answer("p", "Resume the rollout of deployment/steer? [y/N]")
+	answer("p", "Resume the rollout of deployment/steer?")
 	if err := framework.Eventually(10*time.Second, func() (bool, error) { return !getDeployment(t, ns, "steer").Spec.Paused, nil }); err != nil {
 		t.Fatalf("p y did not resume: %v", err)
 	}
-	answer("r", "Restart every pod of deployment/steer? [y/N]")
+	answer("r", "Restart every pod of deployment/steer?")
 	if err := framework.Eventually(10*time.Second, func() (bool, error) {
 		return getDeployment(t, ns, "steer").Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"] != "", nil
 	}); err != nil {
 		t.Fatalf("r y did not restart: %v", err)
 	}
 	waitRolledOut(t, ns, "steer", time.Minute)
-	answer("u", "Roll back deployment/steer from rev 3 (uniform:winter-2024) to rev 2 (uniform:winter-2024)? [y/N]")
+	answer("u", "Roll back deployment/steer from rev 3 (uniform:winter-2024) to rev 2 (uniform:winter-2024)?")
 	if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "rolled back") }); err != nil {
 		t.Fatalf("no confirmation of the rollback: %v\n%s", err, shown(s))
 	}
