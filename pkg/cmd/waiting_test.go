@@ -2,29 +2,11 @@ package cmd
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // A slow first frame is announced after the delay and the announcement is
 // cleared when it ends; a quick one never shows a spinner at all.
@@ -32,7 +14,7 @@ func TestShowWaitingOnlyWhenSlow(t *testing.T) {
 	theme.Setup(true)
 	t.Cleanup(func() { theme.Setup(false) })
 
-	var quick lockedBuffer
+	var quick syncBuffer
 	stop := showWaiting(&quick, "reading deploy/web and its pods…", 200*time.Millisecond)
 	stop()
 	time.Sleep(300 * time.Millisecond)
@@ -40,7 +22,7 @@ func TestShowWaitingOnlyWhenSlow(t *testing.T) {
 		t.Fatalf("a quick start drew %q", quick.String())
 	}
 
-	var slow lockedBuffer
+	var slow syncBuffer
 	stop = showWaiting(&slow, "reading deploy/web and its pods…", 20*time.Millisecond)
 	time.Sleep(400 * time.Millisecond)
 	stop()
