@@ -9,7 +9,8 @@
 #                  address its pull Secret hack/registry/warehouse-key.yaml opens)
 #
 # Also starts the warehouse: an OCI registry on loopback (hack/registry),
-# stocked with the project's own images. Prints the export lines for the
+# stocked with the project's own images, and the puller (hack/puller), which
+# pulls them for the kwok nodes. Prints the export lines for the
 # kubeconfig and the registry on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -95,15 +96,21 @@ wait_for 60 "$nodes Ready nodes" bash -c "[[ \$(kubectl get nodes --no-headers 2
 # The warehouse. Its Secret names its address, so there is one per
 # machine: a cluster started beside another (the e2e suite's beside a
 # developer's) uses the one already there.
+(cd "$root" && go build -o "$dir/" ./hack/registry ./hack/puller)
 if curl -fsS -o /dev/null -D - "http://$registry_addr/v2/" 2>/dev/null | grep -qi '^x-mannequin-registry:'; then
 	log "registry already at $registry_addr: using it"
 else
-	(cd "$root" && go build -o "$dir/registry" ./hack/registry)
 	nohup "$dir/registry" -addr "$registry_addr" >"$dir/registry.log" 2>&1 &
 	echo $! >>"$dir/pids"
 	wait_for 60 "the registry at $registry_addr to be stocked" grep -q stocked "$dir/registry.log" ||
 		{ cat "$dir/registry.log" >&2; exit 1; }
 fi
+# The puller pulls the warehouse's images for the kwok nodes, which have
+# no container runtime (see hack/kwok/stages.yaml).
+nohup "$dir/puller" -kubeconfig "$kubeconfig" -registry "$registry_addr" >"$dir/puller.log" 2>&1 &
+echo $! >>"$dir/pids"
+wait_for 60 "the puller" grep -q "puller watching" "$dir/puller.log" ||
+	{ cat "$dir/puller.log" >&2; exit 1; }
 ms=$((($(date +%s%N) - start) / 1000000))
 log "ready in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s ($nodes nodes, registry at $registry_addr)"
 echo "export KUBECONFIG=$kubeconfig"

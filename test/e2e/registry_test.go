@@ -1,14 +1,19 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	// Sizes are written as the plugin writes them, with go-humanize.
+	"github.com/dustin/go-humanize"
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
@@ -16,9 +21,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	// Sizes are written as the plugin writes them, with go-humanize.
-	"github.com/dustin/go-humanize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/test/e2e/framework"
 )
 
 // manifestOf reads an image's manifest straight from the warehouse.
@@ -28,7 +34,8 @@ func manifestOf(t *testing.T, ref string) (*v1.Manifest, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := remote.Image(r)
+	// The warehouse's key (hack/registry/warehouse-key.yaml) opens private/ too.
+	img, err := remote.Image(r, remote.WithAuth(&authn.Basic{Username: "warehouse", Password: "mannequin-keeper"}))
 	if err != nil {
 		t.Fatalf("the warehouse does not hold %s: %v", ref, err)
 	}
@@ -212,12 +219,16 @@ func TestUndoToADeletedImageWarns(t *testing.T) {
 	ns := namespace(t)
 	gone, digest := pushOwn(t, "gone-"+ns)
 	withHistory(t, ns, "forgetful", gone, cluster.Registry+"/uniform:winter-2024")
-	r, err := name.ParseReference(cluster.Registry + "/uniform@" + digest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Delete(r); err != nil {
-		t.Fatalf("delete the old image from the registry: %v", err)
+	// The tag, then the manifest: gone as from a registry's garbage
+	// collection (go-containerregistry's keeps a tag's own entry).
+	for _, ref := range []string{gone, cluster.Registry + "/uniform@" + digest} {
+		r, err := name.ParseReference(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := remote.Delete(r); err != nil {
+			t.Fatalf("delete %s from the registry: %v", ref, err)
+		}
 	}
 	ctx := ctxFor(t, 2*time.Minute)
 
@@ -250,5 +261,80 @@ func TestUndoToADeletedImageWarns(t *testing.T) {
 	u = env.Mannequin(ctx, "undo", "deploy/forgetful", "-n", ns, "--yes", "--force")
 	if u.Code != 0 || getDeployment(t, ns, "forgetful").Spec.Template.Spec.Containers[0].Image != gone {
 		t.Fatalf("undo --yes --force: exit %d, %q", u.Code, u.Stderr)
+	}
+}
+
+// podOf waits for a pod of the Deployment app whose first container
+// status satisfies ok, and returns it.
+func podOf(t *testing.T, ns, app string, ok func(corev1.ContainerStatus) bool) corev1.Pod {
+	t.Helper()
+	var found corev1.Pod
+	err := framework.Eventually(60*time.Second, func() (bool, error) {
+		pods, err := cluster.Client.CoreV1().Pods(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "app=" + app})
+		if err != nil {
+			return false, err
+		}
+		for _, p := range pods.Items {
+			if len(p.Status.ContainerStatuses) > 0 && ok(p.Status.ContainerStatuses[0]) {
+				found = p
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		t.Fatalf("no pod of %s as expected: %v", app, err)
+	}
+	return found
+}
+
+func waiting(reason string) func(corev1.ContainerStatus) bool {
+	return func(s corev1.ContainerStatus) bool { return s.State.Waiting != nil && s.State.Waiting.Reason == reason }
+}
+
+// TestPodsPullFromTheWarehouse: the kwok nodes pull the warehouse's images
+// as a kubelet would. A pod runs the registry's digest; a tag that does not
+// exist fails with the registry's "not found"; the private part refuses a
+// pod without the key and opens with warehouse-key.
+func TestPodsPullFromTheWarehouse(t *testing.T) {
+	ns := namespace(t)
+	ctx := ctxFor(t, 3*time.Minute)
+	ref := cluster.Registry + "/uniform:summer-2023"
+	createDeployment(t, ns, deployment("pulled", deployOpts{replicas: 1, image: ref, maxSurge: 1}))
+	waitRolledOut(t, ns, "pulled", 60*time.Second)
+	_, digest := manifestOf(t, ref)
+	p := podOf(t, ns, "pulled", func(s corev1.ContainerStatus) bool { return s.Ready })
+	if want := cluster.Registry + "/uniform@" + digest; p.Status.ContainerStatuses[0].ImageID != want {
+		t.Errorf("imageID %q, want the registry's digest %q", p.Status.ContainerStatuses[0].ImageID, want)
+	}
+
+	missing := cluster.Registry + "/uniform:never-made"
+	createDeployment(t, ns, deployment("unmade", deployOpts{replicas: 1, image: missing, maxSurge: 1}))
+	p = podOf(t, ns, "unmade", waiting("ImagePullBackOff"))
+	if msg := p.Status.ContainerStatuses[0].State.Waiting.Message; !strings.Contains(msg, missing+": not found") {
+		t.Errorf("a tag the registry does not have: %q", msg)
+	}
+	r := env.Mannequin(ctx, "watch", "deploy/unmade", "-n", ns, "--until-done", "--timeout", "5s")
+	if r.Code != 3 || !strings.Contains(r.Stdout, "ImagePullBackOff") {
+		t.Errorf("the watch should say the pull fails: exit %d\n%s", r.Code, r.Stdout)
+	}
+
+	private := cluster.Registry + "/private/uniform:winter-2024"
+	createDeployment(t, ns, deployment("locked", deployOpts{replicas: 1, image: private, maxSurge: 1}))
+	p = podOf(t, ns, "locked", waiting("ImagePullBackOff"))
+	if msg := p.Status.ContainerStatuses[0].State.Waiting.Message; !strings.Contains(msg, "401 Unauthorized") {
+		t.Errorf("the private part without a key: %q", msg)
+	}
+	if k := env.Kubectl(ctx, "apply", "-n", ns, "-f", filepath.Join(cluster.Root, "hack", "registry", "warehouse-key.yaml")); k.Code != 0 {
+		t.Fatalf("apply the warehouse's key: %s", k.Stderr)
+	}
+	d := deployment("keyed", deployOpts{replicas: 1, image: private, maxSurge: 1})
+	d.Spec.Template.Spec.ImagePullSecrets = []corev1.LocalObjectReference{{Name: "warehouse-key"}}
+	createDeployment(t, ns, d)
+	waitRolledOut(t, ns, "keyed", 60*time.Second)
+	_, digest = manifestOf(t, private)
+	p = podOf(t, ns, "keyed", func(s corev1.ContainerStatus) bool { return s.Ready })
+	if want := cluster.Registry + "/private/uniform@" + digest; p.Status.ContainerStatuses[0].ImageID != want {
+		t.Errorf("with the key: imageID %q, want %q", p.Status.ContainerStatuses[0].ImageID, want)
 	}
 }
