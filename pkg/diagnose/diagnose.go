@@ -249,6 +249,16 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 			if n := len(digests[img]); n > 1 {
 				out = append(out, Finding{Revision: rev.Number, Reason: "MutableTag",
 					Hint: fmt.Sprintf("pods of rev %d run %d different digests of %s: the tag was pushed again; pin a digest (image@sha256:...)", rev.Number, n, img)})
+				continue
+			}
+			// From the source: the registry's digest for the tag now.
+			now, asked := rev.Registry[img]
+			for running := range digests[img] {
+				if asked && running != "" && now != running {
+					out = append(out, Finding{Revision: rev.Number, Reason: "RepushedTag",
+						Hint: fmt.Sprintf("the registry's %s now names %s, but pods of rev %d run %s: the tag was pushed again, and a new pod would run another image; pin a digest (image@sha256:...)",
+							img, short(now), rev.Number, short(running))})
+				}
 			}
 		}
 		if !rev.Current {
@@ -262,6 +272,14 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 		}
 	}
 	return out
+}
+
+// short cuts a digest to its algorithm and 12 hex digits, as the view does.
+func short(digest string) string {
+	if i := strings.Index(digest, ":"); i >= 0 && len(digest) > i+13 {
+		return digest[:i+13]
+	}
+	return digest
 }
 
 func digestOf(imageID string) string {

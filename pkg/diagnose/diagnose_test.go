@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -149,5 +150,27 @@ func TestWarningEventsAreMergedWithCounts(t *testing.T) {
 	}
 	if e := s.Events[0]; e.Count != 6 || e.Reason != "Failed" || e.Object != "Pod/clerk-squad-new-c" {
 		t.Errorf("merged event: %+v", e)
+	}
+}
+
+// The registry's digest for a tag, against the digest the pods run: a tag
+// pushed again is said from the source, even when every pod agrees.
+func TestRepushedTagFromTheRegistry(t *testing.T) {
+	img := "127.0.0.1:5117/uniform:winter-2024"
+	running := "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	rev := snapshot.Revision{Revision: revision.Revision{Number: 2, Current: true}, Images: []string{img},
+		Pods: []snapshot.Pod{{Name: "a", Images: []snapshot.RunningImage{{Image: img, ImageID: "127.0.0.1:5117/uniform@" + running}}}}}
+	s := &snapshot.Snapshot{Revisions: []snapshot.Revision{rev}}
+	if f := find(Findings(s), "RepushedTag"); f != nil {
+		t.Fatalf("before the registry answered: %+v", f)
+	}
+	s.Revisions[0].Registry = map[string]string{img: running}
+	if f := find(Findings(s), "RepushedTag"); f != nil {
+		t.Fatalf("the registry agrees with the pods: %+v", f)
+	}
+	s.Revisions[0].Registry[img] = "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+	f := find(Findings(s), "RepushedTag")
+	if f == nil || !strings.Contains(f.Hint, "now names sha256:222222222222, but pods of rev 2 run sha256:111111111111") {
+		t.Fatalf("re-pushed tag: %+v", f)
 	}
 }

@@ -169,6 +169,9 @@ type Revision struct {
 	// Pull, once the registry has said, is what a node running the
 	// revision this one replaces must fetch to run it.
 	Pull *Pull
+	// Registry maps each image of the revision the registry has answered
+	// for to the digest its reference names there now.
+	Registry map[string]string
 }
 
 // Pull is what a node must fetch to go from one revision to another: the

@@ -47,19 +47,29 @@ func pullPair(s *snapshot.Snapshot) (cur, old *snapshot.Revision) {
 	return cur, old
 }
 
+// pullRevisions are the revisions whose images the registry is asked
+// about: the current one (is its tag still what the pods run?) and the one
+// it replaces (what must a node pull?).
+func pullRevisions(s *snapshot.Snapshot) []*snapshot.Revision {
+	var out []*snapshot.Revision
+	cur, old := pullPair(s)
+	for _, r := range []*snapshot.Revision{cur, old} {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // lookupImages asks, in the background, about the images of the current
 // revision and of the one it replaces that were not asked about yet.
 func (w *Workload) lookupImages(s *snapshot.Snapshot) {
 	if w.imageLookup == nil {
 		return
 	}
-	cur, old := pullPair(s)
-	if cur == nil || old == nil {
-		return
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, r := range []*snapshot.Revision{cur, old} {
+	for _, r := range pullRevisions(s) {
 		for _, c := range r.Containers {
 			if _, asked := w.images[c.Image]; asked {
 				continue
@@ -89,18 +99,29 @@ func (w *Workload) lookupImage(ref string) {
 	w.wake()
 }
 
-// knownPull fills the current revision's Pull when the registry has
+// knownImages fills in what the registry has said: each image's digest
+// there, and the current revision's Pull once the registry has
 // answered for every image of both revisions: a snapshot never waits.
-func (w *Workload) knownPull(s *snapshot.Snapshot) {
+func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	if w.imageLookup == nil {
 		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, r := range pullRevisions(s) {
+		for _, c := range r.Containers {
+			if st := w.images[c.Image]; st.img != nil {
+				if r.Registry == nil {
+					r.Registry = map[string]string{}
+				}
+				r.Registry[c.Image] = st.img.Digest
+			}
+		}
 	}
 	cur, old := pullPair(s)
 	if cur == nil || old == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	before := map[string]*registry.Image{}
 	for _, c := range old.Containers {
 		st := w.images[c.Image]

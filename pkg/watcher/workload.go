@@ -355,7 +355,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		s.Events = snapshot.WarningEvents(events, ownedUIDs(obj, revs, pods))
 	}
 	s.Secrets = w.knownSecrets(&s)
-	w.knownPull(&s)
+	w.knownImages(&s)
 	w.clock.Stamp(&s)
 	return s
 }

@@ -338,3 +338,25 @@ func TestPodsPullFromTheWarehouse(t *testing.T) {
 		t.Errorf("with the key: imageID %q, want %q", p.Status.ContainerStatuses[0].ImageID, want)
 	}
 }
+
+// TestRepushedTagIsSaidFromTheRegistry: the tag the pods run was pushed
+// again since; the view says so from the registry's own digest, although
+// every pod agrees with the others.
+func TestRepushedTagIsSaidFromTheRegistry(t *testing.T) {
+	ns := namespace(t)
+	ref, first := pushOwn(t, "repush-"+ns)
+	createDeployment(t, ns, deployment("repushed", deployOpts{replicas: 2, image: ref, maxSurge: 1}))
+	waitRolledOut(t, ns, "repushed", 60*time.Second)
+	_, second := pushOwn(t, "repush-"+ns)
+	if first == second {
+		t.Fatal("the second push made the same image")
+	}
+	r := env.Mannequin(ctxFor(t, time.Minute), "watch", "deploy/repushed", "-n", ns, "--plain", "--timeout", "8s")
+	want := "the registry's " + ref + " now names " + second[:19] + ", but pods of rev 1 run " + first[:19]
+	if r.Code != 3 || !strings.Contains(r.Stdout, want) {
+		t.Errorf("want the re-pushed tag said from the registry (%q): exit %d\n%s", want, r.Code, r.Stdout)
+	}
+	if strings.Count(r.Stdout, "pushed again") != 1 {
+		t.Errorf("a finding is said once in a log:\n%s", r.Stdout)
+	}
+}
