@@ -27,7 +27,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"syscall"
 	"time"
 
@@ -85,20 +85,35 @@ func run(addr string) error {
 	}
 }
 
-// requests counts the distribution API requests served, so that a test can
-// tell whether the plugin contacted the registry (GET /_warehouse/requests).
-var requests atomic.Int64
+// requests counts the distribution API requests served by client (the
+// first word of the User-Agent, e.g. kubectl-mannequin), so that a test can
+// tell whether the plugin contacted the registry:
+// GET /_warehouse/requests?agent=kubectl-mannequin (all without agent).
+var requests = struct {
+	sync.Mutex
+	by    map[string]int
+	total int
+}{by: map[string]int{}}
 
 // warehouse locks /v2/private/ behind basic auth, as a private registry
 // answers a client without credentials: 401 and a challenge.
 func warehouse(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(marker, "1")
+		requests.Lock()
 		if r.URL.Path == "/_warehouse/requests" {
-			fmt.Fprintln(w, requests.Load())
+			n := requests.total
+			if agent := r.URL.Query().Get("agent"); agent != "" {
+				n = requests.by[agent]
+			}
+			requests.Unlock()
+			fmt.Fprintln(w, n)
 			return
 		}
-		requests.Add(1)
+		agent, _, _ := strings.Cut(r.UserAgent(), "/")
+		requests.by[agent]++
+		requests.total++
+		requests.Unlock()
 		if strings.HasPrefix(r.URL.Path, "/v2/private/") {
 			user, pass, ok := r.BasicAuth()
 			if !ok || user != keyUser || pass != keyPassword {

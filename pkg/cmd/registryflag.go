@@ -10,6 +10,9 @@ import (
 const (
 	registryOn  = "on"
 	registryOff = "off"
+
+	registryAuthNone        = "none"
+	registryAuthPullSecrets = "pull-secrets"
 )
 
 // registryTimeout bounds each registry lookup: a registry that hangs must

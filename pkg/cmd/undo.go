@@ -15,6 +15,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 )
 
@@ -100,6 +101,12 @@ func (o *UndoOptions) Validate() error {
 	// A bad -o is refused before anything is read.
 	if _, err := o.printer("rolled back"); err != nil {
 		return usageError(err)
+	}
+	if err := validRegistry(o.Registry); err != nil {
+		return err
+	}
+	if o.Registry == registryOn && o.images == nil {
+		o.images = registry.New(registryTimeout).Image
 	}
 	return o.resolveTarget("undo", false)
 }

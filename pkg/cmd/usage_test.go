@@ -132,3 +132,25 @@ func TestFlagsAndArgumentsComplete(t *testing.T) {
 		}
 	}
 }
+
+// --registry and --registry-auth are checked before anything is read, in
+// every command that has them.
+func TestRegistryFlagsAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"watch", "deploy/x", "--registry=maybe"}, `error: invalid --registry "maybe": use on or off`},
+		{[]string{"history", "deploy/x", "--registry=maybe"}, `error: invalid --registry "maybe": use on or off`},
+		{[]string{"undo", "deploy/x", "--yes", "--registry=maybe"}, `error: invalid --registry "maybe": use on or off`},
+		{[]string{"watch", "deploy/x", "--registry-auth=everything"}, `error: invalid --registry-auth "everything": use none or pull-secrets`},
+		{[]string{"watch", "deploy/x", "--registry-auth=pull-secrets", "--registry=off"}, "error: --registry-auth=pull-secrets asks the registry, which --registry=off forbids: drop one of them"},
+		{[]string{"history", "deploy/x", "--layers", "--registry=off"}, "error: --layers asks the image registry, which --registry=off forbids: drop one of them"},
+	} {
+		var out, errOut bytes.Buffer
+		code := execute(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, c.args)
+		if code != 2 || strings.TrimSpace(errOut.String()) != c.want {
+			t.Errorf("%v: exit %d, %q, want 2 and %q", c.args, code, errOut.String(), c.want)
+		}
+	}
+}

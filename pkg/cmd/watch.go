@@ -45,6 +45,9 @@ type WatchOptions struct {
 	// Registry is --registry: "on" asks image registries what the new
 	// revision's images hold; "off" never contacts one.
 	Registry string
+	// RegistryAuth is --registry-auth: "pull-secrets" reads the pull
+	// Secrets of pods stuck on their pull and tries each on the registry.
+	RegistryAuth string
 	// FailAfter ends --until-done early when pods of the new revision stay
 	// stuck on a reason that does not heal by itself (0: wait as kubectl).
 	FailAfter time.Duration
@@ -87,6 +90,7 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
 	addRegistryFlag(cmd, &o.Registry)
+	cmd.Flags().StringVar(&o.RegistryAuth, "registry-auth", registryAuthNone, "For a pod refused by its registry, try each of its pull Secrets on the registry and say which it refuses: none, or pull-secrets (reads Secret data, needs 'get secrets'; credentials are never printed or kept)")
 	cmd.Flags().DurationVar(&o.FailAfter, "fail-after", 0, "With --until-done, fail (exit 1) once pods of the new revision have been stuck this long (e.g. 2m) on: "+hopelessHelp+"; 0 waits for the progress deadline, as kubectl does")
 	return cmd
 }
@@ -110,6 +114,12 @@ func (o *WatchOptions) Validate() error {
 	}
 	if err := validRegistry(o.Registry); err != nil {
 		return err
+	}
+	switch {
+	case o.RegistryAuth != registryAuthNone && o.RegistryAuth != registryAuthPullSecrets && o.RegistryAuth != "":
+		return usageError(fmt.Errorf("invalid --registry-auth %q: use none or pull-secrets", o.RegistryAuth))
+	case o.RegistryAuth == registryAuthPullSecrets && o.Registry == registryOff:
+		return usageError(errors.New("--registry-auth=pull-secrets asks the registry, which --registry=off forbids: drop one of them"))
 	}
 	if o.Timeout < 0 {
 		return usageError(fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout))
@@ -141,6 +151,23 @@ func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string)
 	return false, false
 }
 
+// tryPullSecret reads a pull Secret and asks the registry whether it opens
+// an image. The Secret's data lives only for that request; a Secret that
+// cannot be read (forbidden, gone) gives no verdict.
+func (o *WatchOptions) tryPullSecret(reg *registry.Client) watcher.PullSecretCheck {
+	return func(ctx context.Context, namespace, name, image string) (string, bool) {
+		secret, err := o.client.CoreV1().Secrets(namespace).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return "", false
+		}
+		verdict, err := reg.TryPullSecret(ctx, secret, image)
+		if err != nil {
+			return "", false
+		}
+		return string(verdict), true
+	}
+}
+
 // Run watches until the user quits, the rollout ends (--until-done) or time runs out.
 func (o *WatchOptions) Run(ctx context.Context) error {
 	ctx, stop := withSignals(ctx)
@@ -157,8 +184,12 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	// One client for the shelf and the undo's preflight: the undo's target
 	// is usually the revision the shelf compared with, already looked up.
 	if o.Registry == registryOn {
-		o.images = registry.New(registryTimeout).Image
+		reg := registry.New(registryTimeout)
+		o.images = reg.Image
 		w = w.WithImageLookup(o.images)
+		if o.RegistryAuth == registryAuthPullSecrets {
+			w = w.WithPullSecretCheck(o.tryPullSecret(reg))
+		}
 	}
 	// A distant or slow cluster can take seconds to list the pods: say what
 	// the screen waits for, on the terminal only, and clear it before the

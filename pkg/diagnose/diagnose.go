@@ -148,6 +148,31 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 				return "missing-pull-secret", fmt.Sprintf("imagePullSecrets names Secret %q, which does not exist in namespace %s: create it with %s", name, s.Workload.Namespace, fmt.Sprintf(create, name))
 			}
 		}
+		// With --registry-auth=pull-secrets, each Secret was tried.
+		var refused, empty []string
+		for _, name := range p.PullSecrets {
+			switch s.PullSecrets[name] {
+			case "accepted":
+				return "stale-pull", fmt.Sprintf("Secret %s opens %s now: the pod tried before the Secret worked; restart it: `kubectl rollout restart %s -n %s`",
+					name, host, ref(s), s.Workload.Namespace)
+			case "refused":
+				refused = append(refused, name)
+			case "no credentials":
+				empty = append(empty, name)
+			}
+		}
+		switch {
+		case len(refused) > 0:
+			verb := "are"
+			if len(refused) == 1 {
+				verb = "is"
+			}
+			return "refused-credentials", fmt.Sprintf("Secret %s %s refused by %s (unauthorized): check its user and password, or create it again with %s",
+				strings.Join(refused, ", "), verb, host, fmt.Sprintf(create, refused[0]))
+		case len(empty) == len(p.PullSecrets):
+			return "no-credentials-for-registry", fmt.Sprintf("imagePullSecrets %s hold no credentials for %s: create one for it with %s",
+				strings.Join(empty, ", "), host, fmt.Sprintf(create, "regcred"))
+		}
 		return "refused-credentials", fmt.Sprintf("registry %s refused the credentials in imagePullSecrets %s: check them for %s", host, strings.Join(p.PullSecrets, ","), host)
 	}
 	return "", fmt.Sprintf("%s could not be pulled: `kubectl describe pod %s -n %s`", image, p.Name, s.Workload.Namespace)

@@ -174,3 +174,20 @@ func TestRepushedTagFromTheRegistry(t *testing.T) {
 		t.Fatalf("re-pushed tag: %+v", f)
 	}
 }
+
+// With --registry-auth=pull-secrets each pull Secret was tried against the
+// registry: the hint names the one refused, or the one that opens it now.
+func TestPullSecretVerdicts(t *testing.T) {
+	for verdict, want := range map[string]string{
+		"refused":        `Secret regcred is refused by private.registry.example (unauthorized)`,
+		"accepted":       "Secret regcred opens private.registry.example now: the pod tried before the Secret worked; restart it: `kubectl rollout restart deploy/clerk-squad -n shop`",
+		"no credentials": "imagePullSecrets regcred hold no credentials for private.registry.example",
+	} {
+		s := load(t, "private-missing-secret", map[string]bool{"regcred": true})
+		s.PullSecrets = map[string]string{"regcred": verdict}
+		f := find(Findings(s), "ImagePullBackOff")
+		if f == nil || !strings.Contains(f.Hint, want) {
+			t.Errorf("%s: %+v, want %q", verdict, f, want)
+		}
+	}
+}

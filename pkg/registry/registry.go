@@ -13,12 +13,19 @@ import (
 	"sync"
 	"time"
 
+	k8schain "github.com/google/go-containerregistry/pkg/authn/kubernetes"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
+
+// userAgent tells registries (and their logs) who asks.
+var userAgent = "kubectl-mannequin/" + version.Version
 
 // Image is what a registry holds for one image reference.
 type Image struct {
@@ -104,7 +111,7 @@ func (c *Client) fetch(ctx context.Context, ref string) (*Image, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	img, err := remote.Image(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.keychain),
-		remote.WithPlatform(c.platform), remote.WithTransport(c.transport))
+		remote.WithPlatform(c.platform), remote.WithTransport(c.transport), remote.WithUserAgent(userAgent))
 	if err != nil {
 		return nil, explain(r, err)
 	}
@@ -160,6 +167,9 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // explain sorts a failed lookup into what a user acts on.
 func explain(r name.Reference, err error) error {
+	if err == nil {
+		return nil
+	}
 	var terr *transport.Error
 	if errors.As(err, &terr) {
 		switch terr.StatusCode {
@@ -199,4 +209,50 @@ func PullFor(old, new *Image) Pull {
 		p.Bytes += l.Size
 	}
 	return p
+}
+
+// Verdict is what a registry says of one pull Secret for one image.
+type Verdict string
+
+const (
+	Accepted Verdict = "accepted"
+	Refused  Verdict = "refused"
+	// NoCredentials: the Secret holds nothing for the image's registry.
+	NoCredentials Verdict = "no credentials"
+)
+
+// TryPullSecret asks the registry whether secret (a kubernetes.io/
+// dockerconfigjson or dockercfg Secret) opens ref, as a kubelet would use
+// it. The Secret's data is used for this one request and not kept.
+func (c *Client) TryPullSecret(ctx context.Context, secret *corev1.Secret, ref string) (Verdict, error) {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return "", fmt.Errorf("image %q: %w", ref, err)
+	}
+	kc, err := k8schain.NewFromPullSecrets(ctx, []corev1.Secret{*secret})
+	if err != nil {
+		return "", fmt.Errorf("read Secret %s: %w", secret.Name, err)
+	}
+	auth, err := kc.Resolve(r.Context().Registry)
+	if err != nil {
+		return "", err
+	}
+	if auth == authn.Anonymous {
+		return NoCredentials, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	_, err = remote.Head(r, remote.WithContext(ctx), remote.WithAuth(auth), remote.WithTransport(c.transport), remote.WithUserAgent(userAgent))
+	var e *Error
+	switch err := explain(r, err); {
+	case err == nil:
+		return Accepted, nil
+	case errors.As(err, &e) && e.Problem == Unauthorized:
+		return Refused, nil
+	case errors.As(err, &e) && e.Problem == NotFound:
+		// Let in, and told the image is not there: the key works.
+		return Accepted, nil
+	default:
+		return "", err
+	}
 }

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	ggcr "github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -20,6 +22,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 type counting struct {
@@ -125,6 +129,52 @@ func TestRegistryRefusalsAreSorted(t *testing.T) {
 		var e *Error
 		if !errors.As(err, &e) || e.Problem != want {
 			t.Errorf("%s: %v, want %q", ref, err, want)
+		}
+	}
+}
+
+func pullSecret(t *testing.T, host, user, password string) *corev1.Secret {
+	t.Helper()
+	cfg, err := json.Marshal(map[string]any{"auths": map[string]any{host: map[string]string{"username": user, "password": password}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "key"}, Type: corev1.SecretTypeDockerConfigJson,
+		Data: map[string][]byte{corev1.DockerConfigJsonKey: cfg}}
+}
+
+// A pull Secret is tried as a kubelet would use it: the registry accepts
+// the right password, refuses a wrong one, and a Secret for another
+// registry holds nothing for this one.
+func TestTryPullSecret(t *testing.T) {
+	reg := ggcr.New(ggcr.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "keeper" || p != "right" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	img, _ := random.Image(100, 1)
+	ref, _ := name.ParseReference(host + "/private/uniform:winter")
+	if err := remote.Write(ref, img, remote.WithAuth(&authn.Basic{Username: "keeper", Password: "right"})); err != nil {
+		t.Fatal(err)
+	}
+	c := New(5 * time.Second)
+	for _, tc := range []struct {
+		secret *corev1.Secret
+		want   Verdict
+	}{
+		{pullSecret(t, host, "keeper", "right"), Accepted},
+		{pullSecret(t, host, "keeper", "wrong"), Refused},
+		{pullSecret(t, "elsewhere.example", "keeper", "right"), NoCredentials},
+	} {
+		got, err := c.TryPullSecret(context.Background(), tc.secret, ref.String())
+		if err != nil || got != tc.want {
+			t.Errorf("want %s, got %s (%v)", tc.want, got, err)
 		}
 	}
 }

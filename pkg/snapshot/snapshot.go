@@ -66,6 +66,11 @@ type Snapshot struct {
 	// Secrets tells, for image pull Secrets that stuck pods name, whether
 	// each exists; a name missing from the map could not be checked.
 	Secrets map[string]bool
+	// PullSecrets tells, when the user allowed reading them
+	// (--registry-auth=pull-secrets), what the registry says of each pull
+	// Secret that stuck pods name: "accepted", "refused" or "no
+	// credentials" (for that registry). Never the Secret's content.
+	PullSecrets map[string]string
 }
 
 // Event is a Warning event of the workload, a revision or a pod; repeats of

@@ -51,6 +51,9 @@ type Workload struct {
 	imageSlots  chan struct{}
 	images      map[string]imageState // by image reference; guarded by mu
 
+	pullSecretCheck PullSecretCheck
+	pullSecrets     map[string]pullSecretState // by Secret and image; guarded by mu
+
 	secretLookup SecretLookup
 	secrets      map[string]secretState // guarded by mu
 	conn         *Connection
@@ -66,15 +69,16 @@ type Workload struct {
 // New returns a watcher for the workload kind/namespace/name; Start begins watching.
 func New(client kubernetes.Interface, kind workload.Kind, namespace, name string) *Workload {
 	return &Workload{
-		kind:      kind,
-		client:    client,
-		namespace: namespace,
-		name:      name,
-		changed:   make(chan struct{}, 1),
-		look:      make(chan struct{}, 1),
-		problems:  map[string]problem{},
-		secrets:   map[string]secretState{},
-		images:    map[string]imageState{},
+		kind:        kind,
+		client:      client,
+		namespace:   namespace,
+		name:        name,
+		changed:     make(chan struct{}, 1),
+		look:        make(chan struct{}, 1),
+		problems:    map[string]problem{},
+		secrets:     map[string]secretState{},
+		images:      map[string]imageState{},
+		pullSecrets: map[string]pullSecretState{},
 	}
 }
 
@@ -208,6 +212,7 @@ func (w *Workload) follow(ctx context.Context) {
 		}
 		w.lookupSecrets(&s)
 		w.lookupImages(&s)
+		w.checkPullSecrets(&s)
 		select {
 		case <-ctx.Done():
 			return
@@ -355,6 +360,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		s.Events = snapshot.WarningEvents(events, ownedUIDs(obj, revs, pods))
 	}
 	s.Secrets = w.knownSecrets(&s)
+	s.PullSecrets = w.knownPullSecrets(&s)
 	w.knownImages(&s)
 	w.clock.Stamp(&s)
 	return s

@@ -99,9 +99,10 @@ func measureRegistry(ctx context.Context, b *bench, cfg config, res *results) er
 	return nil
 }
 
-// registryRequests reads the warehouse's count of requests served.
+// registryRequests reads the warehouse's count of requests served to the
+// plugin (by User-Agent: the cluster's puller pulls from it too).
 func registryRequests(addr string) (int, error) {
-	resp, err := http.Get("http://" + addr + "/_warehouse/requests")
+	resp, err := http.Get("http://" + addr + "/_warehouse/requests?agent=kubectl-mannequin")
 	if err != nil {
 		return 0, fmt.Errorf("ask the warehouse for its request count: %w", err)
 	}
