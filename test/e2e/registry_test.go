@@ -360,3 +360,56 @@ func TestRepushedTagIsSaidFromTheRegistry(t *testing.T) {
 		t.Errorf("a finding is said once in a log:\n%s", r.Stdout)
 	}
 }
+
+// TestPullSecretsAreTried: with --registry-auth=pull-secrets, a pod refused
+// by the warehouse is told which of its pull Secrets the registry refuses,
+// or which opens it by now; the credentials never reach the output.
+func TestPullSecretsAreTried(t *testing.T) {
+	ns := namespace(t)
+	ctx := ctxFor(t, 3*time.Minute)
+	private := cluster.Registry + "/private/uniform:winter-2024"
+	const wrong = "not-the-keepers-password"
+	cfg, _ := json.Marshal(map[string]any{"auths": map[string]any{cluster.Registry: map[string]string{"username": "warehouse", "password": wrong}}})
+	if _, err := cluster.Client.CoreV1().Secrets(ns).Create(context.Background(), &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "wrong-key"}, Type: corev1.SecretTypeDockerConfigJson,
+		Data: map[string][]byte{corev1.DockerConfigJsonKey: cfg},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	keyed := func(app, secret string) {
+		d := deployment(app, deployOpts{replicas: 1, image: private, maxSurge: 1})
+		d.Spec.Template.Spec.ImagePullSecrets = []corev1.LocalObjectReference{{Name: secret}}
+		createDeployment(t, ns, d)
+		podOf(t, ns, app, waiting("ImagePullBackOff"))
+	}
+	watch := func(app string, extra ...string) string {
+		t.Helper()
+		r := env.Mannequin(ctx, append([]string{"watch", "deploy/" + app, "-n", ns, "--plain", "--timeout", "8s"}, extra...)...)
+		if r.Code != 3 {
+			t.Fatalf("watch %s: exit %d %s", app, r.Code, r.Stderr)
+		}
+		for _, secret := range []string{wrong, "mannequin-keeper"} {
+			if strings.Contains(r.Stdout+r.Stderr, secret) {
+				t.Fatalf("a credential reached the output:\n%s", r.Stdout)
+			}
+		}
+		return r.Stdout
+	}
+
+	keyed("refused", "wrong-key")
+	if out := watch("refused", "--registry-auth=pull-secrets"); !strings.Contains(out, "Secret wrong-key is refused by "+cluster.Registry+" (unauthorized)") {
+		t.Errorf("the refused Secret should be named:\n%s", out)
+	}
+
+	// The pod tried before its Secret existed.
+	keyed("early", "warehouse-key")
+	if k := env.Kubectl(ctx, "apply", "-n", ns, "-f", filepath.Join(cluster.Root, "hack", "registry", "warehouse-key.yaml")); k.Code != 0 {
+		t.Fatalf("apply the warehouse's key: %s", k.Stderr)
+	}
+	if out := watch("early"); strings.Contains(out, "opens "+cluster.Registry) {
+		t.Errorf("without --registry-auth no Secret is read, so none can be said to open the registry:\n%s", out)
+	}
+	if out := watch("early", "--registry-auth=pull-secrets"); !strings.Contains(out, "Secret warehouse-key opens "+cluster.Registry+" now: the pod tried before the Secret worked; restart it") {
+		t.Errorf("the Secret that works by now should be named, with the restart:\n%s", out)
+	}
+}
