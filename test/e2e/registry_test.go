@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -411,5 +412,61 @@ func TestPullSecretsAreTried(t *testing.T) {
 	}
 	if out := watch("early", "--registry-auth=pull-secrets"); !strings.Contains(out, "Secret warehouse-key opens "+cluster.Registry+" now: the pod tried before the Secret worked; restart it") {
 		t.Errorf("the Secret that works by now should be named, with the restart:\n%s", out)
+	}
+}
+
+// TestABadRegistryNeverFreezesTheView: a registry that hangs, or answers
+// 500, neither delays the first frame nor stops the view following a
+// rollout, and the undo question still comes, saying the images could not
+// be checked.
+func TestABadRegistryNeverFreezesTheView(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"hangs", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }},
+		{"answers 500", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "the warehouse is on fire", http.StatusInternalServerError)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := httptest.NewServer(c.handler)
+			t.Cleanup(srv.Close)
+			host := strings.TrimPrefix(srv.URL, "http://")
+			ns := namespace(t)
+			withHistory(t, ns, "stalled", host+"/uniform:summer-2023", host+"/uniform:winter-2024")
+			ctx := ctxFor(t, 2*time.Minute)
+			start := time.Now()
+			term, err := env.StartTerminal(ctx, 200, 40, "mannequin", "watch", "deploy/stalled", "-n", ns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer term.Close()
+			if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "successfully rolled out") }); err != nil {
+				t.Fatalf("no view: %v", err)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("first frame after %s with a registry that %s", took, c.name)
+			}
+			// The view follows a rollout while the registry is still asked.
+			setImage(t, ns, "stalled", host+"/uniform:autumn-2024")
+			if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "rev 3 (new)") }); err != nil {
+				t.Fatalf("the view stopped following the cluster: %v\n%s", err, shown(s))
+			}
+			waitRolledOut(t, ns, "stalled", time.Minute)
+			pressed := time.Now()
+			_ = term.Send("u")
+			if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return asked(s, "1 image not checked, registry unreachable)") }); err != nil {
+				t.Fatalf("no undo question saying the image was not checked: %v\n%s", err, shown(s))
+			}
+			if took := time.Since(pressed); took > 5*time.Second {
+				t.Errorf("the undo question took %s", took)
+			}
+			answer(term, "n")
+			_ = term.Send("q")
+			if code, err := term.Wait(10 * time.Second); err != nil || code != 0 {
+				t.Errorf("q: exit %d %v", code, err)
+			}
+		})
 	}
 }
