@@ -167,7 +167,9 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 			if len(refused) == 1 {
 				verb = "is"
 			}
-			return "refused-credentials", fmt.Sprintf("Secret %s %s refused by %s (unauthorized): check its user and password, or create it again with %s",
+			// A cause of its own: a log says the registry's verdict even
+			// after it said the guess.
+			return "refused-secret", fmt.Sprintf("Secret %s %s refused by %s (unauthorized): check its user and password, or create it again with %s",
 				strings.Join(refused, ", "), verb, host, fmt.Sprintf(create, refused[0]))
 		case len(empty) == len(p.PullSecrets):
 			return "no-credentials-for-registry", fmt.Sprintf("imagePullSecrets %s hold no credentials for %s: create one for it with %s",
