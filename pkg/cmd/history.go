@@ -286,6 +286,16 @@ func (o *HistoryOptions) printLayers(ctx context.Context, st *workloadState) err
 	return nil
 }
 
+// layerPane is what the registry holds for revs[i], for the interactive
+// history's detail pane.
+func (o *HistoryOptions) layerPane(ctx context.Context, revs []revision.Revision, i int, style render.Style) []string {
+	look := o.lookups(ctx, revs[i:min(i+2, len(revs))], 1)
+	table := func(header []string, rows [][]string) []string {
+		return render.TableLines(header, rows, -1, -1, 0, style)
+	}
+	return history.LayerLines(&revs[i], history.ImagesOf(revs, i, look), table)
+}
+
 // lookupClient is the session's registry client, made on first use.
 func (o *HistoryOptions) lookupClient() *registry.Client {
 	if o.registryClient == nil {
@@ -450,6 +460,13 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			}
 			after = fmt.Sprintf("%s rolled back to %s", objectName(o.kind, o.name), v.plan.Target.Label())
 			return o.watchAfterUndo(ctx, screen, keys, style)
+		case historyLayers:
+			if o.Registry != registryOn {
+				v.status = "--registry=off: the registry is not asked"
+				continue
+			}
+			// Shown like a diff: any key goes back to the list.
+			v.diff = o.layerPane(ctx, v.st.Revisions, v.cursor, style)
 		case historyPlanUndo:
 			sel := v.selected()
 			if sel == nil {
@@ -494,6 +511,7 @@ func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Sc
 var historyKeys = []render.Binding{
 	{Keys: "↑/↓", ASCII: "up/down", Words: "move"},
 	{Keys: "enter/d", Words: "diff against current", Short: "diff"},
+	{Keys: "l", Words: "layers in the registry", Short: "layers"},
 	{Keys: "u", Words: "undo to selected", Short: "undo", Writes: true},
 	{Keys: "q", Words: "quit"},
 }
@@ -507,6 +525,7 @@ const (
 	historyPlanUndo
 	historyUndo
 	historyStdinClosed
+	historyLayers
 )
 
 // historyView is the interactive history's state; key decides, Run acts.
@@ -608,6 +627,10 @@ func (v *historyView) key(k terminal.Key) historyAction {
 	case "u":
 		if n > 0 {
 			return historyPlanUndo
+		}
+	case "l":
+		if n > 0 {
+			return historyLayers
 		}
 	}
 	return historyNone

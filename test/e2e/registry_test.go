@@ -114,6 +114,27 @@ func TestHistoryLayersFromTheWarehouse(t *testing.T) {
 			t.Errorf("layer %d: %+v, the registry has %s of %d bytes", i, l, winter.Layers[i].Digest, winter.Layers[i].Size)
 		}
 	}
+
+	// The interactive history: l shows the selected revision's layers.
+	term, err := env.StartTerminal(ctx, 140, 40, "mannequin", "history", "deploy/tailored", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "2 (current)") && contains(s, "l layers") }); err != nil {
+		t.Fatalf("no history view listing the l key: %v\n%s", err, shown(term.Screen()))
+	}
+	_ = term.Send("l")
+	if s, err := term.WaitForScreen(15*time.Second, func(s []string) bool {
+		return contains(s, "a node running rev 1 pulls "+humanize.Bytes(uint64(winter.Layers[2].Size)))
+	}); err != nil {
+		t.Fatalf("l did not show rev 2's layers: %v\n%s", err, shown(s))
+	}
+	_ = term.Send("x") // back to the list
+	_ = term.Send("q")
+	if code, err := term.Wait(10 * time.Second); err != nil || code != 0 {
+		t.Errorf("q: exit %d %v", code, err)
+	}
 }
 
 // registryRequests is how many distribution API requests the warehouse
