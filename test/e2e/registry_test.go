@@ -269,6 +269,9 @@ func TestUndoToADeletedImageWarns(t *testing.T) {
 		t.Fatalf("the undo question should warn that the image is gone: %v\n%s", err, shown(s))
 	}
 	answer(term, "n")
+	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "cancelled") }); err != nil {
+		t.Fatalf("n did not cancel: %v", err)
+	}
 	_ = term.Send("q")
 	_, _ = term.Wait(10 * time.Second)
 
@@ -484,6 +487,11 @@ func TestABadRegistryNeverFreezesTheView(t *testing.T) {
 				t.Errorf("the undo question took %s", took)
 			}
 			answer(term, "n")
+			// Keys that arrive in one read never answer: wait for the
+			// answer to be taken before the next key.
+			if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "cancelled") }); err != nil {
+				t.Fatalf("n did not cancel: %v", err)
+			}
 			_ = term.Send("q")
 			if code, err := term.Wait(10 * time.Second); err != nil || code != 0 {
 				t.Errorf("q: exit %d %v", code, err)
