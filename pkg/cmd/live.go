@@ -44,8 +44,12 @@ type liveView struct {
 	// promptFor names the workload the prompt's action was planned for.
 	promptFor string
 	guard     terminal.Guard // which keys may answer the prompt
-	status    string
-	statusT   time.Time
+	// planning: a question is being prepared in the background (the undo
+	// asks the registry first); planned delivers it.
+	planning bool
+	planned  chan plannedAction
+	status   string
+	statusT  time.Time
 }
 
 // liveKeys are the live view's keys; Esc and Ctrl-C also quit.
@@ -79,6 +83,9 @@ func (v *liveView) run(ctx context.Context) error {
 	var lastDraw time.Time
 	pending := true
 	throttle := time.NewTimer(0)
+	if v.planned == nil {
+		v.planned = make(chan plannedAction, 1)
+	}
 	for {
 		if pending {
 			if gap := v.now().Sub(lastDraw); gap < minFrameGap {
@@ -93,7 +100,7 @@ func (v *liveView) run(ctx context.Context) error {
 					return err
 				}
 				if v.untilDone {
-					if over, _ := v.settle.over(&v.snap, v.now()); over && v.prompt == nil {
+					if over, _ := v.settle.over(&v.snap, v.now()); over && v.prompt == nil && !v.planning {
 						return nil
 					}
 				}
@@ -107,6 +114,9 @@ func (v *liveView) run(ctx context.Context) error {
 		case <-resizes:
 			pending = true
 		case <-tick.C:
+			pending = true
+		case r := <-v.planned:
+			v.questionReady(r)
 			pending = true
 		case <-throttle.C:
 		case k, ok := <-v.keys:
@@ -197,6 +207,13 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 		if b, ok := render.Bound(liveKeys, string(k)); !ok || !b.Writes || v.client == nil {
 			return nil
 		}
+		if v.planning {
+			return nil // one question at a time
+		}
+		if k == "u" && v.images != nil {
+			v.planUndoInBackground(ctx)
+			return nil
+		}
 		p, err := v.plan(ctx, k)
 		if err != nil {
 			v.setStatus("error: " + err.Error())
@@ -206,6 +223,43 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 		v.guard.Ask()
 	}
 	return nil
+}
+
+// plannedAction is a question prepared in the background, or why not.
+type plannedAction struct {
+	pending *action.Pending
+	err     error
+}
+
+// planUndoInBackground prepares the undo's question while frames go on:
+// asking the registry may take seconds, and the question comes only after
+// it, so that it can say what the registry holds.
+func (v *liveView) planUndoInBackground(ctx context.Context) {
+	obj := v.watcher.Object()
+	if obj == nil {
+		v.setStatus("error: the workload is gone")
+		return
+	}
+	v.promptFor = obj.GetName()
+	kind, client, images := v.watcher.Kind(), v.client, v.images
+	v.planning = true
+	v.setStatus("asking the registry about the undo's images…")
+	go func() {
+		p, err := action.UndoShown(ctx, client, kind, obj, images)
+		v.planned <- plannedAction{p, err}
+	}()
+}
+
+// questionReady shows a question prepared in the background.
+func (v *liveView) questionReady(r plannedAction) {
+	v.planning = false
+	if r.err != nil {
+		v.setStatus("error: " + r.err.Error())
+		return
+	}
+	v.status = ""
+	v.prompt = r.pending
+	v.guard.Ask()
 }
 
 // setStatus shows s on the bottom line for a while; s may carry text from

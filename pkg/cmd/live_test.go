@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
@@ -173,5 +174,38 @@ func TestLiveViewActions(t *testing.T) {
 	}
 	if err := v.key(ctx, "q"); err != errQuit {
 		t.Errorf("q: %v", err)
+	}
+}
+
+// The undo's question waits for the registry, but the view does not: u
+// returns at once, frames go on, and the question comes with the
+// registry's answer.
+func TestUndoQuestionDoesNotHoldTheView(t *testing.T) {
+	d, rss := twoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+	ctx, w := watchSteer(t, c)
+	slow := func(ctx context.Context, ref string) (*registry.Image, error) {
+		time.Sleep(time.Second)
+		return &registry.Image{Ref: ref}, nil
+	}
+	v := &liveView{watcher: w, client: c, images: slow, planned: make(chan plannedAction, 1)}
+	start := time.Now()
+	if err := v.key(ctx, "u"); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 200*time.Millisecond || v.prompt != nil || !v.planning {
+		t.Fatalf("u held the view %s (prompt %v, planning %v)", took, v.prompt, v.planning)
+	}
+	if err := v.key(ctx, "u"); err != nil || !v.planning {
+		t.Fatalf("a second u while the first is prepared: %v", err)
+	}
+	select {
+	case r := <-v.planned:
+		v.questionReady(r)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the question never came")
+	}
+	if v.prompt == nil || !strings.HasSuffix(v.prompt.Question, "? (images still in the registry)") || v.planning {
+		t.Fatalf("question: %+v", v.prompt)
 	}
 }
