@@ -52,6 +52,15 @@ type WatchOptions struct {
 	// stuck on a reason that does not heal by itself (0: wait as kubectl).
 	FailAfter time.Duration
 	failFast  failFast
+	// A release: several workloads at once (-l, -f, or several names).
+	Selector      string
+	Filenames     []string
+	Recursive     bool
+	AllNamespaces bool
+	release       bool
+	members       []member
+	ignored       int // objects of other kinds found by -f or -l
+
 	// seen remembers the watch for the summary --until-done ends with.
 	seen summary.Recorder
 	// images asks the registry, unless --registry=off.
@@ -90,6 +99,10 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
 	addRegistryFlag(cmd, &o.Registry)
+	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Watch every Deployment, StatefulSet and DaemonSet matching this label selector, as one release")
+	cmd.Flags().StringSliceVarP(&o.Filenames, "filename", "f", nil, "Watch the workloads in these manifests (files, directories, URLs, or - for stdin), as kubectl rollout status -f reads them")
+	cmd.Flags().BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directories of -f recursively")
+	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "With -l, watch matching workloads in every namespace")
 	cmd.Flags().StringVar(&o.RegistryAuth, "registry-auth", registryAuthNone, "For a pod refused by its registry, try each of its pull Secrets on the registry and say which it refuses: none, or pull-secrets (reads Secret data, needs 'get secrets'; credentials are never printed or kept)")
 	cmd.Flags().DurationVar(&o.FailAfter, "fail-after", 0, "With --until-done, fail (exit 1) once pods of the new revision have been stuck this long (e.g. 2m) on: "+hopelessHelp+"; 0 waits for the progress deadline, as kubectl does")
 	return cmd
@@ -100,6 +113,7 @@ func (o *WatchOptions) Complete(args []string) error {
 	if err := o.completeTarget(args); err != nil {
 		return err
 	}
+	o.release = o.Selector != "" || len(o.Filenames) > 0 || manyWorkloads(args)
 	o.tty = !o.Plain && terminal.IsTerminal(o.Out)
 	// --plain on a terminal still earns colour; a pipe never does.
 	color := colorOn(o.Color, terminal.IsTerminal(o.Out))
@@ -132,6 +146,23 @@ func (o *WatchOptions) Validate() error {
 	}
 	o.failFast.after = o.FailAfter
 	// Warnings would scribble over the drawing.
+	if o.release {
+		switch {
+		case o.AllNamespaces && o.Selector == "":
+			return usageError(errors.New("-A/--all-namespaces goes with -l/--selector"))
+		case o.FailAfter > 0:
+			return usageError(errors.New("--fail-after follows one workload: name one, without -l or -f"))
+		}
+		var err error
+		if o.members, o.ignored, err = o.releaseMembers(); err != nil {
+			return err
+		}
+		if o.clients, err = o.newClient(o.configFlags, false); err != nil {
+			return err
+		}
+		o.client = o.clients.kube
+		return nil
+	}
 	return o.resolveTarget("watching", o.tty)
 }
 
@@ -170,6 +201,9 @@ func (o *WatchOptions) tryPullSecret(reg *registry.Client) watcher.PullSecretChe
 
 // Run watches until the user quits, the rollout ends (--until-done) or time runs out.
 func (o *WatchOptions) Run(ctx context.Context) error {
+	if o.release {
+		return o.runRelease(ctx)
+	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	if o.Timeout > 0 {

@@ -372,6 +372,13 @@ func LogLine(t time.Time, line Line) string {
 	return t.Format("15:04:05") + " " + text
 }
 
+// LogLineFor is LogLine for one workload of several: its name follows the
+// timestamp, so that a log of a release reads, and greps, by workload.
+func LogLineFor(t time.Time, who string, line Line) string {
+	stamped := LogLine(t, line)
+	return stamped[:8] + " " + plainText(who) + stamped[8:]
+}
+
 // first notes key as present in this snapshot and reports whether it is to
 // be said: neither said before, as far as the Log remembers, nor present
 // in the previous snapshot.

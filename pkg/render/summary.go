@@ -67,6 +67,19 @@ func SummaryLog(t time.Time, sum *summary.Summary) string {
 	return strings.Join(out, "\n")
 }
 
+// SummaryLogFor is SummaryLog for one workload of a release: every line
+// starts with the workload, as the release's other lines do, so the first
+// need not name it again.
+func SummaryLogFor(t time.Time, who string, sum *summary.Summary) string {
+	lines := SummaryLines(sum)
+	first := strings.TrimPrefix(lines[0], plainText(sum.Workload)+" ")
+	out := []string{LogLineFor(t, who, Line{levelOf(sum.Outcome), first})}
+	for _, l := range lines[1:] {
+		out = append(out, LogLineFor(t, who, Line{Note, l}))
+	}
+	return strings.Join(out, "\n")
+}
+
 // SummaryBox draws the summary for a terminal, below the last frame: a
 // pterm box titled with the outcome, within width columns.
 func SummaryBox(sum *summary.Summary, width int, st Style) string {

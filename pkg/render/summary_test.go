@@ -113,3 +113,19 @@ func TestLogLineGolden(t *testing.T) {
 		})
 	}
 }
+
+// A release's log says the workload on every line, the summary's too.
+func TestReleaseLinesSayTheirWorkload(t *testing.T) {
+	styled(t, Style{})
+	at := time.Date(2026, 11, 30, 9, 15, 4, 0, time.UTC)
+	if got := LogLineFor(at, "deployment/hall", Line{Success, "rollout complete"}); got != "09:15:04 deployment/hall SUCCESS: rollout complete" {
+		t.Errorf("log line %q", got)
+	}
+	got := SummaryLogFor(at, "deployment/clerk-squad", rolledOut())
+	want := "09:15:04 deployment/clerk-squad SUCCESS: rolled out rev 4 (uniform:winter-2024) in 1m12s\n" +
+		"09:15:04 deployment/clerk-squad pods: rev 4 +6 ready · rev 3 −6 removed\n" +
+		"09:15:04 deployment/clerk-squad slowest to ready: clerk-squad-7c9d8f6b5-x2k4l in 22s · 1 restart · 0 findings · 2 warning events"
+	if got != want {
+		t.Errorf("summary\n%s\nwant\n%s", got, want)
+	}
+}
