@@ -144,7 +144,7 @@ func (o *WatchOptions) runRelease(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			o.printReleaseSummary(all, ctx)
+			o.printReleaseSummary(ctx, all)
 			if !errors.Is(context.Cause(ctx), errTimeout) {
 				return signalExit(ctx)
 			}
@@ -168,7 +168,7 @@ func (o *WatchOptions) runRelease(ctx context.Context) error {
 		if !o.UntilDone || !allDone(all) {
 			continue
 		}
-		o.printReleaseSummary(all, ctx)
+		o.printReleaseSummary(ctx, all)
 		var failures []string
 		for _, f := range all {
 			if f.failed != nil {
@@ -215,7 +215,7 @@ func allDone(all []*followed) bool {
 }
 
 // printReleaseSummary tells each member's end, in the log's form.
-func (o *WatchOptions) printReleaseSummary(all []*followed, ctx context.Context) {
+func (o *WatchOptions) printReleaseSummary(ctx context.Context, all []*followed) {
 	if !o.UntilDone {
 		return
 	}
