@@ -63,7 +63,8 @@ current-context: c
 		want string // in the one line on stderr
 	}{
 		{"no arguments", []string{"watch"}, "name the workload to watch"},
-		{"too many", append([]string{"watch", "deploy/a", "deploy/b"}, n...), "too many arguments"},
+		{"a release of missing workloads", append([]string{"watch", "deploy/a", "deploy/b"}, n...), `deployments.apps "a" not found`},
+		{"too many for history", append([]string{"history", "deploy/a", "deploy/b"}, n...), `unexpected argument "deploy/b"`},
 		{"a pod", append([]string{"watch", "pod/x"}, n...), "supported kinds: deployment"},
 		{"no name", append([]string{"watch", "deploy/"}, n...), "is not a workload reference"},
 		{"no type", append([]string{"watch", "/x"}, n...), "is not a workload reference"},
