@@ -103,15 +103,9 @@ type followed struct {
 // runRelease follows several workloads at once, as one log: every line
 // says which workload it is about. With --until-done it ends when every
 // one has ended, failing if any failed. The terminal gets the same lines:
-// the sectioned live view of a release is not drawn yet.
+// the sectioned live view of a release is not drawn yet. ctx ends at
+// --timeout or a signal, as for one workload.
 func (o *WatchOptions) runRelease(ctx context.Context) error {
-	ctx, stop := withSignals(ctx)
-	defer stop()
-	if o.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, errTimeout)
-		defer cancel()
-	}
 	if o.ignored > 0 {
 		fmt.Fprintf(o.ErrOut, "%d objects ignored: not a Deployment, StatefulSet or DaemonSet\n", o.ignored)
 	}

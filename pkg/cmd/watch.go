@@ -201,15 +201,15 @@ func (o *WatchOptions) tryPullSecret(reg *registry.Client) watcher.PullSecretChe
 
 // Run watches until the user quits, the rollout ends (--until-done) or time runs out.
 func (o *WatchOptions) Run(ctx context.Context) error {
-	if o.release {
-		return o.runRelease(ctx)
-	}
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	if o.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, errTimeout)
 		defer cancel()
+	}
+	if o.release {
+		return o.runRelease(ctx)
 	}
 	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists)
 	if o.clients.conn != nil {
