@@ -121,17 +121,25 @@ func (o *WatchOptions) runRelease(ctx context.Context) error {
 			return explainGetError(ctx, o.client, err, lower(m.kind), m.name, m.namespace)
 		}
 		all[i] = f
+		// Each member's changes are funnelled to this one loop, which
+		// alone writes the log; a send gives up when the watch ends.
 		go func(i int) {
 			for {
 				select {
 				case <-ctx.Done():
 					return
 				case <-f.w.Changes():
-					changes <- i
+					select {
+					case changes <- i:
+					case <-ctx.Done():
+						return
+					}
 				}
 			}
 		}(i)
-		changes <- i
+	}
+	for _, f := range all {
+		o.followOne(f, started)
 	}
 	recheck := time.NewTicker(time.Second)
 	defer recheck.Stop()
