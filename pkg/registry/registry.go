@@ -100,6 +100,15 @@ func (c *Client) Image(ctx context.Context, ref string) (*Image, error) {
 	}
 	l.img, l.err = c.fetch(ctx, ref)
 	close(l.done)
+	// A caller that gave up (its own deadline, a cancelled view) learnt
+	// nothing about the image: the next caller asks again.
+	if errors.Is(l.err, context.Canceled) || errors.Is(l.err, context.DeadlineExceeded) {
+		c.mu.Lock()
+		if c.cache[ref] == l {
+			delete(c.cache, ref)
+		}
+		c.mu.Unlock()
+	}
 	return l.img, l.err
 }
 

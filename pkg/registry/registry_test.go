@@ -178,3 +178,17 @@ func TestTryPullSecret(t *testing.T) {
 		}
 	}
 }
+
+// A lookup abandoned by its caller is not remembered: the next one asks.
+func TestAnAbandonedLookupIsAskedAgain(t *testing.T) {
+	addr, _, _, _ := warehouse(t)
+	c := New(5 * time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Image(ctx, addr+"/uniform:winter"); err == nil {
+		t.Fatal("a cancelled lookup succeeded")
+	}
+	if img, err := c.Image(context.Background(), addr+"/uniform:winter"); err != nil || len(img.Layers) != 2 {
+		t.Fatalf("after a cancelled lookup: %v %+v", err, img)
+	}
+}
