@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -235,12 +234,6 @@ func (o *WatchOptions) printReleaseSummary(ctx context.Context, all []*followed)
 			continue // interrupted: nothing more to say
 		}
 		sum := f.seen.Summary(outcome, reason, time.Now())
-		writeLines(o.Out, render.SummaryLogFor(time.Now(), f.who(o.AllNamespaces), &sum))
-	}
-}
-
-func writeLines(w io.Writer, s string) {
-	if s != "" {
-		fmt.Fprintln(w, s)
+		fmt.Fprintln(o.Out, render.SummaryLogFor(time.Now(), f.who(o.AllNamespaces), &sum))
 	}
 }

@@ -74,8 +74,7 @@ type Recorder struct {
 type podKey struct{ revision, name string }
 
 type podSeen struct {
-	revision            string // ReplicaSet (or ControllerRevision) name
-	readyAtFirst        bool   // ready when the watch first saw it
+	readyAtFirst        bool // ready when the watch first saw it
 	firstRestarts       int32
 	lastRestarts        int32
 	created, readySince time.Time
@@ -116,7 +115,7 @@ func (r *Recorder) Observe(s *snapshot.Snapshot) {
 				if len(r.pods) >= maxKept {
 					continue
 				}
-				seen = &podSeen{revision: rev.Name, firstRestarts: p.Restarts, created: p.Created}
+				seen = &podSeen{firstRestarts: p.Restarts, created: p.Created}
 				if !first && !p.Created.Before(r.firstAt) {
 					// Born during the watch: every restart counts, and
 					// being ready is its doing, even if we missed a step.
@@ -176,14 +175,14 @@ func (r *Recorder) Summary(outcome Outcome, reason string, end time.Time) Summar
 	for key, p := range r.pods {
 		name := key.name
 		switch {
-		case p.revision == current && p.ready && !p.readyAtFirst:
-			count(p.revision).Ready++
+		case key.revision == current && p.ready && !p.readyAtFirst:
+			count(key.revision).Ready++
 			if took := p.readySince.Sub(p.created); !p.created.IsZero() && !p.readySince.IsZero() &&
 				(took > sum.SlowestTook || took == sum.SlowestTook && name < sum.Slowest) {
 				sum.Slowest, sum.SlowestTook = name, took
 			}
-		case p.revision != current && p.gone:
-			count(p.revision).Removed++
+		case key.revision != current && p.gone:
+			count(key.revision).Removed++
 		}
 		sum.Restarts += int(max(p.lastRestarts-p.firstRestarts, 0))
 	}

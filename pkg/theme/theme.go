@@ -78,5 +78,4 @@ var (
 	Success = pterm.Success.WithMessageStyle(&Good)
 	Warning = pterm.Warning.WithMessageStyle(&pterm.Style{pterm.FgDefault})
 	Error   = pterm.Error.WithMessageStyle(&Fail)
-	Info    = pterm.Info.WithMessageStyle(&pterm.Style{pterm.FgDefault})
 )

@@ -19,11 +19,6 @@ const imageLookups = 2
 // not heard from.
 const imageTimeout = 10 * time.Second
 
-type imageState struct {
-	img  *registry.Image
-	done bool
-}
-
 // WithImageLookup lets the new revision's shelf say what each node must
 // pull. Each image is asked about once per session, in the background.
 func (w *Workload) WithImageLookup(f ImageLookup) *Workload {
@@ -74,7 +69,7 @@ func (w *Workload) lookupImages(s *snapshot.Snapshot) {
 			if _, asked := w.images[c.Image]; asked {
 				continue
 			}
-			w.images[c.Image] = imageState{}
+			w.images[c.Image] = nil // asked; nil until the registry answers
 			go w.lookupImage(c.Image)
 		}
 	}
@@ -94,7 +89,7 @@ func (w *Workload) lookupImage(ref string) {
 		img = nil // the shelf says nothing rather than something wrong
 	}
 	w.mu.Lock()
-	w.images[ref] = imageState{img: img, done: true}
+	w.images[ref] = img
 	w.mu.Unlock()
 	w.wake()
 }
@@ -110,11 +105,11 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	defer w.mu.Unlock()
 	for _, r := range pullRevisions(s) {
 		for _, c := range r.Containers {
-			if st := w.images[c.Image]; st.img != nil {
+			if img := w.images[c.Image]; img != nil {
 				if r.Registry == nil {
 					r.Registry = map[string]string{}
 				}
-				r.Registry[c.Image] = st.img.Digest
+				r.Registry[c.Image] = img.Digest
 			}
 		}
 	}
@@ -124,19 +119,19 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	}
 	before := map[string]*registry.Image{}
 	for _, c := range old.Containers {
-		st := w.images[c.Image]
-		if st.img == nil {
+		img := w.images[c.Image]
+		if img == nil {
 			return
 		}
-		before[c.Name] = st.img
+		before[c.Name] = img
 	}
 	p := &snapshot.Pull{From: old.Number}
 	for _, c := range cur.Containers {
-		st := w.images[c.Image]
-		if st.img == nil {
+		img := w.images[c.Image]
+		if img == nil {
 			return
 		}
-		d := registry.PullFor(before[c.Name], st.img)
+		d := registry.PullFor(before[c.Name], img)
 		p.Bytes += d.Bytes
 		p.Layers += d.Layers
 		p.Shared += d.Shared

@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
@@ -49,7 +50,7 @@ type Workload struct {
 
 	imageLookup ImageLookup
 	imageSlots  chan struct{}
-	images      map[string]imageState // by image reference; guarded by mu
+	images      map[string]*registry.Image // by reference; guarded by mu
 
 	pullSecretCheck PullSecretCheck
 	pullSecrets     map[string]pullSecretState // by Secret and image; guarded by mu
@@ -77,7 +78,7 @@ func New(client kubernetes.Interface, kind workload.Kind, namespace, name string
 		look:        make(chan struct{}, 1),
 		problems:    map[string]problem{},
 		secrets:     map[string]secretState{},
-		images:      map[string]imageState{},
+		images:      map[string]*registry.Image{},
 		pullSecrets: map[string]pullSecretState{},
 	}
 }
