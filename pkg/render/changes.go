@@ -359,7 +359,14 @@ func changeLevel(cur *snapshot.Snapshot, text string) Level {
 // pterm's prefix printers when it matters (SUCCESS, WARNING, ERROR) so that
 // a CI log's reader spots it. Without styling the mark is a word and a
 // colon: the line stays grep-able.
-func LogLine(t time.Time, line Line) string {
+func LogLine(t time.Time, line Line) string { return logLine(t, "", line) }
+
+// LogLineFor is LogLine for one workload of several: its name follows the
+// timestamp, so that a log of a release reads, and greps, by workload.
+func LogLineFor(t time.Time, who string, line Line) string { return logLine(t, who, line) }
+
+// logLine writes the timestamp, who when given, then the marked text.
+func logLine(t time.Time, who string, line Line) string {
 	text := line.Text
 	switch line.Level {
 	case Success:
@@ -369,14 +376,10 @@ func LogLine(t time.Time, line Line) string {
 	case Failure:
 		text = theme.Error.Sprint(text)
 	}
+	if who != "" {
+		text = plainText(who) + " " + text
+	}
 	return t.Format("15:04:05") + " " + text
-}
-
-// LogLineFor is LogLine for one workload of several: its name follows the
-// timestamp, so that a log of a release reads, and greps, by workload.
-func LogLineFor(t time.Time, who string, line Line) string {
-	stamped := LogLine(t, line)
-	return stamped[:8] + " " + plainText(who) + stamped[8:]
 }
 
 // first notes key as present in this snapshot and reports whether it is to

@@ -58,24 +58,23 @@ func SummaryLines(sum *summary.Summary) []string {
 // SummaryLog draws the summary for a log at t: timestamped like every
 // other line, the first marked with the outcome by pterm's prefix printer
 // (SUCCESS, ERROR, WARNING; "SUCCESS: ..." without styling, easy to grep).
-func SummaryLog(t time.Time, sum *summary.Summary) string {
-	lines := SummaryLines(sum)
-	out := []string{LogLine(t, Line{levelOf(sum.Outcome), lines[0]})}
-	for _, l := range lines[1:] {
-		out = append(out, LogLine(t, Line{Note, l}))
-	}
-	return strings.Join(out, "\n")
-}
+func SummaryLog(t time.Time, sum *summary.Summary) string { return summaryLog(t, "", sum) }
 
 // SummaryLogFor is SummaryLog for one workload of a release: every line
 // starts with the workload, as the release's other lines do, so the first
 // need not name it again.
 func SummaryLogFor(t time.Time, who string, sum *summary.Summary) string {
+	return summaryLog(t, who, sum)
+}
+
+func summaryLog(t time.Time, who string, sum *summary.Summary) string {
 	lines := SummaryLines(sum)
-	first := strings.TrimPrefix(lines[0], plainText(sum.Workload)+" ")
-	out := []string{LogLineFor(t, who, Line{levelOf(sum.Outcome), first})}
+	if who != "" {
+		lines[0] = strings.TrimPrefix(lines[0], plainText(sum.Workload)+" ")
+	}
+	out := []string{logLine(t, who, Line{levelOf(sum.Outcome), lines[0]})}
 	for _, l := range lines[1:] {
-		out = append(out, LogLineFor(t, who, Line{Note, l}))
+		out = append(out, logLine(t, who, Line{Note, l}))
 	}
 	return strings.Join(out, "\n")
 }
