@@ -56,6 +56,16 @@ func pullRevisions(s *snapshot.Snapshot) []*snapshot.Revision {
 	return out
 }
 
+// eachImage calls f with every image of the revisions the registry is
+// asked about.
+func eachImage(s *snapshot.Snapshot, f func(r *snapshot.Revision, image string)) {
+	for _, r := range pullRevisions(s) {
+		for _, c := range r.Containers {
+			f(r, c.Image)
+		}
+	}
+}
+
 // lookupImages asks, in the background, about the images of the current
 // revision and of the one it replaces that were not asked about yet.
 func (w *Workload) lookupImages(s *snapshot.Snapshot) {
@@ -64,15 +74,12 @@ func (w *Workload) lookupImages(s *snapshot.Snapshot) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, r := range pullRevisions(s) {
-		for _, c := range r.Containers {
-			if _, asked := w.images[c.Image]; asked {
-				continue
-			}
-			w.images[c.Image] = nil // asked; nil until the registry answers
-			go w.lookupImage(c.Image)
+	eachImage(s, func(_ *snapshot.Revision, image string) {
+		if _, asked := w.images[image]; !asked {
+			w.images[image] = nil // asked; nil until the registry answers
+			go w.lookupImage(image)
 		}
-	}
+	})
 }
 
 func (w *Workload) lookupImage(ref string) {
@@ -103,16 +110,14 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, r := range pullRevisions(s) {
-		for _, c := range r.Containers {
-			if img := w.images[c.Image]; img != nil {
-				if r.Registry == nil {
-					r.Registry = map[string]string{}
-				}
-				r.Registry[c.Image] = img.Digest
+	eachImage(s, func(r *snapshot.Revision, image string) {
+		if img := w.images[image]; img != nil {
+			if r.Registry == nil {
+				r.Registry = map[string]string{}
 			}
+			r.Registry[image] = img.Digest
 		}
-	}
+	})
 	cur, old := pullPair(s)
 	if cur == nil || old == nil {
 		return
