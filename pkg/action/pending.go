@@ -97,7 +97,7 @@ func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav
 		return nil, err
 	}
 	if look != nil {
-		plan.CheckImages(ctx, look)
+		plan.CheckImages(ctx, c, look)
 	}
 	return &Pending{
 		Question: plan.Question(),

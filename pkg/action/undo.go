@@ -28,6 +28,8 @@ type Kind interface {
 	Template(obj metav1.Object) *corev1.PodTemplateSpec
 	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) (runtime.Object, error)
 	Describe(obj metav1.Object) string
+	// Selector picks the workload's pods, among which the target's.
+	Selector(obj metav1.Object) *metav1.LabelSelector
 	// Paused says whether a rollout is paused; ok is false for kinds that
 	// cannot pause (kubectl pauses only Deployments).
 	Paused(obj metav1.Object) (paused, ok bool)
@@ -48,8 +50,10 @@ type Plan struct {
 	// also rebuilds its annotations, as kubectl's does.
 	Deployment *appsv1.Deployment
 	ToRevision int64 // as asked; 0 means the previous revision
-	Target     *revision.Revision
-	Current    *revision.Revision // nil when no revision matches the template
+	// Revisions are all of the workload's, to tell its pods apart.
+	Revisions []revision.Revision
+	Target    *revision.Revision
+	Current   *revision.Revision // nil when no revision matches the template
 	// Applied is the workload as the server returned it from the undo (as
 	// it would be, in a server dry run), for -o.
 	Applied runtime.Object
@@ -80,6 +84,7 @@ func PlanRevisionUndo(kind Kind, obj metav1.Object, shown *corev1.PodTemplateSpe
 
 // pick sets the target: revision ToRevision, or the one before the newest.
 func (p *Plan) pick(revs []revision.Revision) error {
+	p.Revisions = revs
 	p.Current, _ = revision.CurrentOf(revs)
 	if p.ToRevision == 0 {
 		p.Target = &revs[1] // revs is newest first

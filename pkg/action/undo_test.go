@@ -334,7 +334,7 @@ func TestUndoQuestionSaysWhatTheRegistryHolds(t *testing.T) {
 		registry.Unreachable:  "(1 image not checked, registry unreachable)",
 	} {
 		plan := planShown(t, statefulSet("winter", 2, 1))
-		plan.CheckImages(context.Background(), func(_ context.Context, ref string) (*registry.Image, error) {
+		plan.CheckImages(context.Background(), nil, func(_ context.Context, ref string) (*registry.Image, error) {
 			if problem == "" {
 				return &registry.Image{Ref: ref}, nil
 			}
@@ -342,6 +342,72 @@ func TestUndoQuestionSaysWhatTheRegistryHolds(t *testing.T) {
 		})
 		if q := plan.Question(); !strings.HasSuffix(q, "? "+want) {
 			t.Errorf("%q: question %q, want it to end with %q", problem, q, want)
+		}
+	}
+}
+
+// A Deployment rolled from summer to winter; revision 1's pods still run
+// (the new ones fail), having pulled summer as ranDigest.
+func repushFixture(ranDigest string) (*appsv1.Deployment, []revision.Revision, *fake.Clientset) {
+	sel := &metav1.LabelSelector{MatchLabels: map[string]string{"app": "clerk"}}
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "clerk", Namespace: "shop", UID: "d1", Annotations: map[string]string{revision.NumberAnnotation: "2"}},
+		Spec: appsv1.DeploymentSpec{Selector: sel, Template: corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "clerk"}},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: "reg/uniform:winter"}}},
+		}},
+	}
+	owner := []metav1.OwnerReference{*metav1.NewControllerRef(d, appsv1.SchemeGroupVersion.WithKind("Deployment"))}
+	rs := func(n, image string) *appsv1.ReplicaSet {
+		return &appsv1.ReplicaSet{
+			ObjectMeta: metav1.ObjectMeta{Name: "clerk-" + n, Namespace: "shop", UID: types.UID("rs" + n), OwnerReferences: owner,
+				Annotations: map[string]string{revision.NumberAnnotation: n}},
+			Spec: appsv1.ReplicaSetSpec{Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "clerk", "pod-template-hash": n}},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: image}}},
+			}},
+		}
+	}
+	rss := []*appsv1.ReplicaSet{rs("1", "reg/uniform:summer"), rs("2", "reg/uniform:winter")}
+	revs, _ := revision.FromReplicaSets(d, rss, rss[1])
+	pod := func(name string, of *appsv1.ReplicaSet, imageID string) *corev1.Pod {
+		return &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "shop", Labels: map[string]string{"app": "clerk"},
+				OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(of, appsv1.SchemeGroupVersion.WithKind("ReplicaSet"))}},
+			Spec:   of.Spec.Template.Spec,
+			Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{Name: "uniform", Image: of.Spec.Template.Spec.Containers[0].Image, ImageID: imageID}}},
+		}
+	}
+	c := fake.NewClientset(
+		pod("old-a", rss[0], "reg/uniform@"+ranDigest),
+		pod("old-b", rss[0], "reg/uniform@"+ranDigest),
+		// The new revision's pod ran another digest: it is not the target's.
+		pod("new-a", rss[1], "reg/uniform@sha256:"+strings.Repeat("c", 64)),
+	)
+	return d, revs, c
+}
+
+// The preflight compares the registry's digest with what the target's pods
+// ran: a tag pushed since is said with both digests.
+func TestUndoQuestionSaysATagWasPushedAgain(t *testing.T) {
+	ran, now := "sha256:"+strings.Repeat("a", 64), "sha256:"+strings.Repeat("b", 64)
+	for registryHas, want := range map[string]string{
+		ran: "(images still in the registry)",
+		now: "(WARNING: the tag was pushed again: its pods ran sha256:aaaaaaaaaaaa, undo would pull sha256:bbbbbbbbbbbb)",
+	} {
+		d, revs, c := repushFixture(ran)
+		plan, skip, err := action.PlanFor(workload.Deployment, d, revs, 0)
+		if err != nil || skip != "" {
+			t.Fatalf("plan: %v %q", err, skip)
+		}
+		plan.CheckImages(context.Background(), c, func(_ context.Context, ref string) (*registry.Image, error) {
+			if ref != "reg/uniform:summer" {
+				t.Errorf("asked about %s, want the target's image", ref)
+			}
+			return &registry.Image{Ref: ref, Digest: registryHas}, nil
+		})
+		if q := plan.Question(); !strings.HasSuffix(q, "? "+want) {
+			t.Errorf("registry has %s: question %q, want it to end with %q", registryHas[:13], q, want)
 		}
 	}
 }

@@ -416,9 +416,18 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 	resizes, stopResizes := terminal.Resizes()
 	defer stopResizes()
 	var guard terminal.Guard // which keys may answer the undo question
-	for {
+	draw := func() error {
 		width, height := terminal.Size(o.Out)
-		if err := screen.Draw(render.TableFrame(v.table(style, width), width, height, style)); err != nil {
+		return screen.Draw(render.TableFrame(v.table(style, width), width, height, style))
+	}
+	// A registry that answers slowly must not look like a frozen screen.
+	asking := func() {
+		v.status = "asking the registry…"
+		_ = draw()
+		v.status = ""
+	}
+	for {
+		if err := draw(); err != nil {
 			return err
 		}
 		if v.confirm {
@@ -465,6 +474,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 				v.status = "--registry=off: the registry is not asked"
 				continue
 			}
+			asking()
 			// Shown like a diff: any key goes back to the list.
 			v.diff = o.layerPane(ctx, v.st.Revisions, v.cursor, style)
 		case historyPlanUndo:
@@ -481,7 +491,8 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 				continue
 			}
 			if o.Registry == registryOn {
-				plan.CheckImages(ctx, o.lookupClient().Image)
+				asking()
+				plan.CheckImages(ctx, o.client, o.lookupClient().Image)
 			}
 			v.plan, v.confirm = plan, true
 			guard.Ask()

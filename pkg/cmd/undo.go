@@ -138,9 +138,14 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	// say what it holds; an unreachable registry never blocks a rollback,
 	// an image certainly gone blocks only an unattended one.
 	if o.images != nil && o.dryRun == dryRunNone {
-		plan.CheckImages(ctx, o.images)
+		plan.CheckImages(ctx, o.client, o.images)
 		if err := plan.Preflight.GoneError(plan); err != nil && !o.ask && !o.Force {
 			return err
+		}
+		// Unattended, nobody reads a question: what the registry said
+		// goes to the log before the undo.
+		if !o.ask && !plan.Preflight.Clean() {
+			fmt.Fprintf(o.ErrOut, "registry: %s\n", plan.Preflight.Say())
 		}
 	}
 	if o.ask && o.dryRun == dryRunNone {

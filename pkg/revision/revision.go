@@ -387,3 +387,21 @@ func ShortImages(imgs []string) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// DigestOf is the digest in a pod's imageID (registry/repo@sha256:...), as
+// the kubelet reports the image it pulled.
+func DigestOf(imageID string) string {
+	if i := strings.Index(imageID, "@"); i >= 0 {
+		return imageID[i+1:]
+	}
+	return imageID
+}
+
+// ShortDigest cuts a digest to its algorithm and 12 hex digits, as
+// docker and kubectl users read them.
+func ShortDigest(digest string) string {
+	if i := strings.Index(digest, ":"); i >= 0 && len(digest) > i+13 {
+		return digest[:i+13]
+	}
+	return digest
+}
