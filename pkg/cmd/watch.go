@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
@@ -182,6 +183,22 @@ func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string)
 	return false, false
 }
 
+// serviceAccountPullSecrets reads the pull Secrets a ServiceAccount lists
+// (names only: a ServiceAccount holds no credentials). Forbidden or failed
+// means unknown.
+func (o *WatchOptions) serviceAccountPullSecrets(ctx context.Context, namespace, name string) ([]string, bool) {
+	sa, err := o.client.CoreV1().ServiceAccounts(namespace).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return nil, false
+	}
+	out := make([]string, 0, len(sa.ImagePullSecrets))
+	for _, s := range sa.ImagePullSecrets {
+		// Names are the cluster's text: data, never control sequences.
+		out = append(out, sanitize.Text(s.Name))
+	}
+	return out, true
+}
+
 // tryPullSecret reads a pull Secret and asks the registry whether it opens
 // an image. The Secret's data lives only for that request; a Secret that
 // cannot be read (forbidden, gone) gives no verdict.
@@ -211,7 +228,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if o.release {
 		return o.runRelease(ctx)
 	}
-	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists)
+	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists).WithServiceAccountLookup(o.serviceAccountPullSecrets)
 	if o.clients.conn != nil {
 		w = w.WithConnection(o.clients.conn)
 	}

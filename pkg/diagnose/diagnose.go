@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -140,8 +141,7 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 		strings.Contains(msg, "authorization failed") || strings.Contains(msg, "403") || strings.Contains(msg, "401"):
 		create := fmt.Sprintf("`kubectl create secret docker-registry %%s --docker-server=%s --docker-username=USER --docker-password=PASSWORD -n %s`", host, s.Workload.Namespace)
 		if len(p.PullSecrets) == 0 {
-			return "no-pull-secret", fmt.Sprintf("registry %s refused the pull and the pod has no imagePullSecrets: create one with %s and list it under spec.template.spec.imagePullSecrets (or on the pod's ServiceAccount)",
-				host, fmt.Sprintf(create, "regcred"))
+			return serviceAccountHint(s, p, host, fmt.Sprintf(create, "regcred"))
 		}
 		for _, name := range p.PullSecrets {
 			if exists, known := s.Secrets[name]; known && !exists {
@@ -178,6 +178,25 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 		return "refused-credentials", fmt.Sprintf("registry %s refused the credentials in imagePullSecrets %s: check them for %s", host, strings.Join(p.PullSecrets, ","), host)
 	}
 	return "", fmt.Sprintf("%s could not be pulled: `kubectl describe pod %s -n %s`", image, p.Name, s.Workload.Namespace)
+}
+
+// serviceAccountHint explains an unauthorized pull by a pod that names no
+// pull Secret. A ServiceAccount's pull Secrets are copied into a pod when it
+// is created, so one the ServiceAccount lists by now never reached it.
+func serviceAccountHint(s *snapshot.Snapshot, p *snapshot.Pod, host, create string) (cause, hint string) {
+	sa := p.ServiceAccount
+	listed, known := s.ServiceAccounts[sa]
+	switch {
+	case known && len(listed) > 0:
+		return "stale-service-account", fmt.Sprintf("registry %s refused the pull; ServiceAccount %s lists pull Secret %s, but the pod was created before: restart it: `kubectl rollout restart %s -n %s`",
+			host, sa, strings.Join(listed, ", "), ref(s), s.Workload.Namespace)
+	case known:
+		// A cause of its own, so that a log says it after the guess.
+		return "service-account-without-pull-secret", fmt.Sprintf("registry %s refused the pull: no pull Secret named, and ServiceAccount %s has none; create one with %s and list it under spec.template.spec.imagePullSecrets, or add it to the ServiceAccount: `kubectl patch serviceaccount %s -n %s -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'`",
+			host, sa, create, sa, s.Workload.Namespace)
+	}
+	return "no-pull-secret", fmt.Sprintf("registry %s refused the pull and the pod has no imagePullSecrets: create one with %s and list it under spec.template.spec.imagePullSecrets (or on the pod's ServiceAccount)",
+		host, create)
 }
 
 func configHint(p *snapshot.Pod, ns string) string {
@@ -264,7 +283,7 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 				if digests[img.Image] == nil {
 					digests[img.Image] = map[string]bool{}
 				}
-				digests[img.Image][digestOf(img.ImageID)] = true
+				digests[img.Image][revision.DigestOf(img.ImageID)] = true
 			}
 		}
 		images := make([]string, 0, len(digests))
@@ -284,7 +303,7 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 				if asked && running != "" && now != running {
 					out = append(out, Finding{Revision: rev.Number, Reason: "RepushedTag",
 						Hint: fmt.Sprintf("the registry's %s now names %s, but pods of rev %d run %s: the tag was pushed again, and a new pod would run another image; pin a digest (image@sha256:...)",
-							img, short(now), rev.Number, short(running))})
+							img, revision.ShortDigest(now), rev.Number, revision.ShortDigest(running))})
 				}
 			}
 		}
@@ -302,20 +321,6 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 }
 
 // short cuts a digest to its algorithm and 12 hex digits, as the view does.
-func short(digest string) string {
-	if i := strings.Index(digest, ":"); i >= 0 && len(digest) > i+13 {
-		return digest[:i+13]
-	}
-	return digest
-}
-
-func digestOf(imageID string) string {
-	if i := strings.Index(imageID, "@"); i >= 0 {
-		return imageID[i+1:]
-	}
-	return imageID
-}
-
 func tagOf(image string) string {
 	if strings.Contains(image, "@") {
 		return "digest"

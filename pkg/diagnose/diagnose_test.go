@@ -191,3 +191,26 @@ func TestPullSecretVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// A pod that names no pull Secret: what its ServiceAccount lists now tells
+// a Secret never made from one added after the pod was created.
+func TestServiceAccountOfAPodWithoutPullSecrets(t *testing.T) {
+	for name, c := range map[string]struct {
+		listed []string
+		known  bool
+		want   string
+	}{
+		"unknown": {nil, false, "the pod has no imagePullSecrets"},
+		"none":    {[]string{}, true, "no pull Secret named, and ServiceAccount default has none; create one with `kubectl create secret docker-registry regcred --docker-server=private.registry.example"},
+		"added":   {[]string{"warehouse-key"}, true, "ServiceAccount default lists pull Secret warehouse-key, but the pod was created before: restart it: `kubectl rollout restart deploy/clerk-squad -n shop`"},
+	} {
+		s := load(t, "private-no-secret", nil)
+		if c.known {
+			s.ServiceAccounts = map[string][]string{"default": c.listed}
+		}
+		f := find(Findings(s), "ImagePullBackOff")
+		if f == nil || !strings.Contains(f.Hint, c.want) {
+			t.Errorf("%s: %+v, want %q", name, f, c.want)
+		}
+	}
+}

@@ -34,6 +34,10 @@ func PodFrom(p *corev1.Pod) Pod {
 			out.Images = append(out.Images, RunningImage{Container: cs.Name, Image: sanitize.Text(cs.Image), ImageID: sanitize.Text(cs.ImageID)})
 		}
 	}
+	out.ServiceAccount = sanitize.Text(p.Spec.ServiceAccountName)
+	if out.ServiceAccount == "" {
+		out.ServiceAccount = "default"
+	}
 	for _, s := range p.Spec.ImagePullSecrets {
 		out.PullSecrets = append(out.PullSecrets, sanitize.Text(s.Name))
 	}

@@ -71,6 +71,10 @@ type Snapshot struct {
 	// Secret that stuck pods name: "accepted", "refused" or "no
 	// credentials" (for that registry). Never the Secret's content.
 	PullSecrets map[string]string
+	// ServiceAccounts lists, for the ServiceAccount of each pod stuck on
+	// its pull without a pull Secret, the pull Secrets it names now; a
+	// name missing from the map could not be read.
+	ServiceAccounts map[string][]string
 }
 
 // Event is a Warning event of the workload, a revision or a pod; repeats of
@@ -214,8 +218,11 @@ type Pod struct {
 	Exited   bool
 	// MemoryLimit is Container's memory limit, e.g. "128Mi", when set.
 	MemoryLimit string
-	// PullSecrets are the pod's imagePullSecrets.
+	// PullSecrets are the pod's imagePullSecrets (its ServiceAccount's
+	// included: they are copied in when the pod is created).
 	PullSecrets []string
+	// ServiceAccount is the pod's, "default" when it names none.
+	ServiceAccount string
 	// Images are the images the pod's running containers report.
 	Images []RunningImage
 	// Label names the pod's place where it has one: a StatefulSet pod's

@@ -53,11 +53,15 @@ type Workload struct {
 	images      map[string]*registry.Image // by reference; guarded by mu
 
 	pullSecretCheck PullSecretCheck
-	pullSecrets     map[string]pullSecretState // by Secret and image; guarded by mu
+	pullSecrets     recheck[string] // verdicts by Secret and image; guarded by mu
 
 	secretLookup SecretLookup
-	secrets      map[string]secretState // guarded by mu
-	conn         *Connection
+	secrets      recheck[bool] // existence by name; guarded by mu
+
+	serviceAccountLookup ServiceAccountLookup
+	serviceAccounts      recheck[[]string] // pull Secrets by name; guarded by mu
+
+	conn *Connection
 
 	changed chan struct{}
 	ctx     context.Context // the watch's lifetime, for background lookups
@@ -70,27 +74,18 @@ type Workload struct {
 // New returns a watcher for the workload kind/namespace/name; Start begins watching.
 func New(client kubernetes.Interface, kind workload.Kind, namespace, name string) *Workload {
 	return &Workload{
-		kind:        kind,
-		client:      client,
-		namespace:   namespace,
-		name:        name,
-		changed:     make(chan struct{}, 1),
-		look:        make(chan struct{}, 1),
-		problems:    map[string]problem{},
-		secrets:     map[string]secretState{},
-		images:      map[string]*registry.Image{},
-		pullSecrets: map[string]pullSecretState{},
+		kind:            kind,
+		client:          client,
+		namespace:       namespace,
+		name:            name,
+		changed:         make(chan struct{}, 1),
+		look:            make(chan struct{}, 1),
+		problems:        map[string]problem{},
+		secrets:         recheck[bool]{},
+		serviceAccounts: recheck[[]string]{},
+		images:          map[string]*registry.Image{},
+		pullSecrets:     recheck[string]{},
 	}
-}
-
-// SecretLookup tells whether a Secret exists without reading its data;
-// known is false when it could not tell (e.g. forbidden).
-type SecretLookup func(ctx context.Context, namespace, name string) (exists, known bool)
-
-type secretState struct {
-	exists, known bool
-	checked       time.Time
-	pending       bool
 }
 
 // WithConnection lets the snapshot say when the API server is unreachable;
@@ -101,13 +96,6 @@ func (w *Workload) WithConnection(conn *Connection) *Workload {
 	conn.onChange = w.wake
 	conn.onWatch = w.watching
 	conn.mu.Unlock()
-	return w
-}
-
-// WithSecretLookup lets the watcher say whether the image pull Secrets that
-// stuck pods name exist.
-func (w *Workload) WithSecretLookup(f SecretLookup) *Workload {
-	w.secretLookup = f
 	return w
 }
 
@@ -214,6 +202,7 @@ func (w *Workload) follow(ctx context.Context) {
 		w.lookupSecrets(&s)
 		w.lookupImages(&s)
 		w.checkPullSecrets(&s)
+		w.lookupServiceAccounts(&s)
 		select {
 		case <-ctx.Done():
 			return
@@ -362,6 +351,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	}
 	s.Secrets = w.knownSecrets(&s)
 	s.PullSecrets = w.knownPullSecrets(&s)
+	s.ServiceAccounts = w.knownServiceAccounts(&s)
 	w.knownImages(&s)
 	w.clock.Stamp(&s)
 	return s
@@ -420,69 +410,6 @@ func ownedUIDs(owner metav1.Object, revisions []any, pods []*corev1.Pod) map[typ
 	return uids
 }
 
-// secretRecheck is how long a Secret's existence is trusted before asking again.
-const secretRecheck = 15 * time.Second
-
-// failingPullSecrets calls f for each image pull Secret named by a pod
-// that fails to pull.
-func failingPullSecrets(s *snapshot.Snapshot, f func(name string)) {
-	for _, rev := range s.Revisions {
-		for _, p := range rev.Pods {
-			if p.Reason != "ErrImagePull" && p.Reason != "ImagePullBackOff" {
-				continue
-			}
-			for _, name := range p.PullSecrets {
-				f(name)
-			}
-		}
-	}
-}
-
-// knownSecrets reports what is known of the image pull Secrets named by
-// pods that fail to pull: a snapshot never waits for the network.
-func (w *Workload) knownSecrets(s *snapshot.Snapshot) map[string]bool {
-	if w.secretLookup == nil {
-		return nil
-	}
-	out := map[string]bool{}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	failingPullSecrets(s, func(name string) {
-		if st := w.secrets[name]; st.known {
-			out[name] = st.exists
-		}
-	})
-	return out
-}
-
-// lookupSecrets asks in the background about the Secrets not known, or
-// known for longer than secretRecheck.
-func (w *Workload) lookupSecrets(s *snapshot.Snapshot) {
-	if w.secretLookup == nil {
-		return
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	failingPullSecrets(s, func(name string) {
-		st := w.secrets[name]
-		if !st.pending && time.Since(st.checked) > secretRecheck {
-			st.pending = true
-			w.secrets[name] = st
-			go w.lookupSecret(name)
-		}
-	})
-}
-
-func (w *Workload) lookupSecret(name string) {
-	ctx, cancel := context.WithTimeout(w.ctx, 10*time.Second)
-	defer cancel()
-	exists, known := w.secretLookup(ctx, w.namespace, name)
-	w.mu.Lock()
-	w.secrets[name] = secretState{exists: exists, known: known, checked: time.Now()}
-	w.mu.Unlock()
-	w.wake()
-}
-
 // Object returns the workload as last seen (not a copy), or nil.
 func (w *Workload) Object() metav1.Object {
 	for _, obj := range w.objects.GetStore().List() {
@@ -508,6 +435,7 @@ func slimPod(p *corev1.Pod) *corev1.Pod {
 	}
 	out.Spec.NodeName = p.Spec.NodeName
 	out.Spec.ImagePullSecrets = p.Spec.ImagePullSecrets
+	out.Spec.ServiceAccountName = p.Spec.ServiceAccountName
 	out.Spec.Containers = slimContainers(p.Spec.Containers)
 	out.Spec.InitContainers = slimContainers(p.Spec.InitContainers)
 	out.Status = corev1.PodStatus{

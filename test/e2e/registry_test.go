@@ -289,6 +289,54 @@ func TestUndoToADeletedImageWarns(t *testing.T) {
 	}
 }
 
+// TestUndoToARepushedTagSaysBothDigests: a new revision fails while the
+// old pods still serve, and the old tag has been pushed again since they
+// pulled it. The undo's question, in the view and in a log, says both
+// digests and that the undo would pull the new one; it does not refuse.
+func TestUndoToARepushedTagSaysBothDigests(t *testing.T) {
+	ns := namespace(t)
+	ref, first := pushOwn(t, "again-"+ns)
+	createDeployment(t, ns, deployment("again", deployOpts{replicas: 2, image: ref, maxSurge: 1}))
+	waitRolledOut(t, ns, "again", 60*time.Second)
+	setImage(t, ns, "again", cluster.Registry+"/uniform:never-pushed-"+ns)
+	podOf(t, ns, "again", waiting("ImagePullBackOff"))
+	_, second := pushOwn(t, "again-"+ns)
+	if first == second {
+		t.Fatal("the second push made the same image")
+	}
+	want := "the tag was pushed again: its pods ran " + first[:19] + ", undo would pull " + second[:19]
+	ctx := ctxFor(t, 2*time.Minute)
+
+	term, err := env.StartTerminal(ctx, 200, 40, "mannequin", "watch", "deploy/again", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "ImagePullBackOff") }); err != nil {
+		t.Fatalf("no view: %v", err)
+	}
+	_ = term.Send("u")
+	if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool {
+		return contains(s, "[y/N]")
+	}); err != nil || !strings.Contains(strings.Join(strings.Fields(strings.Join(s, " ")), " "), want) {
+		t.Fatalf("the undo question should say both digests (%q): %v\n%s", want, err, shown(s))
+	}
+	answer(term, "n")
+	if _, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "cancelled") }); err != nil {
+		t.Fatalf("n did not cancel: %v", err)
+	}
+	_ = term.Send("q")
+	_, _ = term.Wait(10 * time.Second)
+
+	u := env.Mannequin(ctx, "undo", "deploy/again", "-n", ns, "--yes")
+	if u.Code != 0 || !strings.Contains(u.Stderr, "registry: WARNING: "+want) {
+		t.Fatalf("undo --yes to a re-pushed tag should warn and roll back: exit %d, %q", u.Code, u.Stderr)
+	}
+	if img := getDeployment(t, ns, "again").Spec.Template.Spec.Containers[0].Image; img != ref {
+		t.Fatalf("after the undo the template runs %s, want %s", img, ref)
+	}
+}
+
 // podOf waits for a pod of the Deployment app whose first container
 // status satisfies ok, and returns it.
 func podOf(t *testing.T, ns, app string, ok func(corev1.ContainerStatus) bool) corev1.Pod {
@@ -497,5 +545,35 @@ func TestABadRegistryNeverFreezesTheView(t *testing.T) {
 				t.Errorf("q: exit %d %v", code, err)
 			}
 		})
+	}
+}
+
+// TestServiceAccountPullSecretsAreSaid: a pod refused by the warehouse that
+// names no pull Secret is told what its ServiceAccount lists: none, or one
+// added after the pod was created (which never reached it).
+func TestServiceAccountPullSecretsAreSaid(t *testing.T) {
+	ns := namespace(t)
+	ctx := ctxFor(t, 3*time.Minute)
+	createDeployment(t, ns, deployment("keyless", deployOpts{replicas: 1, image: cluster.Registry + "/private/uniform:winter-2024", maxSurge: 1}))
+	podOf(t, ns, "keyless", waiting("ImagePullBackOff"))
+	watch := func() string {
+		t.Helper()
+		r := env.Mannequin(ctx, "watch", "deploy/keyless", "-n", ns, "--plain", "--timeout", "8s")
+		if r.Code != 3 {
+			t.Fatalf("watch: exit %d %s", r.Code, r.Stderr)
+		}
+		return r.Stdout
+	}
+	if out := watch(); !strings.Contains(out, "no pull Secret named, and ServiceAccount default has none") {
+		t.Errorf("the ServiceAccount without pull Secrets should be said:\n%s", out)
+	}
+	if k := env.Kubectl(ctx, "apply", "-n", ns, "-f", filepath.Join(cluster.Root, "hack", "registry", "warehouse-key.yaml")); k.Code != 0 {
+		t.Fatalf("apply the warehouse's key: %s", k.Stderr)
+	}
+	if k := env.Kubectl(ctx, "patch", "serviceaccount", "default", "-n", ns, "-p", `{"imagePullSecrets":[{"name":"warehouse-key"}]}`); k.Code != 0 {
+		t.Fatalf("patch the ServiceAccount: %s", k.Stderr)
+	}
+	if out := watch(); !strings.Contains(out, "ServiceAccount default lists pull Secret warehouse-key, but the pod was created before: restart it") {
+		t.Errorf("the ServiceAccount's Secret that never reached the pod should be said:\n%s", out)
 	}
 }
