@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // shipped is the Deployment whose rollout between two of the warehouse's
@@ -20,6 +25,9 @@ type registryResult struct {
 	idle         int             // registry requests during the idle window after that
 	window       time.Duration
 	offRequests  int // registry requests of the whole --registry=off runs
+	// bad holds the first frames with a registry that misbehaves, against
+	// --registry=off in the same rounds.
+	bad []badRegistry
 }
 
 // measureRegistry times the first frame with registry lookups on and off
@@ -96,7 +104,91 @@ func measureRegistry(ctx context.Context, b *bench, cfg config, res *results) er
 		return err
 	}
 	r.idle = end - settled
+	return measureBadRegistries(ctx, b, cfg, r)
+}
+
+// badRegistry is the first frame of a workload whose images live in a
+// registry that misbehaves.
+type badRegistry struct {
+	name    string
+	on, off []time.Duration
+}
+
+// slowRegistryDelay is what the slow registry adds before each answer:
+// far more than a first frame takes, so that a lookup on its path shows.
+const slowRegistryDelay = 2 * time.Second
+
+// measureBadRegistries times the first frame of a workload whose images
+// live in a registry that hangs, or that answers every request 2 s late
+// (a proxy in front of the warehouse), with lookups on and off: lookups
+// must never hold the view back.
+func measureBadRegistries(ctx context.Context, b *bench, cfg config, r *registryResult) error {
+	target, err := url.Parse("http://" + b.cluster.Registry)
+	if err != nil {
+		return err
+	}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	for _, c := range []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"hangs", func(w http.ResponseWriter, req *http.Request) { <-req.Context().Done() }},
+		{fmt.Sprintf("answers %s late", slowRegistryDelay), func(w http.ResponseWriter, req *http.Request) {
+			select {
+			case <-req.Context().Done():
+				return
+			case <-time.After(slowRegistryDelay):
+			}
+			forward.ServeHTTP(w, req)
+		}},
+	} {
+		bad, err := firstFramesBehind(ctx, b, cfg, c.name, fmt.Sprintf("stalled-%d", len(r.bad)), c.handler)
+		if err != nil {
+			return err
+		}
+		r.bad = append(r.bad, bad)
+	}
 	return nil
+}
+
+// firstFramesBehind times the first frames of Deployment name, whose images
+// live in the registry handler serves; the Deployment goes with the
+// registry, so that later figures do not count its pods.
+func firstFramesBehind(ctx context.Context, b *bench, cfg config, what, name string, handler http.HandlerFunc) (badRegistry, error) {
+	srv := httptest.NewServer(handler)
+	defer func() {
+		// A hanging registry's connections end with the server.
+		srv.CloseClientConnections()
+		srv.Close()
+	}()
+	defer func() {
+		policy := metav1.DeletePropagationBackground
+		_ = b.client.AppsV1().Deployments(emptyNS).Delete(context.WithoutCancel(ctx), name, metav1.DeleteOptions{PropagationPolicy: &policy})
+	}()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	// Two revisions, not waited for: the view asks the registry about
+	// both at once, whatever the pods make of them.
+	if err := b.createDeployment(ctx, emptyNS, deployment(name, 4, host+"/uniform:summer-2023", "")); err != nil {
+		return badRegistry{}, err
+	}
+	if err := b.setImage(ctx, emptyNS, name, host+"/uniform:winter-2024"); err != nil {
+		return badRegistry{}, err
+	}
+	bad := badRegistry{name: what}
+	for round := range cfg.StartupReps + 1 {
+		on, err := b.firstFrame(ctx, b.plugin, "-n", emptyNS, "watch", "deploy/"+name)
+		if err != nil {
+			return bad, err
+		}
+		off, err := b.firstFrame(ctx, b.plugin, "-n", emptyNS, "watch", "deploy/"+name, "--registry=off")
+		if err != nil {
+			return bad, err
+		}
+		if round > 0 {
+			bad.on, bad.off = append(bad.on, on), append(bad.off, off)
+		}
+	}
+	return bad, nil
 }
 
 // registryRequests reads the warehouse's count of requests served to the

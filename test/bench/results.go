@@ -150,6 +150,12 @@ func (r *results) markdown() string {
 			len(g.on), ms(on), ms(off), ratio, g.offRequests, registryRatioMax, verdict(ratio <= registryRatioMax && g.offRequests == 0))
 		p("| registry requests while idle, %s | %d | %d to learn the shelf's pull size, before the window | 0 after the first lookups | %s |\n",
 			g.window, g.idle, g.firstLookups, verdict(g.idle == 0))
+		for _, bad := range g.bad {
+			on, off := percentile(bad.on, 50), percentile(bad.off, 50)
+			ratio := float64(on) / float64(off)
+			p("| time to first frame, a registry that %s vs `--registry=off` (median of %d) | on %s, off %s: ×%.2f | | ratio ≤ %.2f | %s |\n",
+				bad.name, len(bad.on), ms(on), ms(off), ratio, registryRatioMax, verdict(ratio <= registryRatioMax))
+		}
 	}
 	if len(r.render) > 0 {
 		for _, failures := range []bool{false, true} {
@@ -211,6 +217,13 @@ func (r *results) markdown() string {
 	if g := r.registry; len(g.on) > 0 {
 		p("**Registry.** A 4-pod Deployment rolled from `$REGISTRY/uniform:summer-2023` to `winter-2024`, images of the cluster's own OCI registry (hack/registry); the plugin binary's first frame in the empty namespace, registry lookups on and off, interleaved, %d rounds after a warm-up (on: %s; off: %s). Then one watch with lookups on until its shelf says what a node pulls, and the registry's own count of requests served over the next %s.\n\n",
 			len(g.on), list(g.on), list(g.off), g.window)
+		if len(g.bad) > 0 {
+			p("**A registry that misbehaves.** The same, for a 4-pod Deployment whose images live in a registry that never answers (a loopback server that holds every request open), then in one that answers each request %s late (a proxy in front of the warehouse); the Deployment is rolled to a second image and not waited for, so the view asks about both images as it starts.", slowRegistryDelay)
+			for _, bad := range g.bad {
+				p(" %s: on %s; off %s.", bad.name, list(bad.on), list(bad.off))
+			}
+			p(" The e2e test `TestABadRegistryNeverFreezesTheView` shows the view following a rollout and asking its undo question while such a registry is asked.\n\n")
+		}
 	}
 	if mem := r.memory; mem.peak > 0 {
 		p("**Memory.** The plugin draws in a 200×60 pseudo-terminal while the %s-pod Deployment rolls from one image to another (maxSurge and maxUnavailable 25%%); the peak is `VmHWM` from `/proc/PID/status` of the `kubectl mannequin` process (kubectl execs the plugin) once the screen shows the rollout complete. At that moment %.1f MB of the resident set were anonymous pages (heap, stacks) and %.1f MB pages of the executable file.\n\n",
