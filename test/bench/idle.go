@@ -24,50 +24,69 @@ func measureIdle(ctx context.Context, b *bench, cfg config, res *results) error 
 	if _, err := b.readyDeployment(ctx, ns, name, 10); err != nil {
 		return err
 	}
-	proxy, err := startProxy(b.restCfg)
+	c, err := b.countWhileIdle(ctx, cfg.Idle, 30*time.Second, "-n", ns, "watch", "deploy/"+name)
 	if err != nil {
 		return err
+	}
+	res.idle = idleResult{window: cfg.Idle, startup: tallyVerbs(c.startup), idle: tallyVerbs(c.idle), n: len(c.idle)}
+	for _, r := range c.idle {
+		res.idle.detail = append(res.idle.detail, fmt.Sprintf("+%s %s %s", r.at.Sub(c.first).Round(time.Millisecond), r.verb, r.path))
+	}
+	return nil
+}
+
+// idleCount is what one live view asked the apiserver: the reads before
+// its first frame (startup), and every other request until window after it.
+type idleCount struct {
+	first           time.Time
+	startup, idle   []apiRequest
+	window, toFirst time.Duration
+}
+
+// countWhileIdle runs `kubectl mannequin args…` in a pseudo-terminal through
+// a counting proxy of its own (so that several can run at once), waits up
+// to firstWithin for its first frame, then window, and sorts its requests.
+func (b *bench) countWhileIdle(ctx context.Context, window, firstWithin time.Duration, args ...string) (idleCount, error) {
+	proxy, err := startProxy(b.restCfg)
+	if err != nil {
+		return idleCount{}, err
 	}
 	defer proxy.close()
 	kubeconfig, err := proxy.kubeconfig(b.tmp)
 	if err != nil {
-		return err
+		return idleCount{}, err
 	}
 	env := b.env
 	env.Kubeconfig = kubeconfig
-	view, _, err := startScreen(env.Command(ctx, "kubectl", "mannequin", "-n", ns, "watch", "deploy/"+name), 120, 40)
+	view, start, err := startScreen(env.Command(ctx, "kubectl", append([]string{"mannequin"}, args...)...), 120, 40)
 	if err != nil {
-		return err
+		return idleCount{}, err
 	}
 	defer view.stop()
-	first, err := view.waitFirstFrame(ctx, 30*time.Second)
+	first, err := view.waitFirstFrame(ctx, firstWithin)
 	if err != nil {
-		return err
+		return idleCount{}, err
 	}
 	select {
-	case <-time.After(time.Until(first.Add(cfg.Idle))):
+	case <-time.After(time.Until(first.Add(window))):
 	case <-ctx.Done():
-		return ctx.Err()
+		return idleCount{}, ctx.Err()
 	}
 	if err := view.stop(); err != nil {
-		return err
+		return idleCount{}, err
 	}
-	var startup, idle []apiRequest
+	c := idleCount{first: first, window: window, toFirst: first.Sub(start)}
 	for _, r := range proxy.requests(pluginAgent) {
 		if r.at.Before(first) && r.verb != "watch" {
-			startup = append(startup, r)
+			c.startup = append(c.startup, r)
 		} else {
-			idle = append(idle, r)
+			c.idle = append(c.idle, r)
 		}
 	}
-	if len(startup) == 0 {
-		return fmt.Errorf("no request from a %q user agent went through the proxy: %v", pluginAgent, agents(proxy.requests("")))
+	if len(c.startup) == 0 {
+		return c, fmt.Errorf("no request from a %q user agent went through the proxy: %v", pluginAgent, agents(proxy.requests("")))
 	}
-	res.idle = idleResult{window: cfg.Idle, startup: tallyVerbs(startup), idle: tallyVerbs(idle), n: len(idle)}
-	for _, r := range idle {
-		res.idle.detail = append(res.idle.detail, fmt.Sprintf("+%s %s %s", r.at.Sub(first).Round(time.Millisecond), r.verb, r.path))
-	}
-	return nil
+	return c, nil
 }
 
 // tallyVerbs summarises requests as "watch ×3, list ×1".

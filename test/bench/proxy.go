@@ -18,10 +18,12 @@ import (
 
 // countingProxy sits between a client and the apiserver on loopback and
 // records every request, so that one client's requests can be counted
-// exactly (the apiserver's own metrics do not split by client).
+// exactly (the apiserver's own metrics do not split by client). With a
+// delay it also stands for a distant apiserver.
 type countingProxy struct {
-	srv  *http.Server
-	addr string
+	srv   *http.Server
+	addr  string
+	delay time.Duration
 
 	mu   sync.Mutex
 	reqs []apiRequest
@@ -36,7 +38,14 @@ type apiRequest struct {
 
 // startProxy forwards plain HTTP on a loopback port to the apiserver of cfg,
 // authenticating as cfg does.
-func startProxy(cfg *rest.Config) (*countingProxy, error) {
+func startProxy(cfg *rest.Config) (*countingProxy, error) { return startDelayingProxy(cfg, 0) }
+
+// startDelayingProxy is startProxy that holds every request for delay
+// before passing it on, so that every response, a watch's first included,
+// comes delay later than from the apiserver itself: a cluster one round
+// trip of delay away. Events on an open watch are not held, as on a real
+// long link once the stream flows.
+func startDelayingProxy(cfg *rest.Config, delay time.Duration) (*countingProxy, error) {
 	target, err := url.Parse(cfg.Host)
 	if err != nil {
 		return nil, fmt.Errorf("parse apiserver address: %w", err)
@@ -49,7 +58,7 @@ func startProxy(cfg *rest.Config) (*countingProxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	p := &countingProxy{addr: l.Addr().String()}
+	p := &countingProxy{addr: l.Addr().String(), delay: delay}
 	rp := &httputil.ReverseProxy{
 		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(target) },
 		Transport: transport,
@@ -60,6 +69,15 @@ func startProxy(cfg *rest.Config) (*countingProxy, error) {
 		p.mu.Lock()
 		p.reqs = append(p.reqs, apiRequest{at: time.Now(), agent: r.UserAgent(), verb: verbOf(r), path: r.URL.Path})
 		p.mu.Unlock()
+		if p.delay > 0 {
+			t := time.NewTimer(p.delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
 		rp.ServeHTTP(w, r)
 	})}
 	go func() { _ = p.srv.Serve(l) }()
@@ -81,14 +99,19 @@ func (p *countingProxy) requests(agent string) []apiRequest {
 	return out
 }
 
-// kubeconfig writes a kubeconfig that reaches the apiserver through the proxy.
+// kubeconfig writes a kubeconfig that reaches the apiserver through the
+// proxy; each proxy has its own file, so that several can run at once.
 func (p *countingProxy) kubeconfig(dir string) (string, error) {
 	c := clientcmdapi.NewConfig()
 	c.Clusters["proxy"] = &clientcmdapi.Cluster{Server: "http://" + p.addr}
 	c.AuthInfos["proxy"] = &clientcmdapi.AuthInfo{}
 	c.Contexts["proxy"] = &clientcmdapi.Context{Cluster: "proxy", AuthInfo: "proxy"}
 	c.CurrentContext = "proxy"
-	path := filepath.Join(dir, "proxy.kubeconfig")
+	_, port, err := net.SplitHostPort(p.addr)
+	if err != nil {
+		return "", fmt.Errorf("proxy address %q: %w", p.addr, err)
+	}
+	path := filepath.Join(dir, "proxy-"+port+".kubeconfig")
 	if err := clientcmd.WriteToFile(*c, path); err != nil {
 		return "", fmt.Errorf("write proxy kubeconfig: %w", err)
 	}

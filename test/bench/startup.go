@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/test/e2e/framework"
 )
 
 // measureStartup times, from process start, the plugin's first complete
@@ -58,12 +60,18 @@ func measureStartup(ctx context.Context, b *bench, cfg config, res *results) err
 // firstFrame runs a watch in a 120×40 pseudo-terminal until its first
 // complete frame.
 func (b *bench) firstFrame(ctx context.Context, name string, args ...string) (time.Duration, error) {
-	view, start, err := startScreen(b.env.Command(ctx, name, args...), 120, 40)
+	return firstFrameIn(ctx, b.env, 30*time.Second, name, args...)
+}
+
+// firstFrameIn is firstFrame in env (another kubeconfig), waiting up to
+// timeout: a slow first frame is a figure, not a failure.
+func firstFrameIn(ctx context.Context, env framework.Env, timeout time.Duration, name string, args ...string) (time.Duration, error) {
+	view, start, err := startScreen(env.Command(ctx, name, args...), 120, 40)
 	if err != nil {
 		return 0, err
 	}
 	defer view.stop()
-	at, err := view.waitFirstFrame(ctx, 30*time.Second)
+	at, err := view.waitFirstFrame(ctx, timeout)
 	if err != nil {
 		return 0, err
 	}
@@ -72,8 +80,13 @@ func (b *bench) firstFrame(ctx context.Context, name string, args ...string) (ti
 
 // firstLine runs a command until it prints a line starting with prefix.
 func (b *bench) firstLine(ctx context.Context, prefix, name string, args ...string) (time.Duration, error) {
+	return firstLineIn(ctx, b.env, prefix, name, args...)
+}
+
+// firstLineIn is firstLine in env.
+func firstLineIn(ctx context.Context, env framework.Env, prefix, name string, args ...string) (time.Duration, error) {
 	start := time.Now()
-	p, err := startLines(b.env.Command(ctx, name, args...))
+	p, err := startLines(env.Command(ctx, name, args...))
 	if err != nil {
 		return 0, err
 	}
