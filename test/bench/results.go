@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ type results struct {
 	kubectlVersion []time.Duration
 	memory         memoryResult
 	registry       registryResult
+	release        releaseResult
 	profile        string // summary of the -profile run
 }
 
@@ -91,6 +93,12 @@ const (
 	burstFramesMax   = 30
 	// Issue 15: registry lookups stay off the first frame's path.
 	registryRatioMax = 1.05
+	// Issue 17: watching a whole release.
+	releaseRatioMax      = 1.5  // release's first frame over one member's
+	releasePeakRSSMax    = 80e6 // bytes
+	distantSingleOverGet = 70 * time.Millisecond
+	distantReleaseOver   = 50 * time.Millisecond // over the single view
+	directRatioMax       = 1.0                   // the plugin binary over `kubectl get deploy`
 )
 
 func verdict(ok bool) string {
@@ -133,6 +141,12 @@ func (r *results) markdown() string {
 		re, rc := float64(pe)/float64(ge), float64(pc)/float64(gc)
 		p("| time to first frame vs `kubectl get deploy` | ×%.2f (empty), ×%.2f (%s) | `kubectl get deploy %s`: %s (empty), %s (%s) | ratio ≤ 1.5 | %s |\n",
 			re, rc, short(r.crowd.pods), squad, ms(ge), ms(gc), short(r.crowd.pods), verdict(max(re, rc) <= getRatioMax))
+		// Issue 17: the plugin's own start, without kubectl's hand-over,
+		// is to be no slower than kubectl's whole `get`.
+		de, dc := percentile(empty.direct, 50), percentile(crowd.direct, 50)
+		re, rc = float64(de)/float64(ge), float64(dc)/float64(gc)
+		p("| time to first frame from the plugin's own start (the binary alone) vs `kubectl get deploy` | ×%.2f (empty: %s), ×%.2f (%s: %s) | `kubectl get deploy %s`: %s (empty), %s (%s); `kubectl mannequin` adds kubectl's hand-over, `kubectl version --client`: %s | ratio ≤ 1.0 | %s |\n",
+			re, ms(de), rc, short(r.crowd.pods), ms(dc), squad, ms(ge), ms(gc), short(r.crowd.pods), ms(percentile(r.kubectlVersion, 50)), verdict(max(re, rc) <= directRatioMax))
 	}
 	if mem := r.memory; mem.peak > 0 {
 		p("| resident memory, peak (VmHWM) | %.1f MB | %s-pod Deployment among %s other pods, one rolling update (%s, plugin CPU %s, %d frames) | ≤ 50 MB | %s |\n",
@@ -157,6 +171,7 @@ func (r *results) markdown() string {
 				bad.name, len(bad.on), ms(on), ms(off), ratio, registryRatioMax, verdict(ratio <= registryRatioMax))
 		}
 	}
+	r.releaseRows(p)
 	if len(r.render) > 0 {
 		for _, failures := range []bool{false, true} {
 			var at []string
@@ -236,6 +251,7 @@ func (r *results) markdown() string {
 		}
 		p("\n\n")
 	}
+	r.releaseHow(p)
 	if len(r.render) > 0 {
 		p("**Render cost.** `go test ./pkg/render -bench ^BenchmarkFrame$ -benchtime %s -count %d`, median per case:\n\n", r.cfg.RenderTime, r.cfg.RenderCount)
 		p("| pods | size | per frame | B/frame | allocs/frame |\n|---|---|---|---|---|\n")
@@ -365,4 +381,127 @@ func describeMachine(root string) machine {
 		m.Revision = strings.TrimSpace(string(out))
 	}
 	return m
+}
+
+// releaseRows writes the table's rows of issue 17, each against its floor.
+func (r *results) releaseRows(p func(string, ...any)) {
+	rl := r.release
+	if len(rl.release) > 0 {
+		rel, one := percentile(rl.release, 50), percentile(rl.single, 50)
+		ratio := float64(rel) / float64(one)
+		p("| time to first frame, release of %d Deployments × %d pods (`watch -l %s`, median of %d) | %s: ×%.2f the single-workload view | `kubectl mannequin watch deploy/%s`: %s; %s other pods in the namespace | ratio ≤ %.1f | %s |\n",
+			rl.members, rl.pods, releaseSelector, len(rl.release), ms(rel), ratio, singleShop, ms(one), count(rl.others), releaseRatioMax, verdict(ratio <= releaseRatioMax))
+	}
+	if len(rl.farGet) > 0 {
+		get, one, rel := percentile(rl.farGet, 50), percentile(rl.farSingle, 50), percentile(rl.farRelease, 50)
+		p("| time to first frame, cluster %s away (plugin binary, median of %d) | `watch deploy/%s` %s (= get %s); release of %d %s (= single %s) | `kubectl get deploy %s`: %s | single ≤ get + %s; release ≤ single + %s | %s |\n",
+			ms(rl.delay), len(rl.farGet), singleShop, ms(one), signedMs(one-get), rl.members, ms(rel), signedMs(rel-one), singleShop, ms(get),
+			ms(distantSingleOverGet), ms(distantReleaseOver), verdict(one <= get+distantSingleOverGet && rel <= one+distantReleaseOver))
+	}
+	if many, one := rl.idleMany, rl.idleOne; many.window > 0 {
+		tm, to := tallyVerbs(many.idle), tallyVerbs(one.idle)
+		p("| API requests while idle, release view, %s | release of %d: %d (%s); release of 1: %d (%s) | startup reads before the first frame, release of %d: %s; release of 1: %s | watches only, no more for %d than for 1 | %s |\n",
+			many.window, rl.members, len(many.idle), tm, len(one.idle), to, rl.members, tallyVerbs(many.startup), tallyVerbs(one.startup), rl.members,
+			verdict(onlyWatches(tm) && onlyWatches(to) && len(many.idle) <= len(one.idle)))
+	}
+	if len(rl.plugin) > 0 {
+		pp95, fp95 := percentile(rl.plugin, 95), percentile(rl.floor, 95)
+		p("| change → screen latency, release of %d (`--plain`), %d pods becoming ready | p50 %s, p95 %s | `kubectl get pods -w -l %s`: p50 %s, p95 %s | p95 ≤ floor p95 + 50 ms | %s |\n",
+			rl.members, len(rl.plugin), ms(percentile(rl.plugin, 50)), ms(pp95), releaseSelector, ms(percentile(rl.floor, 50)), ms(fp95),
+			verdict(pp95 <= fp95+latencyOverFloor))
+	}
+	if m := rl.roll; m.peak > 0 {
+		p("| resident memory, peak (VmHWM), release of %d rolling at once | %.1f MB | %s pods among %s other pods, every member rolled (%s, plugin CPU %s, %d frames) | ≤ 80 MB | %s |\n",
+			rl.members, float64(m.peak)/1e6, count(m.pods), count(m.others), m.rollout.Round(time.Second), m.cpu.Round(10*time.Millisecond), m.frames,
+			verdict(m.peak <= releasePeakRSSMax))
+	}
+}
+
+// releaseHow says how the figures of issue 17 were taken.
+func (r *results) releaseHow(p func(string, ...any)) {
+	rl := r.release
+	if rl.members == 0 {
+		return
+	}
+	p("**Release.** %d Deployments, `%s` to `%s`, of %d pods each, labelled `%s` (the Deployments and their pods; each selects its own pods by its `app` label), in the crowded namespace `%s`, which then held %s other pods. kwok readies their pods.",
+		rl.members, shop(0), shop(rl.members-1), rl.pods, releaseSelector, crowdNS, count(rl.others))
+	if len(rl.release) > 0 {
+		p(" *First frame*: `kubectl mannequin -n %s watch -l %s` against `kubectl mannequin -n %s watch deploy/%s`, each in a 120×40 pseudo-terminal from fork/exec to the first complete frame (the first `ESC[J`), %d interleaved rounds (at most %d, none begun after %s) after a `kubectl get` of the release filled the discovery cache (release: %s; single: %s).",
+			crowdNS, releaseSelector, crowdNS, singleShop, len(rl.release), r.cfg.ReleaseReps, r.cfg.ReleaseBudget, list(rl.release), list(rl.single))
+	}
+	if len(rl.farGet) > 0 {
+		p(" *%s away*: the same views, but the plugin binary run directly (so that kubectl's hand-over, `kubectl version --client` above, is not counted twice against `kubectl get`), through a loopback proxy that holds every request %s before passing it on, as a distant apiserver would (events on a watch already open are not held); against `kubectl get deploy %s` through the same proxy; %d interleaved rounds after a `kubectl get` through the proxy (kubectl keys its discovery cache by the apiserver's address) (get: %s; single: %s; release: %s).",
+			ms(rl.delay), ms(rl.delay), singleShop, len(rl.farGet), list(rl.farGet), list(rl.farSingle), list(rl.farRelease))
+	}
+	if many, one := rl.idleMany, rl.idleOne; many.window > 0 {
+		p(" *Idle*: the release view and a release of one (`-l %s,app=%s`), at the same time, each in a pseudo-terminal and through a counting proxy of its own; counted are the requests other than the reads before the first frame, from start to %s after the first frame (first frames %s and %s). While idle, release of %d: %s; release of 1: %s.",
+			releaseSelector, singleShop, many.window, ms(many.toFirst), ms(one.toFirst), rl.members, tallyResources(many.idle), tallyResources(one.idle))
+	}
+	if len(rl.plugin) > 0 {
+		var flipped []string
+		for _, i := range latencyMembers {
+			flipped = append(flipped, shop(i))
+		}
+		p(" *Latency*: one pod each of %s, annotated so that kwok leaves its readiness to the harness; %d times, one of them is made unready (not timed), then ready again (pod status writes, as a kubelet does, 150 ms apart), timed from the ready write to the line on the plugin's `--plain` pipe that says its Deployment's %d/%d ready, and to `kubectl get pods -w -l %s`'s line for the pod (READY 1/1), both running at once.",
+			strings.Join(flipped, ", "), rl.changes, rl.pods, rl.pods, releaseSelector)
+	}
+	if m := rl.roll; m.peak > 0 {
+		p(" *Rolling update*: the release view in a 200×60 pseudo-terminal; after its first frame every member's image is set at once; the cluster reported every member rolled out after %s, and two seconds later `VmHWM` was read from `/proc/PID/status` of the `kubectl mannequin` process (RssAnon %.1f MB, RssFile %.1f MB at that moment).",
+			m.rollout.Round(100*time.Millisecond), float64(m.anon)/1e6, float64(m.file)/1e6)
+	}
+	p("\n\n")
+	if len(rl.plugin) > 0 {
+		p("| release latency | min | p50 | p95 | max |\n|---|---|---|---|---|\n")
+		for _, row := range []struct {
+			name string
+			d    []time.Duration
+		}{{"plugin `--plain`, release of " + strconv.Itoa(rl.members), rl.plugin}, {"`kubectl get pods -w`", rl.floor}} {
+			p("| %s | %s | %s | %s | %s |\n", row.name, ms(percentile(row.d, 0)), ms(percentile(row.d, 50)), ms(percentile(row.d, 95)), ms(percentile(row.d, 100)))
+		}
+		p("\n")
+	}
+}
+
+// signedMs writes a difference with its sign: "+12 ms", "-3.40 ms".
+func signedMs(d time.Duration) string {
+	if d < 0 {
+		return ms(d)
+	}
+	return "+" + ms(d)
+}
+
+// tallyResources summarises requests by verb and resource, as
+// "watch pods ×50, watch replicasets ×50".
+func tallyResources(reqs []apiRequest) string {
+	n := map[string]int{}
+	for _, r := range reqs {
+		n[r.verb+" "+resourceOf(r.path)]++
+	}
+	var parts []string
+	for k, c := range n {
+		parts = append(parts, fmt.Sprintf("%s ×%d", k, c))
+	}
+	sort.Strings(parts)
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// resourceOf is the resource an API path is about: "pods" for
+// /api/v1/namespaces/NS/pods[/NAME].
+func resourceOf(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(parts) > 2 && parts[0] == "api":
+		parts = parts[2:]
+	case len(parts) > 3 && parts[0] == "apis":
+		parts = parts[3:]
+	default:
+		return path
+	}
+	if len(parts) > 2 && parts[0] == "namespaces" {
+		parts = parts[2:]
+	}
+	return parts[0]
 }
