@@ -163,23 +163,29 @@ func (r *renderer) progress(timing bool) string {
 	if w.Desired <= 0 || bw < 3 {
 		return joinFit(r.w, r.g.sep, parts...)
 	}
-	newReady := 0
-	if cur := r.current(); cur != nil {
-		newReady = cur.n[ready]
-	}
-	solid := scale(newReady, w.Desired, bw)
-	shaded := max(scale(int(w.Updated), w.Desired, bw)-solid, 0)
-	empty := bw - solid - shaded
-	bar := r.g.open +
-		r.paint(sgrNew, strings.Repeat(r.g.bar[0], solid)) +
-		r.paint(sgrNew, strings.Repeat(r.g.bar[1], shaded)) +
-		r.paint(sgrOld, strings.Repeat(r.g.bar[2], empty)) +
-		r.g.close
+	bar := r.bar(bw)
 	rest := joinFit(r.w-columns(bar)-1, r.g.sep, parts...)
 	if rest == "" {
 		return bar
 	}
 	return bar + " " + rest
+}
+
+// bar is the progress bar in cells cells (plus the ASCII brackets).
+func (r *renderer) bar(cells int) string {
+	w := r.s.Workload
+	newReady := 0
+	if cur := r.current(); cur != nil {
+		newReady = cur.n[ready]
+	}
+	solid := scale(newReady, w.Desired, cells)
+	shaded := max(scale(int(w.Updated), w.Desired, cells)-solid, 0)
+	empty := cells - solid - shaded
+	return r.g.open +
+		r.paint(sgrNew, strings.Repeat(r.g.bar[0], solid)) +
+		r.paint(sgrNew, strings.Repeat(r.g.bar[1], shaded)) +
+		r.paint(sgrOld, strings.Repeat(r.g.bar[2], empty)) +
+		r.g.close
 }
 
 // scale maps n of total onto span cells, never overflowing them.

@@ -11,9 +11,12 @@ const (
 	KeyUp    Key = "up"
 	KeyDown  Key = "down"
 	KeyEnter Key = "enter"
-	KeyEsc   Key = "esc"
-	KeyCtrlC Key = "ctrl-c"
-	KeyEOF   Key = "eof" // input closed: nobody can answer any more
+	KeyTab   Key = "tab"
+	// KeyBackTab is Shift-Tab.
+	KeyBackTab Key = "backtab"
+	KeyEsc     Key = "esc"
+	KeyCtrlC   Key = "ctrl-c"
+	KeyEOF     Key = "eof" // input closed: nobody can answer any more
 
 	// KeyBurst and KeyBurstEnd frame keys that arrived together in one
 	// read: pasted text, or keys typed ahead while the program was busy.
@@ -60,6 +63,8 @@ func decodeKeys(b []byte) []Key {
 		switch c := b[i]; {
 		case c == 3:
 			keys = append(keys, KeyCtrlC)
+		case c == '\t':
+			keys = append(keys, KeyTab)
 		case c == '\r' || c == '\n':
 			keys = append(keys, KeyEnter)
 		case c == 0x1b && i+1 < len(b) && (b[i+1] == '[' || b[i+1] == 'O'):
@@ -74,6 +79,8 @@ func decodeKeys(b []byte) []Key {
 					keys = append(keys, KeyUp)
 				case 'B':
 					keys = append(keys, KeyDown)
+				case 'Z':
+					keys = append(keys, KeyBackTab)
 				}
 			}
 			i = j

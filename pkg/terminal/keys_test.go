@@ -19,6 +19,7 @@ func TestDecodeKeys(t *testing.T) {
 		{"\x1b[1;5A", []Key{KeyUp}},
 		{"\x1b[200~yq\x1b[201~", []Key{"y", "q"}},
 		{"\r\n\x03", []Key{KeyEnter, KeyEnter, KeyCtrlC}},
+		{"\t\x1b[Z", []Key{KeyTab, KeyBackTab}},
 		{"\x7fé", nil},
 	} {
 		if got := decodeKeys([]byte(tc.in)); !slices.Equal(got, tc.want) {
