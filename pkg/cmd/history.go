@@ -508,7 +508,7 @@ func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Sc
 		return describeGetError(err, lower(o.kind), o.name, o.namespace)
 	}
 	v := &liveView{
-		screen: screen, keys: keys, out: o.Out, style: style, watcher: w, started: time.Now(),
+		screen: screen, keys: keys, out: o.Out, style: style, sources: one(w), started: time.Now(),
 		untilDone: true, finished: func(*snapshot.Snapshot) error { return nil },
 	}
 	err := v.run(ctx)

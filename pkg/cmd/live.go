@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,27 +24,37 @@ import (
 // liveView draws a rollout on an open screen until the user quits, the
 // rollout ends (untilDone) or ctx ends. With a client it also offers
 // u (undo), p (pause/resume) and r (restart), each after a confirmation.
+//
+// A release is several workloads in one view: one section each, of which
+// one is selected (↑/↓, Tab); Enter zooms into the selected one's own
+// view, Esc comes back, and the actions apply to the selected one.
 type liveView struct {
-	screen    *terminal.Screen
-	in        io.Reader // the keyboard, flushed when a question appears
-	keys      <-chan terminal.Key
-	out       io.Writer
-	style     render.Style
-	watcher   *watcher.Workload
-	started   time.Time
-	untilDone bool
-	client    kubernetes.Interface // nil: no actions
-	images    action.ImageLookup   // nil: an undo's question does not check the registry
-	finished  func(*snapshot.Snapshot) error
-	clock     func() time.Time // time.Now unless a test sets it
+	screen   *terminal.Screen
+	in       io.Reader // the keyboard, flushed when a question appears
+	keys     <-chan terminal.Key
+	out      io.Writer
+	style    render.Style
+	sources  []*source // one per workload, in the order shown
+	selected int       // index in sources
+	zoomed   bool      // a release shows its selected workload alone
+	// roster brings the workloads that join or leave a release selected
+	// by -l; allNamespaces names them with their namespace.
+	roster        <-chan rosterChange
+	allNamespaces bool
+	changed       chan struct{} // every source's changes, merged
+	started       time.Time
+	untilDone     bool
+	client        kubernetes.Interface // nil: no actions
+	images        action.ImageLookup   // nil: an undo's question does not check the registry
+	// finished, if set, ends the view with an error for a snapshot.
+	finished func(*snapshot.Snapshot) error
+	clock    func() time.Time // time.Now unless a test sets it
 
-	settle settle    // with untilDone: when the view may end
 	last   string    // the last frame drawn
 	lastAt time.Time // the moment it shows
-	snap   snapshot.Snapshot
 	prompt *action.Pending
-	// promptFor names the workload the prompt's action was planned for.
-	promptFor string
+	// promptFor is the workload the prompt's action was planned for.
+	promptFor *source
 	guard     terminal.Guard // which keys may answer the prompt
 	// planning: a question is being prepared in the background (the undo
 	// asks the registry first); planned delivers it.
@@ -52,12 +64,58 @@ type liveView struct {
 	statusT  time.Time
 }
 
+// source is one workload of the view, and what the view knows of it.
+type source struct {
+	w      *watcher.Workload
+	who    string // as the release's log names it: kind/name
+	snap   snapshot.Snapshot
+	settle settle // with untilDone: when it may end
+	// note, if set, hears each snapshot (a release's bookkeeping).
+	note func(*snapshot.Snapshot)
+}
+
+// rosterChange is a workload that joins a release, or leaves it, and the
+// line that says so.
+type rosterChange struct {
+	add, remove *followed
+	say         string
+}
+
+// one makes the sources of a single workload's view.
+func one(w *watcher.Workload) []*source { return []*source{{w: w}} }
+
 // liveKeys are the live view's keys; Esc and Ctrl-C also quit.
 var liveKeys = []render.Binding{
 	{Keys: "q", Words: "quit"},
 	{Keys: "u", Words: "undo", Writes: true},
 	{Keys: "p", Words: "pause/resume", Short: "pause", Writes: true},
 	{Keys: "r", Words: "restart", Writes: true},
+}
+
+// releaseKeys add choosing a workload; j/k and Tab also move.
+var releaseKeys = append([]render.Binding{
+	{Keys: "↑/↓", ASCII: "up/down", Words: "select"},
+	{Keys: "enter", Words: "zoom"},
+}, liveKeys...)
+
+// zoomedKeys are a release's keys while one workload fills the screen.
+var zoomedKeys = append([]render.Binding{{Keys: "esc", Words: "back"}}, liveKeys...)
+
+// release tells whether the view shows several workloads.
+func (v *liveView) release() bool { return len(v.sources) > 1 }
+
+// current is the workload the keys act on.
+func (v *liveView) current() *source { return v.sources[v.selected] }
+
+// keys are the bindings of the view as it is now.
+func (v *liveView) bindings() []render.Binding {
+	switch {
+	case !v.release():
+		return liveKeys
+	case v.zoomed:
+		return zoomedKeys
+	}
+	return releaseKeys
 }
 
 // now is the view's one clock: frames, statuses, the answer delay and
@@ -86,30 +144,45 @@ func (v *liveView) run(ctx context.Context) error {
 	if v.planned == nil {
 		v.planned = make(chan plannedAction, 1)
 	}
+	changes := v.changes(ctx)
 	for {
 		if pending {
 			if gap := v.now().Sub(lastDraw); gap < minFrameGap {
 				throttle.Reset(minFrameGap - gap)
 			} else {
-				v.snap = v.watcher.Snapshot(v.now(), v.started)
+				for _, src := range v.sources {
+					src.snap = src.w.Snapshot(v.now(), v.started)
+				}
 				if err := v.draw(); err != nil {
 					return err
 				}
 				lastDraw, pending = v.now(), false
-				if err := v.finished(&v.snap); err != nil {
-					return err
-				}
-				if v.untilDone {
-					if over, _ := v.settle.over(&v.snap, v.now()); over && v.prompt == nil && !v.planning {
-						return nil
+				over := true
+				for _, src := range v.sources {
+					if src.note != nil {
+						src.note(&src.snap)
 					}
+					if v.finished != nil {
+						if err := v.finished(&src.snap); err != nil {
+							return err
+						}
+					}
+					if done, _ := src.settle.over(&src.snap, v.now()); !done {
+						over = false
+					}
+				}
+				if v.untilDone && over && v.prompt == nil && !v.planning {
+					return nil
 				}
 			}
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-v.watcher.Changes():
+		case <-changes:
+			pending = true
+		case c := <-v.roster:
+			v.join(ctx, c)
 			pending = true
 		case <-resizes:
 			pending = true
@@ -151,7 +224,7 @@ func (v *liveView) draw() error {
 	case v.status != "" && v.now().Sub(v.statusT) < 5*time.Second:
 		bottom = []string{runewidth.Truncate(v.status, width, "")}
 	case v.client != nil && height > 8:
-		bottom = []string{render.HelpLineFit(liveKeys, v.style, true, width)}
+		bottom = []string{render.HelpLineFit(v.bindings(), v.style, true, width)}
 	}
 	// The bottom lines take from the picture, never the picture from a
 	// question, which must be read whole.
@@ -161,8 +234,16 @@ func (v *liveView) draw() error {
 	frameHeight := height - len(bottom)
 	frame := ""
 	if frameHeight > 0 {
-		frame = render.Frame(&v.snap, width, frameHeight, v.style)
-		v.last, v.lastAt = frame, v.snap.Now
+		if v.release() && !v.zoomed {
+			secs := make([]render.Section, len(v.sources))
+			for i, src := range v.sources {
+				secs[i] = render.Section{Who: src.who, Snap: &src.snap}
+			}
+			frame = render.ReleaseFrame(secs, v.selected, width, frameHeight, v.style)
+		} else {
+			frame = render.Frame(&v.current().snap, width, frameHeight, v.style)
+		}
+		v.last, v.lastAt = frame, v.current().snap.Now
 	}
 	if len(bottom) > 0 {
 		if frame != "" {
@@ -189,13 +270,16 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 			if err != nil {
 				v.setStatus("error: " + err.Error())
 			} else {
-				v.setStatus(objectName(v.watcher.Kind(), v.promptFor) + " " + done)
+				v.setStatus(v.promptFor.name() + " " + done)
 			}
 		case terminal.KeyCtrlC:
 			return &ExitError{Code: 130}
 		default:
 			v.setStatus("cancelled: nothing was changed")
 		}
+		return nil
+	}
+	if v.release() && v.steer(k) {
 		return nil
 	}
 	switch k {
@@ -235,13 +319,14 @@ type plannedAction struct {
 // asking the registry may take seconds, and the question comes only after
 // it, so that it can say what the registry holds.
 func (v *liveView) planUndoInBackground(ctx context.Context) {
-	obj := v.watcher.Object()
+	src := v.current()
+	obj := src.w.Object()
 	if obj == nil {
 		v.setStatus("error: the workload is gone")
 		return
 	}
-	v.promptFor = obj.GetName()
-	kind, client, images := v.watcher.Kind(), v.client, v.images
+	v.promptFor = src
+	kind, client, images := src.w.Kind(), v.client, v.images
 	v.planning = true
 	v.setStatus("asking the registry about the undo's images…")
 	go func() {
@@ -270,12 +355,13 @@ func (v *liveView) setStatus(s string) {
 
 // plan prepares u, p or r against the workload exactly as shown.
 func (v *liveView) plan(ctx context.Context, k terminal.Key) (*action.Pending, error) {
-	obj := v.watcher.Object()
+	src := v.current()
+	obj := src.w.Object()
 	if obj == nil {
 		return nil, errors.New("the workload is gone")
 	}
-	v.promptFor = obj.GetName()
-	kind := v.watcher.Kind()
+	v.promptFor = src
+	kind := src.w.Kind()
 	switch k {
 	case "p":
 		return action.Pause(kind, obj)
@@ -285,4 +371,92 @@ func (v *liveView) plan(ctx context.Context, k terminal.Key) (*action.Pending, e
 		return action.UndoShown(ctx, v.client, kind, obj, v.images)
 	}
 	return nil, fmt.Errorf("no action for key %q", k)
+}
+
+// steer moves the selection and the zoom of a release; it reports whether
+// k was one of its keys.
+func (v *liveView) steer(k terminal.Key) bool {
+	n := len(v.sources)
+	switch k {
+	case terminal.KeyUp, "k", terminal.KeyBackTab:
+		if !v.zoomed {
+			v.selected = (v.selected + n - 1) % n
+		}
+	case terminal.KeyDown, "j", terminal.KeyTab:
+		if !v.zoomed {
+			v.selected = (v.selected + 1) % n
+		}
+	case terminal.KeyEnter:
+		v.zoomed = true
+	case terminal.KeyEsc:
+		if !v.zoomed {
+			return false // Esc quits the release, as it quits one workload
+		}
+		v.zoomed = false
+	default:
+		return false
+	}
+	return true
+}
+
+// changes merges the sources' change signals into one, coalesced.
+func (v *liveView) changes(ctx context.Context) <-chan struct{} {
+	if len(v.sources) == 1 && v.roster == nil {
+		return v.sources[0].w.Changes()
+	}
+	v.changed = make(chan struct{}, 1)
+	for _, src := range v.sources {
+		v.listen(ctx, src)
+	}
+	return v.changed
+}
+
+// listen forwards src's changes to the merged signal.
+func (v *liveView) listen(ctx context.Context, src *source) {
+	go func(in <-chan struct{}) {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-in:
+				select {
+				case v.changed <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}(src.w.Changes())
+}
+
+// join applies a change of the release's members: a new one takes its
+// place in the order, one that left goes; the selection stays on the
+// workload it was on, and the bottom line says what happened.
+func (v *liveView) join(ctx context.Context, c rosterChange) {
+	selected := v.current()
+	switch {
+	case c.add != nil:
+		src := c.add.source(v.allNamespaces)
+		at := sort.Search(len(v.sources), func(i int) bool { return v.sources[i].w.Key() > src.w.Key() })
+		v.sources = slices.Insert(v.sources, at, src)
+		v.listen(ctx, src)
+	case c.remove != nil:
+		c.remove.leave(c.say)
+		i := slices.IndexFunc(v.sources, func(s *source) bool { return s.w == c.remove.w })
+		if i < 0 || len(v.sources) == 1 {
+			// The last workload stays on screen, saying it was deleted.
+			break
+		}
+		v.sources = slices.Delete(v.sources, i, i+1)
+		if selected.w == c.remove.w {
+			selected = v.sources[min(i, len(v.sources)-1)]
+			v.zoomed = false
+		}
+	}
+	v.selected = max(slices.Index(v.sources, selected), 0)
+	v.setStatus(c.say)
+}
+
+// name is how a status line names the workload: kind/name.
+func (src *source) name() string {
+	return objectName(src.w.Kind(), src.w.Name())
 }

@@ -78,7 +78,7 @@ func TestUntilDoneEndsWhenInputClosesAtAQuestion(t *testing.T) {
 	}
 	keys := make(chan terminal.Key, 4)
 	v := &liveView{
-		screen: screen, out: out, keys: keys, style: render.Style{}, watcher: w, started: time.Now(),
+		screen: screen, out: out, keys: keys, style: render.Style{}, sources: one(w), started: time.Now(),
 		untilDone: true, client: c, finished: func(*snapshot.Snapshot) error { return nil },
 	}
 	done := make(chan error, 1)
@@ -133,7 +133,7 @@ func TestLiveViewActions(t *testing.T) {
 	d, rss := twoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 	ctx, w := watchSteer(t, c)
-	v := &liveView{watcher: w, client: c}
+	v := &liveView{sources: one(w), client: c}
 	get := func() *appsv1.Deployment {
 		got, err := c.AppsV1().Deployments("shop").Get(ctx, "steer", metav1.GetOptions{})
 		if err != nil {
@@ -188,7 +188,7 @@ func TestUndoQuestionDoesNotHoldTheView(t *testing.T) {
 		time.Sleep(time.Second)
 		return &registry.Image{Ref: ref}, nil
 	}
-	v := &liveView{watcher: w, client: c, images: slow, planned: make(chan plannedAction, 1)}
+	v := &liveView{sources: one(w), client: c, images: slow, planned: make(chan plannedAction, 1)}
 	start := time.Now()
 	if err := v.key(ctx, "u"); err != nil {
 		t.Fatal(err)
@@ -207,5 +207,89 @@ func TestUndoQuestionDoesNotHoldTheView(t *testing.T) {
 	}
 	if v.prompt == nil || !strings.HasSuffix(v.prompt.Question, "? (images still in the registry)") || v.planning {
 		t.Fatalf("question: %+v", v.prompt)
+	}
+}
+
+// renamed is twoRevisions' Deployment under another name, with its own
+// selector and ReplicaSets.
+func renamed(name string) (*appsv1.Deployment, []*appsv1.ReplicaSet) {
+	d, rss := twoRevisions()
+	labels := map[string]string{"app": name}
+	d.Name, d.UID = name, types.UID("d-"+name)
+	d.Spec.Selector = &metav1.LabelSelector{MatchLabels: labels}
+	d.Spec.Template.Labels = labels
+	for _, rs := range rss {
+		rs.Name = strings.Replace(rs.Name, "steer", name, 1)
+		rs.UID = types.UID(string(rs.UID) + "-" + name)
+		rs.Labels, rs.Spec.Template.Labels, rs.Spec.Selector = labels, labels, d.Spec.Selector
+		rs.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(d, appsv1.SchemeGroupVersion.WithKind("Deployment"))}
+	}
+	return d, rss
+}
+
+// In a release, ↓ selects the second workload and u (confirmed) rolls back
+// that one only; Enter zooms into it and Esc comes back.
+func TestReleaseViewActsOnTheSelectedWorkload(t *testing.T) {
+	a, arss := renamed("cashier")
+	b, brss := renamed("door")
+	c := fake.NewClientset(a, arss[0], arss[1], b, brss[0], brss[1])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var sources []*source
+	for _, name := range []string{"cashier", "door"} {
+		w := watcher.New(c, workload.Deployment, "shop", name)
+		if err := w.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &source{w: w, who: "deployment/" + name})
+	}
+	out := &syncBuffer{}
+	screen, err := terminal.Open(out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make(chan terminal.Key, 4)
+	v := &liveView{
+		screen: screen, out: out, keys: keys, style: render.Style{Unicode: true}, sources: sources, started: time.Now(),
+		client: c, finished: func(*snapshot.Snapshot) error { return nil },
+	}
+	done := make(chan error, 1)
+	go func() { done <- v.run(ctx) }()
+	waitFor := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(out.String(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("never showed %q:\n%s", what, out.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor("▸ deployment/cashier")
+	keys <- terminal.KeyDown
+	waitFor("▸ deployment/door")
+	keys <- terminal.KeyEnter
+	waitFor("Deployment shop/door")
+	keys <- terminal.KeyEsc
+	waitFor("2 workloads")
+	keys <- "u"
+	waitFor("Roll back deployment/door from rev 2 (winter) to rev 1 (summer)?")
+	// An answer counts only once the question has been seen.
+	time.Sleep(terminal.AnswerDelay + 100*time.Millisecond)
+	keys <- "y"
+	waitFor("deployment.apps/door rolled back")
+	keys <- "q"
+	if err := <-done; err != errQuit {
+		t.Fatalf("q: %v", err)
+	}
+	image := func(name string) string {
+		d, err := c.AppsV1().Deployments("shop").Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Spec.Template.Spec.Containers[0].Image
+	}
+	if image("door") != "summer" || image("cashier") != "winter" {
+		t.Errorf("after u on door: door runs %s, cashier %s; want door rolled back alone", image("door"), image("cashier"))
 	}
 }

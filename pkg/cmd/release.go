@@ -6,10 +6,17 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
-	"k8s.io/cli-runtime/pkg/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/cli-runtime/pkg/resource"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
@@ -92,52 +99,338 @@ func (o *WatchOptions) releaseMembers() (members []member, ignored int, err erro
 type followed struct {
 	member
 	w      *watcher.Workload
+	stop   context.CancelFunc // ends its watcher, when it leaves
 	log    render.Log
 	end    settle
 	seen   summary.Recorder
-	failed error // why it failed, once it has
-	done   bool  // complete, failed or deleted
+	failed error  // why it failed, once it has
+	left   string // why it left a release selected by -l
+	done   bool   // complete, failed, deleted or left
 }
 
-// runRelease follows several workloads at once, as one log: every line
-// says which workload it is about. With --until-done it ends when every
-// one has ended, failing if any failed. The terminal gets the same lines:
-// the sectioned live view of a release is not drawn yet. ctx ends at
-// --timeout or a signal, as for one workload.
-func (o *WatchOptions) runRelease(ctx context.Context) error {
+// roster is the release's workloads as they come and go: a release
+// selected by -l gains the workloads that start matching and loses those
+// deleted. The membership handlers add to it; the view reads it.
+type roster struct {
+	mu  sync.Mutex
+	all []*followed
+}
+
+func (r *roster) add(f *followed) {
+	r.mu.Lock()
+	r.all = append(r.all, f)
+	r.mu.Unlock()
+}
+
+func (r *roster) list() []*followed {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*followed(nil), r.all...)
+}
+
+// bySelector tells whether the release is whatever -l selects, which
+// changes while it is watched, rather than named workloads.
+func (o *WatchOptions) bySelector() bool {
+	return o.Selector != "" && len(o.args) == 0 && len(o.Filenames) == 0
+}
+
+// follow starts watching one member, from the release's shared informers
+// when there are (no round trip of its own).
+func (o *WatchOptions) follow(ctx context.Context, m member, reg *registry.Client, shared *watcher.Shared) (*followed, error) {
+	ctx, stop := context.WithCancel(ctx)
+	w := o.newWatcher(m.kind, m.namespace, m.name, reg)
+	if shared != nil {
+		w = w.WithShared(shared, o.sharedNamespace(), o.Selector)
+	}
+	if err := w.Start(ctx); err != nil {
+		stop()
+		return nil, err
+	}
+	return &followed{member: m, w: w, stop: stop}, nil
+}
+
+// sharedNamespace is where the release's shared informers list: every
+// namespace with -A.
+func (o *WatchOptions) sharedNamespace() string {
+	if o.AllNamespaces {
+		return metav1.NamespaceAll
+	}
+	return o.namespace
+}
+
+// selected lists the workloads -l selects, from one informer per kind
+// that the members then share, and reports from then on the workloads that
+// start or stop matching, as roster changes for the view.
+//
+// track tells the membership handlers of a member the caller started.
+func (o *WatchOptions) selected(ctx context.Context, shared *watcher.Shared, reg *registry.Client, r *roster) (members []member, changes <-chan rosterChange, track func(*followed), err error) {
+	opts := metav1.ListOptions{LabelSelector: o.Selector}
+	kinds := map[cache.SharedIndexInformer]workload.Kind{}
+	for _, k := range workload.Kinds {
+		inf := shared.Informer(o.sharedNamespace(), opts, k.ObjectInformer, nil)
+		shared.Run(inf)
+		kinds[inf] = k
+	}
+	for inf, k := range kinds {
+		if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
+			if ctx.Err() != nil {
+				return nil, nil, nil, ctx.Err()
+			}
+			return nil, nil, nil, fmt.Errorf("list %s matching %q", k.Resource(), o.Selector)
+		}
+	}
+	known := map[member]*followed{}
+	var mu sync.Mutex
+	for inf, k := range kinds {
+		for _, obj := range inf.GetStore().List() {
+			if m, err := meta.Accessor(obj); err == nil {
+				members = append(members, member{kind: k, namespace: m.GetNamespace(), name: m.GetName()})
+			}
+		}
+	}
+	sortMembers(members)
+	for _, m := range members {
+		known[m] = nil
+	}
+	out := make(chan rosterChange, 16)
+	send := func(c rosterChange) {
+		select {
+		case out <- c:
+		case <-ctx.Done():
+		}
+	}
+	for inf, k := range kinds {
+		memberOf := func(obj any) (member, bool) {
+			m, ok := watcherObject(obj)
+			return member{kind: k, namespace: m.GetNamespace(), name: m.GetName()}, ok
+		}
+		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+			AddFunc: func(obj any) {
+				m, ok := memberOf(obj)
+				mu.Lock()
+				_, seen := known[m]
+				if ok && !seen {
+					known[m] = nil
+				}
+				mu.Unlock()
+				if !ok || seen {
+					return
+				}
+				go func() {
+					f, err := o.follow(ctx, m, reg, shared)
+					if err != nil {
+						return // gone again, or the watch is ending
+					}
+					mu.Lock()
+					known[m] = f
+					mu.Unlock()
+					r.add(f)
+					send(rosterChange{add: f, say: m.who(o.AllNamespaces) + " joined the release"})
+				}()
+			},
+			DeleteFunc: func(obj any) {
+				m, ok := memberOf(obj)
+				mu.Lock()
+				f := known[m]
+				delete(known, m)
+				mu.Unlock()
+				if !ok || f == nil {
+					return
+				}
+				go func() {
+					why := o.whyLeft(ctx, m)
+					send(rosterChange{remove: f, say: m.who(o.AllNamespaces) + " left the release: " + why})
+				}()
+			},
+		})
+	}
+	track = func(f *followed) {
+		mu.Lock()
+		known[f.member] = f
+		mu.Unlock()
+	}
+	return members, out, track, nil
+}
+
+// whyLeft tells a deleted workload from one that no longer matches -l.
+func (o *WatchOptions) whyLeft(ctx context.Context, m member) string {
+	_, err := m.kind.Get(ctx, o.client, m.namespace, m.name)
+	if apierrors.IsNotFound(err) {
+		return "deleted"
+	}
+	if err == nil {
+		return "no longer matches " + o.Selector
+	}
+	return "no longer seen"
+}
+
+func watcherObject(obj any) (metav1.Object, bool) {
+	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = t.Obj
+	}
+	m, err := meta.Accessor(obj)
+	return m, err == nil
+}
+
+func sortMembers(ms []member) {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].who(true) < ms[j].who(true) })
+}
+
+// runRelease follows several workloads at once: on a terminal as one live
+// view with a section each, elsewhere as one log whose every line says
+// which workload it is about. With --until-done it ends when every one has
+// ended, failing if any failed. ctx ends at --timeout or a signal, as for
+// one workload.
+func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) error {
 	if o.ignored > 0 {
 		fmt.Fprintf(o.ErrOut, "%d objects ignored: not a Deployment, StatefulSet or DaemonSet\n", o.ignored)
 	}
 	started := time.Now()
-	changes := make(chan int, len(o.members))
-	all := make([]*followed, len(o.members))
-	for i, m := range o.members {
-		f := &followed{member: m, w: watcher.New(o.client, m.kind, m.namespace, m.name)}
-		if err := f.w.Start(ctx); err != nil {
+	r := &roster{}
+	var shared *watcher.Shared
+	var changes <-chan rosterChange
+	track := func(*followed) {}
+	members := o.members
+	if o.bySelector() {
+		shared = watcher.NewShared(ctx, o.client)
+		var err error
+		if members, changes, track, err = o.selected(ctx, shared, reg, r); err != nil {
 			if ctx.Err() != nil {
 				return signalExit(ctx)
 			}
-			return explainGetError(ctx, o.client, err, lower(m.kind), m.name, m.namespace)
+			return err
 		}
-		all[i] = f
+		if len(members) == 0 {
+			where := "namespace " + o.namespace
+			if o.AllNamespaces {
+				where = "any namespace"
+			}
+			return usageError(fmt.Errorf("no Deployment, StatefulSet or DaemonSet matches -l %s in %s", o.Selector, where))
+		}
+	}
+	// The first lists of all members at once: a release is as slow to
+	// start as its slowest member, not as their sum.
+	all := make([]*followed, len(members))
+	errs := make([]error, len(members))
+	var wg sync.WaitGroup
+	for i, m := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			all[i], errs[i] = o.follow(ctx, m, reg, shared)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			return signalExit(ctx)
+		}
+		m := members[i]
+		return explainGetError(ctx, o.client, err, lower(m.kind), m.name, m.namespace)
+	}
+	for _, f := range all {
+		track(f)
+		r.add(f)
+	}
+	var err error
+	if o.tty {
+		err = o.releaseScreen(ctx, r, changes, started)
+	} else {
+		err = o.releaseLog(ctx, r, changes, started)
+	}
+	all = r.list()
+	switch {
+	case errors.Is(err, errQuit):
+		return nil
+	case err != nil:
+		return err
+	case ctx.Err() != nil:
+		o.printReleaseSummary(ctx, all)
+		if !errors.Is(context.Cause(ctx), errTimeout) {
+			return signalExit(ctx)
+		}
+		var left []string
+		for _, f := range all {
+			if !f.done {
+				left = append(left, f.who(o.AllNamespaces))
+			}
+		}
+		return &ExitError{Code: ExitTimeout, Err: fmt.Errorf("timed out after %s waiting for %s to finish their rollouts", o.Timeout, strings.Join(left, ", "))}
+	}
+	o.printReleaseSummary(ctx, all)
+	var failures []string
+	for _, f := range all {
+		if f.failed != nil {
+			failures = append(failures, f.who(o.AllNamespaces)+": "+f.failed.Error())
+		}
+	}
+	if len(failures) > 0 {
+		return fmt.Errorf("%d of %d workloads failed: %s", len(failures), len(all), strings.Join(failures, "; "))
+	}
+	return nil
+}
+
+// releaseScreen draws the release as one live view. It returns nil when
+// --until-done saw every workload end, errQuit when the user quit, and
+// nothing of ctx: the caller tells a timeout from a signal.
+func (o *WatchOptions) releaseScreen(ctx context.Context, r *roster, changes <-chan rosterChange, started time.Time) error {
+	all := r.list()
+	sources := make([]*source, len(all))
+	for i, f := range all {
+		sources[i] = f.source(o.AllNamespaces)
+	}
+	v := &liveView{
+		out: o.Out, style: o.style, sources: sources, started: started,
+		untilDone: o.UntilDone, client: o.client, images: o.images,
+		roster: changes, allNamespaces: o.AllNamespaces,
+	}
+	err := o.drawLive(ctx, v)
+	if ctx.Err() != nil && !errors.Is(err, errQuit) {
+		return nil
+	}
+	return err
+}
+
+// source makes the view's source of a member: a failed member ends
+// nothing, the others are followed on.
+func (f *followed) source(allNamespaces bool) *source {
+	return &source{w: f.w, who: f.who(allNamespaces), note: f.note}
+}
+
+// leave marks a member gone from a release selected by -l: neither
+// complete nor failed, and no longer watched.
+func (f *followed) leave(why string) {
+	f.done, f.left = true, why
+	f.stop()
+}
+
+// releaseLog prints the release's changes as one log, until --until-done
+// saw every workload end or ctx ends.
+func (o *WatchOptions) releaseLog(ctx context.Context, r *roster, roster <-chan rosterChange, started time.Time) error {
+	changes := make(chan *followed, 16)
+	listen := func(f *followed) {
 		// Each member's changes are funnelled to this one loop, which
 		// alone writes the log; a send gives up when the watch ends.
-		go func(i int) {
+		go func() {
 			for {
 				select {
 				case <-ctx.Done():
 					return
 				case <-f.w.Changes():
 					select {
-					case changes <- i:
+					case changes <- f:
 					case <-ctx.Done():
 						return
 					}
 				}
 			}
-		}(i)
+		}()
 	}
-	for _, f := range all {
+	for _, f := range r.list() {
+		listen(f)
 		o.followOne(f, started)
 	}
 	recheck := time.NewTicker(time.Second)
@@ -145,62 +438,58 @@ func (o *WatchOptions) runRelease(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			o.printReleaseSummary(ctx, all)
-			if !errors.Is(context.Cause(ctx), errTimeout) {
-				return signalExit(ctx)
+			return nil
+		case f := <-changes:
+			if f.left == "" {
+				o.followOne(f, started)
 			}
-			var left []string
-			for _, f := range all {
-				if !f.done {
-					left = append(left, f.who(o.AllNamespaces))
-				}
+		case c := <-roster:
+			fmt.Fprintln(o.Out, render.LogLine(time.Now(), render.Line{Text: c.say}))
+			if c.add != nil {
+				listen(c.add)
+				o.followOne(c.add, started)
+			} else {
+				c.remove.leave(c.say)
 			}
-			return &ExitError{Code: ExitTimeout, Err: fmt.Errorf("timed out after %s waiting for %s to finish their rollouts", o.Timeout, strings.Join(left, ", "))}
-		case i := <-changes:
-			o.followOne(all[i], started)
 		case <-recheck.C:
 			// A member whose pods lag a finished status ends without a change.
-			for _, f := range all {
+			for _, f := range r.list() {
 				if !f.done {
 					o.followOne(f, started)
 				}
 			}
 		}
-		if !o.UntilDone || !allDone(all) {
-			continue
+		if o.UntilDone && allDone(r.list()) {
+			return nil
 		}
-		o.printReleaseSummary(ctx, all)
-		var failures []string
-		for _, f := range all {
-			if f.failed != nil {
-				failures = append(failures, f.who(o.AllNamespaces)+": "+f.failed.Error())
-			}
-		}
-		if len(failures) > 0 {
-			return fmt.Errorf("%d of %d workloads failed: %s", len(failures), len(all), strings.Join(failures, "; "))
-		}
-		return nil
 	}
 }
 
 // followOne logs what changed in one member and notes its end.
 func (o *WatchOptions) followOne(f *followed, started time.Time) {
 	s := f.w.Snapshot(time.Now(), started)
-	f.seen.Observe(&s)
 	who := f.who(o.AllNamespaces)
 	for _, line := range f.log.NextLines(&s) {
 		fmt.Fprintln(o.Out, render.LogLineFor(s.Now, who, line))
 	}
+	f.note(&s)
+}
+
+// note records s for the summary and notes the member's end: complete
+// (once its pods agree), failed, or deleted.
+func (f *followed) note(s *snapshot.Snapshot) {
+	f.seen.Observe(s)
 	if f.done {
 		return
 	}
+
 	switch {
 	case s.Phase == snapshot.PhaseDeleted:
 		f.done, f.failed = true, errors.New("deleted while being watched")
 	case s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete:
 		f.done, f.failed = true, errors.New(s.Message)
 	default:
-		if over, _ := f.end.over(&s, s.Now); over {
+		if over, _ := f.end.over(s, s.Now); over {
 			f.done = true
 		}
 	}
@@ -224,7 +513,7 @@ func (o *WatchOptions) printReleaseSummary(ctx context.Context, all []*followed)
 	for _, f := range all {
 		outcome, reason := summary.Complete, ""
 		switch {
-		case f.failed != nil && strings.HasPrefix(f.failed.Error(), "deleted"):
+		case f.left != "" || f.failed != nil && strings.HasPrefix(f.failed.Error(), "deleted"):
 			outcome = summary.Deleted
 		case f.failed != nil:
 			outcome, reason = summary.Failed, f.failed.Error()

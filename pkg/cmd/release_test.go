@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -35,10 +37,11 @@ func TestReleaseOfFinishedWorkloadsEnds(t *testing.T) {
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
 	o := &WatchOptions{IOStreams: streams, UntilDone: true, release: true, members: members}
 	o.client = fake.NewClientset(objs...)
+	o.clients = &clients{kube: o.client}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- o.runRelease(ctx) }()
+	go func() { done <- o.runRelease(ctx, nil) }()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -52,4 +55,52 @@ func TestReleaseOfFinishedWorkloadsEnds(t *testing.T) {
 			t.Errorf("no summary for %s:\n%s", m.name, out)
 		}
 	}
+}
+
+// A release selected by -l follows what the selector selects: a workload
+// labelled into it joins, one deleted leaves, each with a line saying so;
+// all of it from one informer per kind, shared by the members.
+func TestReleaseBySelectorFollowsJoinsAndLeaves(t *testing.T) {
+	labelled := func(name string) []runtime.Object {
+		d, rss := renamed(name)
+		d.Labels = map[string]string{"app.kubernetes.io/instance": "mall"}
+		d.Status.ObservedGeneration = d.Generation
+		return []runtime.Object{d, rss[0], rss[1]}
+	}
+	var objs []runtime.Object
+	for _, name := range []string{"hall", "till"} {
+		objs = append(objs, labelled(name)...)
+	}
+	c := fake.NewClientset(objs...)
+	theme.Setup(false)
+	out := &syncBuffer{}
+	o := &WatchOptions{IOStreams: genericiooptions.IOStreams{Out: out, ErrOut: out}, release: true, Selector: "app.kubernetes.io/instance=mall"}
+	o.namespace, o.client, o.clients = "shop", c, &clients{kube: c}
+	ctx, cancel := context.WithTimeoutCause(context.Background(), 20*time.Second, errTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- o.runRelease(ctx, nil) }()
+	waitFor := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(out.String(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the log never said %q:\n%s", what, out.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor("deployment/till")
+	for _, obj := range labelled("wall") {
+		if err := c.Tracker().Add(obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor("deployment/wall joined the release")
+	if err := c.AppsV1().Deployments("shop").Delete(ctx, "hall", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("deployment/hall left the release: deleted")
+	cancel()
+	<-done
 }

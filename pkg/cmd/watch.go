@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 const watchExample = `  # Watch a rollout live
@@ -155,7 +157,13 @@ func (o *WatchOptions) Validate() error {
 			return usageError(errors.New("--fail-after follows one workload: name one, without -l or -f"))
 		}
 		var err error
-		if o.members, o.ignored, err = o.releaseMembers(); err != nil {
+		if o.bySelector() {
+			// What -l selects is listed by the view's own informers,
+			// which then follow it as it changes.
+			if _, err := labels.Parse(o.Selector); err != nil {
+				return usageError(fmt.Errorf("invalid -l/--selector %q: %v", o.Selector, err))
+			}
+		} else if o.members, o.ignored, err = o.releaseMembers(); err != nil {
 			return err
 		}
 		if o.clients, err = o.newClient(o.configFlags, false); err != nil {
@@ -216,6 +224,23 @@ func (o *WatchOptions) tryPullSecret(reg *registry.Client) watcher.PullSecretChe
 	}
 }
 
+// newWatcher watches one workload with everything the view can explain a
+// stuck pod with: pull Secrets, ServiceAccounts, the registry (reg nil:
+// --registry=off), and the connection's state.
+func (o *WatchOptions) newWatcher(kind workload.Kind, namespace, name string, reg *registry.Client) *watcher.Workload {
+	w := watcher.New(o.client, kind, namespace, name).WithSecretLookup(o.secretExists).WithServiceAccountLookup(o.serviceAccountPullSecrets)
+	if o.clients.conn != nil {
+		w = w.WithConnection(o.clients.conn)
+	}
+	if reg != nil {
+		w = w.WithImageLookup(reg.Image)
+		if o.RegistryAuth == registryAuthPullSecrets {
+			w = w.WithPullSecretCheck(o.tryPullSecret(reg))
+		}
+	}
+	return w
+}
+
 // Run watches until the user quits, the rollout ends (--until-done) or time runs out.
 func (o *WatchOptions) Run(ctx context.Context) error {
 	ctx, stop := withSignals(ctx)
@@ -225,23 +250,18 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, errTimeout)
 		defer cancel()
 	}
-	if o.release {
-		return o.runRelease(ctx)
-	}
-	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithSecretLookup(o.secretExists).WithServiceAccountLookup(o.serviceAccountPullSecrets)
-	if o.clients.conn != nil {
-		w = w.WithConnection(o.clients.conn)
-	}
-	// One client for the shelf and the undo's preflight: the undo's target
-	// is usually the revision the shelf compared with, already looked up.
+	// One registry client for the shelf and the undo's preflight: the
+	// undo's target is usually the revision the shelf compared with,
+	// already looked up.
+	var reg *registry.Client
 	if o.Registry == registryOn {
-		reg := registry.New(registryTimeout)
+		reg = registry.New(registryTimeout)
 		o.images = reg.Image
-		w = w.WithImageLookup(o.images)
-		if o.RegistryAuth == registryAuthPullSecrets {
-			w = w.WithPullSecretCheck(o.tryPullSecret(reg))
-		}
 	}
+	if o.release {
+		return o.runRelease(ctx, reg)
+	}
+	w := o.newWatcher(o.kind, o.namespace, o.name, reg)
 	// A distant or slow cluster can take seconds to list the pods: say what
 	// the screen waits for, on the terminal only, and clear it before the
 	// first frame.
@@ -342,22 +362,35 @@ func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, starte
 }
 
 // runScreen draws the live view on the alternate screen.
-func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, started time.Time) (err error) {
+func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, started time.Time) error {
+	v := &liveView{
+		out: o.Out, style: o.style, sources: one(w), started: started,
+		untilDone: o.UntilDone, client: o.client, finished: o.finished, images: o.images,
+	}
+	err := o.drawLive(ctx, v)
+	if ctx.Err() != nil && !errors.Is(err, errQuit) {
+		return o.interrupted(ctx, &v.current().snap)
+	}
+	if errors.Is(err, errQuit) {
+		return nil
+	}
+	return err
+}
+
+// drawLive runs v on the alternate screen, and leaves its last picture on
+// the normal screen, saying when it was taken (the rollout goes on
+// without us), as kubectl would leave its last line.
+func (o *WatchOptions) drawLive(ctx context.Context, v *liveView) (err error) {
 	screen, err := terminal.Open(o.Out, o.In)
 	if err != nil {
 		return err
 	}
-	v := &liveView{
-		screen: screen, out: o.Out, style: o.style, watcher: w, started: started,
-		untilDone: o.UntilDone, client: o.client, finished: o.finished, images: o.images,
-	}
+	v.screen = screen
 	defer func() {
 		screen.Restore()
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v (please report it)", r)
 		}
-		// Leave the last picture on the normal screen, as kubectl would,
-		// saying when it was taken: the rollout goes on without us.
 		if v.last != "" {
 			fmt.Fprintln(o.Out, v.last)
 			fmt.Fprintln(o.Out, theme.Faint.Sprint("last frame at "+v.lastAt.Format("15:04:05")))
@@ -366,14 +399,7 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, start
 	if screen.Raw() {
 		v.in, v.keys = o.In, terminal.ReadKeys(o.In)
 	}
-	err = v.run(ctx)
-	switch {
-	case errors.Is(err, errQuit):
-		return nil
-	case ctx.Err() != nil:
-		return o.interrupted(ctx, &v.snap)
-	}
-	return err
+	return v.run(ctx)
 }
 
 // finished turns a terminal phase into the exit --until-done promises.

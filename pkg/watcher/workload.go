@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,15 @@ type Workload struct {
 	client    kubernetes.Interface
 	namespace string
 	name      string
+
+	// shared, when set, holds the informers of a release; scope is the
+	// label selector they are listed by, sharedNS their namespace ("" for
+	// all). sel is the workload's own selector, which picks its revisions
+	// and pods out of shared caches.
+	shared   *Shared
+	sharedNS string
+	scope    string
+	sel      labels.Selector
 
 	objects   cache.SharedIndexInformer
 	revisions cache.SharedIndexInformer
@@ -99,12 +109,21 @@ func (w *Workload) WithConnection(conn *Connection) *Workload {
 	return w
 }
 
+// WithShared lets the watcher use the informers of a release, listed by
+// the label selector scope in namespace ("" for all), when the workload's
+// pods carry those labels too; otherwise it keeps informers of its own.
+func (w *Workload) WithShared(s *Shared, namespace, scope string) *Workload {
+	w.shared, w.sharedNS, w.scope = s, namespace, scope
+	return w
+}
+
 // Start reads the workload once (so that a missing one is an error, not an
 // empty view), starts the informers and waits for their first lists.
 func (w *Workload) Start(ctx context.Context) error {
-	obj, err := w.kind.Get(ctx, w.client, w.namespace, w.name)
+	w.ctx = ctx
+	obj, err := w.first(ctx)
 	if err != nil {
-		return fmt.Errorf("get %s %q in namespace %q: %w", w.kind.Name(), w.name, w.namespace, err)
+		return err
 	}
 	selector := w.kind.Selector(obj)
 	// Workload selectors are immutable in apps/v1, so the selector can scope
@@ -116,42 +135,156 @@ func (w *Workload) Start(ctx context.Context) error {
 	if sel.Empty() {
 		sel = labels.Nothing()
 	}
+	w.sel = sel
+	if w.shared != nil && !w.inScope(obj) {
+		// Its pods are not listed by the release's selector.
+		w.shared = nil
+		if w.objects, err = w.objectInformer(ctx); err != nil {
+			return err
+		}
+	}
+	if w.shared != nil {
+		scoped := metav1.ListOptions{LabelSelector: w.scope}
+		w.revisions = w.shared.Informer(w.sharedNS, scoped, w.kind.RevisionInformer, w.onError(w.kind.RevisionResource()))
+		w.pods = w.shared.Informer(w.sharedNS, scoped, podInformer, w.onError("pods"))
+		w.events = w.shared.Informer(w.sharedNS, metav1.ListOptions{FieldSelector: "type=Warning"}, eventInformer, w.onError("events"))
+	} else {
+		scoped := func(o *metav1.ListOptions) { o.LabelSelector = sel.String() }
+		w.revisions = w.informer(w.kind.RevisionInformer, scoped, w.kind.RevisionResource())
+		w.pods = w.informer(podInformer, scoped, "pods")
+		// Events cannot be selected by their objects' labels; Warning
+		// events of the namespace are few, and only those about our
+		// objects are kept.
+		w.events = w.informer(eventInformer, func(o *metav1.ListOptions) { o.FieldSelector = "type=Warning" }, "events")
+	}
 
-	w.objects = w.informer(w.kind.ObjectInformer, func(o *metav1.ListOptions) {
-		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", w.name).String()
-	}, w.kind.Resource())
-	scoped := func(o *metav1.ListOptions) { o.LabelSelector = sel.String() }
-	w.revisions = w.informer(w.kind.RevisionInformer, scoped, w.kind.RevisionResource())
-	w.pods = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-		return f.Core().V1().Pods().Informer()
-	}, scoped, "pods")
-	// Events cannot be selected by their objects' labels; Warning events of
-	// the namespace are few, and only those about our objects are kept.
-	w.events = w.informer(func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
-		return f.Core().V1().Events().Informer()
-	}, func(o *metav1.ListOptions) { o.FieldSelector = "type=Warning" }, "events")
-
+	mine := func(obj any) bool {
+		m, ok := objectOf(obj)
+		return ok && m.GetName() == w.name && m.GetNamespace() == w.namespace
+	}
 	_, _ = w.objects.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(any) { w.setDeleted(false) },
-		UpdateFunc: func(any, any) { w.heardFrom(w.kind.Resource()) },
-		DeleteFunc: func(any) { w.setDeleted(true) },
+		AddFunc: func(obj any) {
+			if mine(obj) {
+				w.setDeleted(false)
+			}
+		},
+		UpdateFunc: func(_, obj any) {
+			if mine(obj) {
+				w.heardFrom(w.kind.Resource())
+			}
+		},
+		DeleteFunc: func(obj any) {
+			if mine(obj) {
+				w.setDeleted(true)
+			}
+		},
 	})
-	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.RevisionResource(): w.revisions, "pods": w.pods, "events": w.events} {
+	// A shared cache also holds the other workloads' objects: only changes
+	// to ours wake the view.
+	ours := func(obj any) bool {
+		if w.shared == nil {
+			return true
+		}
+		m, ok := objectOf(obj)
+		return ok && m.GetNamespace() == w.namespace && sel.Matches(labels.Set(m.GetLabels()))
+	}
+	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.RevisionResource(): w.revisions, "pods": w.pods} {
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc:    func(any) { w.heardFrom(what) },
-			UpdateFunc: func(any, any) { w.heardFrom(what) },
-			DeleteFunc: func(any) { w.heardFrom(what) },
+			AddFunc: func(obj any) {
+				if ours(obj) {
+					w.heardFrom(what)
+				}
+			},
+			UpdateFunc: func(_, obj any) {
+				if ours(obj) {
+					w.heardFrom(what)
+				}
+			},
+			DeleteFunc: func(obj any) {
+				if ours(obj) {
+					w.heardFrom(what)
+				}
+			},
 		})
 	}
+	_, _ = w.events.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { w.heardFrom("events") },
+		UpdateFunc: func(any, any) { w.heardFrom("events") },
+		DeleteFunc: func(any) { w.heardFrom("events") },
+	})
 	// Events are read only once a pod is stuck (see Snapshot): events have
 	// no watch cache in the apiserver, so their first list reads every event
 	// of the namespace from etcd, and a healthy rollout needs none.
 	for _, inf := range []cache.SharedIndexInformer{w.objects, w.revisions, w.pods} {
-		go inf.RunWithContext(ctx)
+		w.run(ctx, inf)
 	}
-	w.ctx = ctx
-	// Pods may be forbidden while the rest works: wait only for what syncs,
-	// and let the snapshot say what could not be seen.
+	if err := w.waitSynced(ctx); err != nil {
+		return err
+	}
+	go w.follow(ctx)
+	w.wake()
+	return nil
+}
+
+// first reads the workload: from the release's shared cache when there is
+// one (no round trip per workload), else from the server.
+func (w *Workload) first(ctx context.Context) (metav1.Object, error) {
+	if w.shared == nil {
+		obj, err := w.kind.Get(ctx, w.client, w.namespace, w.name)
+		if err != nil {
+			return nil, fmt.Errorf("get %s %q in namespace %q: %w", w.kind.Name(), w.name, w.namespace, err)
+		}
+		w.objects, err = w.objectInformer(ctx)
+		return obj, err
+	}
+	w.objects = w.shared.Informer(w.sharedNS, metav1.ListOptions{LabelSelector: w.scope}, w.kind.ObjectInformer, w.onError(w.kind.Resource()))
+	w.run(ctx, w.objects)
+	if !cache.WaitForCacheSync(ctx.Done(), w.objects.HasSynced) {
+		return nil, ctx.Err()
+	}
+	if obj := w.Object(); obj != nil {
+		return obj, nil
+	}
+	// Not (or no longer) in the release's cache: ask the server, which says
+	// why in its own words.
+	obj, err := w.kind.Get(ctx, w.client, w.namespace, w.name)
+	if err != nil {
+		return nil, fmt.Errorf("get %s %q in namespace %q: %w", w.kind.Name(), w.name, w.namespace, err)
+	}
+	return obj, nil
+}
+
+// objectInformer watches the one workload by name.
+func (w *Workload) objectInformer(context.Context) (cache.SharedIndexInformer, error) {
+	return w.informer(w.kind.ObjectInformer, func(o *metav1.ListOptions) {
+		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", w.name).String()
+	}, w.kind.Resource()), nil
+}
+
+// inScope tells whether the release's selector lists the workload, and
+// so its pods and revisions, which carry its template's labels.
+func (w *Workload) inScope(obj metav1.Object) bool {
+	scope, err := labels.Parse(w.scope)
+	if err != nil {
+		return false
+	}
+	tpl := w.kind.Template(obj)
+	return scope.Matches(labels.Set(obj.GetLabels())) && tpl != nil && scope.Matches(labels.Set(tpl.Labels))
+}
+
+// run starts an informer: once for all, when shared.
+func (w *Workload) run(ctx context.Context, inf cache.SharedIndexInformer) {
+	if w.shared != nil {
+		w.shared.Run(inf)
+		return
+	}
+	go inf.RunWithContext(ctx)
+}
+
+// waitSynced waits for the first lists. Pods may be forbidden while the
+// rest works: it waits only for what syncs, and lets the snapshot say what
+// could not be seen.
+func (w *Workload) waitSynced(ctx context.Context) error {
 	synced := func() bool {
 		return w.objects.HasSynced() && w.revisions.HasSynced() && w.pods.HasSynced()
 	}
@@ -172,9 +305,20 @@ func (w *Workload) Start(ctx context.Context) error {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	go w.follow(ctx)
-	w.wake()
 	return nil
+}
+
+func podInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+	return f.Core().V1().Pods().Informer()
+}
+
+func eventInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+	return f.Core().V1().Events().Informer()
+}
+
+// onError records what went wrong with a watch of resource.
+func (w *Workload) onError(resource string) func(error) {
+	return func(err error) { w.setProblem(resource, err) }
 }
 
 // followGap spaces the watcher's own looks at the picture: each builds a
@@ -197,7 +341,7 @@ func (w *Workload) follow(ctx context.Context) {
 		}
 		s := w.Snapshot(time.Now(), time.Time{})
 		if stuck(&s) {
-			w.eventsOnce.Do(func() { go w.events.RunWithContext(ctx) })
+			w.eventsOnce.Do(func() { w.run(ctx, w.events) })
 		}
 		w.lookupSecrets(&s)
 		w.lookupImages(&s)
@@ -215,16 +359,7 @@ func (w *Workload) informer(get func(informers.SharedInformerFactory) cache.Shar
 	f := informers.NewSharedInformerFactoryWithOptions(w.client, 0,
 		informers.WithNamespace(w.namespace), informers.WithTweakListOptions(tweak))
 	inf := get(f)
-	// Managed fields are most of an object's bytes and nothing we show.
-	_ = inf.SetTransform(func(obj any) (any, error) {
-		if p, ok := obj.(*corev1.Pod); ok {
-			return slimPod(p), nil
-		}
-		if m, err := meta.Accessor(obj); err == nil {
-			m.SetManagedFields(nil)
-		}
-		return obj, nil
-	})
+	_ = inf.SetTransform(slim)
 	_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 		w.setProblem(what, err)
 	})
@@ -332,9 +467,18 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	revs := w.revisions.GetStore().List()
 	var pods []*corev1.Pod
 	for _, o := range w.pods.GetStore().List() {
-		if p, ok := o.(*corev1.Pod); ok {
+		if p, ok := o.(*corev1.Pod); ok && w.holds(p) {
 			pods = append(pods, p)
 		}
+	}
+	if w.shared != nil {
+		var own []any
+		for _, r := range revs {
+			if m, ok := objectOf(r); ok && w.holds(m) {
+				own = append(own, r)
+			}
+		}
+		revs = own
 	}
 	s := w.kind.Snapshot(obj, revs, pods, now, started)
 	s.Problems = append(w.Problems(), s.Problems...)
@@ -355,6 +499,12 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	w.knownImages(&s)
 	w.clock.Stamp(&s)
 	return s
+}
+
+// holds tells whether obj, from a revision or pod cache, is the workload's:
+// a shared cache holds the whole release's.
+func (w *Workload) holds(obj metav1.Object) bool {
+	return w.shared == nil || obj.GetNamespace() == w.namespace && w.sel.Matches(labels.Set(obj.GetLabels()))
 }
 
 // stuck tells whether the view needs Warning events to explain something.
@@ -413,11 +563,20 @@ func ownedUIDs(owner metav1.Object, revisions []any, pods []*corev1.Pod) map[typ
 // Object returns the workload as last seen (not a copy), or nil.
 func (w *Workload) Object() metav1.Object {
 	for _, obj := range w.objects.GetStore().List() {
-		if m, err := meta.Accessor(obj); err == nil && m.GetName() == w.name {
+		if m, err := meta.Accessor(obj); err == nil && m.GetName() == w.name && m.GetNamespace() == w.namespace {
 			return m
 		}
 	}
 	return nil
+}
+
+// Name is the name of the workload being watched.
+func (w *Workload) Name() string { return w.name }
+
+// Key orders the workloads of a release: namespace/kind/name, lower case
+// kind as kubectl writes it.
+func (w *Workload) Key() string {
+	return w.namespace + "/" + strings.ToLower(w.kind.Name()) + "/" + w.name
 }
 
 // Kind is the kind of workload being watched.

@@ -13,13 +13,16 @@ import (
 // labelled app.kubernetes.io/instance=mall, all rolled out.
 var mall = []string{"deployment/hall", "deployment/till", "deployment/wall", "statefulset/stall", "daemonset/stand"}
 
-func createMall(t *testing.T, ns string) {
+func createMall(t *testing.T, ns string) { createMallPaced(t, ns, "1s") }
+
+// createMallPaced is the mall with pods that take readyDelay to be ready.
+func createMallPaced(t *testing.T, ns, readyDelay string) {
 	t.Helper()
 	for _, name := range []string{"hall", "till", "wall"} {
-		createDeployment(t, ns, deployment(name, deployOpts{replicas: 2, image: summer, readyDelay: "1s", maxSurge: 1, progressDeadline: 20}))
+		createDeployment(t, ns, deployment(name, deployOpts{replicas: 2, image: summer, readyDelay: readyDelay, maxSurge: 1, progressDeadline: 20}))
 	}
-	createStatefulSet(t, ns, "stall", 2, 0, summer, "1s")
-	createDaemonSet(t, ns, "stand", summer, "1s")
+	createStatefulSet(t, ns, "stall", 2, 0, summer, readyDelay)
+	createDaemonSet(t, ns, "stand", summer, readyDelay)
 	ctx := ctxFor(t, time.Minute)
 	for _, ref := range mall {
 		if r := env.Kubectl(ctx, "-n", ns, "label", ref, "app.kubernetes.io/instance=mall"); r.Code != 0 {

@@ -1,0 +1,120 @@
+package watcher
+
+import (
+	"context"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+)
+
+// Shared lets the watchers of a release share their informers: one per
+// resource type, namespace and list options, listed and watched once
+// however many workloads read it. A release of fifty Deployments selected
+// by a label then costs what one costs: the same watches, and first lists
+// that run side by side instead of one round trip per workload.
+type Shared struct {
+	ctx    context.Context // the release's: its informers run as long
+	client kubernetes.Interface
+
+	mu        sync.Mutex
+	factories map[sharedKey]informers.SharedInformerFactory
+	informers map[cache.SharedIndexInformer]*sharedInformer
+}
+
+type sharedKey struct{ namespace, labels, fields string }
+
+// sharedInformer is what Shared knows of one informer: who to tell of its
+// watch's errors, and whether it runs.
+type sharedInformer struct {
+	start   sync.Once
+	mu      sync.Mutex
+	onError []func(error)
+}
+
+// NewShared returns informers to share among watchers that use c, for as
+// long as ctx lasts: a workload that leaves the release stops its own
+// watcher, never the informers the others read.
+func NewShared(ctx context.Context, c kubernetes.Interface) *Shared {
+	return &Shared{
+		ctx:       ctx,
+		client:    c,
+		factories: map[sharedKey]informers.SharedInformerFactory{},
+		informers: map[cache.SharedIndexInformer]*sharedInformer{},
+	}
+}
+
+// Informer returns the one informer get picks for namespace ("" for all)
+// and opts, creating it on first use. onError, if any, hears its watch's
+// errors from now on.
+func (s *Shared) Informer(namespace string, opts metav1.ListOptions, get func(informers.SharedInformerFactory) cache.SharedIndexInformer, onError func(error)) cache.SharedIndexInformer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := sharedKey{namespace, opts.LabelSelector, opts.FieldSelector}
+	f, ok := s.factories[key]
+	if !ok {
+		f = informers.NewSharedInformerFactoryWithOptions(s.client, 0,
+			informers.WithNamespace(namespace), informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+				o.LabelSelector, o.FieldSelector = opts.LabelSelector, opts.FieldSelector
+			}))
+		s.factories[key] = f
+	}
+	inf := get(f)
+	si, ok := s.informers[inf]
+	if !ok {
+		si = &sharedInformer{}
+		s.informers[inf] = si
+		_ = inf.SetTransform(slim)
+		_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
+			si.mu.Lock()
+			hear := append([]func(error){}, si.onError...)
+			si.mu.Unlock()
+			for _, f := range hear {
+				f(err)
+			}
+		})
+	}
+	if onError != nil {
+		si.mu.Lock()
+		si.onError = append(si.onError, onError)
+		si.mu.Unlock()
+	}
+	return inf
+}
+
+// Run starts inf, one of Shared's, once.
+func (s *Shared) Run(inf cache.SharedIndexInformer) {
+	s.mu.Lock()
+	si, ok := s.informers[inf]
+	s.mu.Unlock()
+	if ok {
+		si.start.Do(func() { go inf.RunWithContext(s.ctx) })
+	}
+}
+
+// slim drops what a view never reads before an object enters a cache:
+// managed fields are most of an object's bytes, and a pod's volumes, env
+// and probes more.
+func slim(obj any) (any, error) {
+	if p, ok := obj.(*corev1.Pod); ok {
+		return slimPod(p), nil
+	}
+	if m, err := meta.Accessor(obj); err == nil {
+		m.SetManagedFields(nil)
+	}
+	return obj, nil
+}
+
+// objectOf is the object of an informer's notification, also when it is a
+// deletion whose last state was missed.
+func objectOf(obj any) (metav1.Object, bool) {
+	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = t.Obj
+	}
+	m, err := meta.Accessor(obj)
+	return m, err == nil
+}
