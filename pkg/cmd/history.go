@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -117,6 +118,10 @@ rolls back to the selected one after a confirmation that names both ends.
 }
 
 // Complete separates the workload from the revision numbers of --diff.
+// revisionList is what may follow the workload: revision numbers, alone
+// or comma-separated (--diff 1 3, --diff 1,3).
+var revisionList = regexp.MustCompile(`^[0-9, ]*$`)
+
 func (o *HistoryOptions) Complete(args []string) error {
 	n := 1
 	if len(args) > 0 && !strings.Contains(args[0], "/") {
@@ -133,7 +138,13 @@ func (o *HistoryOptions) Complete(args []string) error {
 		args = append(args[:n:n], append([]string{o.diffFlag}, args[n:]...)...)
 	}
 	for _, a := range args[n:] {
-		if !o.Diff {
+		switch {
+		case o.Diff:
+		case !revisionList.MatchString(a):
+			// A second workload: a release is watched together, but its
+			// history is read one workload at a time.
+			return usageError(fmt.Errorf("history reads one workload at a time, and %q is another: run it once for each workload", a))
+		default:
 			return usageError(fmt.Errorf("unexpected argument %q: revision numbers go with --diff", a))
 		}
 		for _, part := range strings.Split(a, ",") {

@@ -64,7 +64,7 @@ current-context: c
 	}{
 		{"no arguments", []string{"watch"}, "name the workload to watch"},
 		{"a release of missing workloads", append([]string{"watch", "deploy/a", "deploy/b"}, n...), `deployments.apps "a" not found`},
-		{"too many for history", append([]string{"history", "deploy/a", "deploy/b"}, n...), `unexpected argument "deploy/b"`},
+		{"too many for history", append([]string{"history", "deploy/a", "deploy/b"}, n...), `history reads one workload at a time, and "deploy/b" is another: run it once for each workload`},
 		{"a pod", append([]string{"watch", "pod/x"}, n...), "supported kinds: deployment"},
 		{"no name", append([]string{"watch", "deploy/"}, n...), "is not a workload reference"},
 		{"no type", append([]string{"watch", "/x"}, n...), "is not a workload reference"},
