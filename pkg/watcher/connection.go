@@ -17,10 +17,20 @@ type Connection struct {
 	mu       sync.Mutex
 	lastErr  error
 	downFrom time.Time
-	onChange func()
-	// onWatch hears of every watch the server accepted, by resource: the
-	// one sign that an idle informer is connected again.
-	onWatch func(resource string)
+	// onChange and onWatch hold one function per watcher on the
+	// connection (a release has many). onWatch hears of every watch the
+	// server accepted, by resource: the one sign that an idle informer is
+	// connected again.
+	onChange []func()
+	onWatch  []func(resource string)
+}
+
+// listen adds a watcher's functions.
+func (c *Connection) listen(change func(), watch func(string)) {
+	c.mu.Lock()
+	c.onChange = append(c.onChange, change)
+	c.onWatch = append(c.onWatch, watch)
+	c.mu.Unlock()
 }
 
 // Wrap is a rest.Config WrapTransport: it watches every request go by.
@@ -35,8 +45,8 @@ func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
 			c.mu.Lock()
 			onWatch := c.onWatch
 			c.mu.Unlock()
-			if onWatch != nil {
-				onWatch(path.Base(req.URL.Path))
+			for _, f := range onWatch {
+				f(path.Base(req.URL.Path))
 			}
 		}
 		if err == nil && resp.Body != nil {
@@ -71,8 +81,10 @@ func (c *Connection) observe(err error) {
 	c.lastErr = err
 	notify := c.onChange
 	c.mu.Unlock()
-	if changed && notify != nil {
-		notify()
+	if changed {
+		for _, f := range notify {
+			f()
+		}
 	}
 }
 

@@ -20,7 +20,8 @@ func TestConnectionHearsAcceptedWatches(t *testing.T) {
 		return &http.Response{StatusCode: status, Body: io.NopCloser(strings.NewReader("")), Request: req}, nil
 	})
 	var heard []string
-	c := &Connection{onWatch: func(r string) { heard = append(heard, r) }}
+	c := &Connection{}
+	c.listen(func() {}, func(r string) { heard = append(heard, r) })
 	rt := c.Wrap(server)
 	for _, url := range []string{
 		"https://api/api/v1/namespaces/shop/pods?labelSelector=app%3Dx&watch=true",

@@ -102,10 +102,7 @@ func New(client kubernetes.Interface, kind workload.Kind, namespace, name string
 // conn must wrap the transport of the watcher's client.
 func (w *Workload) WithConnection(conn *Connection) *Workload {
 	w.conn = conn
-	conn.mu.Lock()
-	conn.onChange = w.wake
-	conn.onWatch = w.watching
-	conn.mu.Unlock()
+	conn.listen(w.wake, w.watching)
 	return w
 }
 
