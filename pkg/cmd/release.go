@@ -164,11 +164,8 @@ func (o *WatchOptions) sharedNamespace() string {
 //
 // track tells the membership handlers of a member the caller started.
 func (o *WatchOptions) selected(ctx context.Context, shared *watcher.Shared, reg *registry.Client, r *roster) (members []member, changes <-chan rosterChange, track func(*followed), err error) {
-	opts := metav1.ListOptions{LabelSelector: o.Selector}
 	kinds := map[cache.SharedIndexInformer]workload.Kind{}
-	for _, k := range workload.Kinds {
-		inf := shared.Informer(o.sharedNamespace(), opts, k.ObjectInformer, nil)
-		shared.Run(inf)
+	for k, inf := range shared.Prime(o.sharedNamespace(), o.Selector, workload.Kinds) {
 		kinds[inf] = k
 	}
 	for inf, k := range kinds {

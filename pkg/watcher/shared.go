@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -84,6 +85,22 @@ func (s *Shared) Informer(namespace string, opts metav1.ListOptions, get func(in
 		si.mu.Unlock()
 	}
 	return inf
+}
+
+// Prime starts, all at once, the informers the members of a release
+// listed by scope will read: each kind's objects, revisions and pods. Their
+// first lists then overlap instead of waiting for each other; it returns
+// the object informers, by kind.
+func (s *Shared) Prime(namespace, scope string, kinds []workload.Kind) map[workload.Kind]cache.SharedIndexInformer {
+	opts := metav1.ListOptions{LabelSelector: scope}
+	objects := map[workload.Kind]cache.SharedIndexInformer{}
+	for _, k := range kinds {
+		objects[k] = s.Informer(namespace, opts, k.ObjectInformer, nil)
+		s.Run(objects[k])
+		s.Run(s.Informer(namespace, opts, k.RevisionInformer, nil))
+	}
+	s.Run(s.Informer(namespace, opts, podInformer, nil))
+	return objects
 }
 
 // Run starts inf, one of Shared's, once.
