@@ -142,11 +142,7 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 		if err := plan.Preflight.GoneError(plan); err != nil && !o.ask && !o.Force {
 			return err
 		}
-		// Unattended, nobody reads a question: what the registry said
-		// goes to the log before the undo.
-		if !o.ask && !plan.Preflight.Clean() {
-			fmt.Fprintf(o.ErrOut, "registry: %s\n", plan.Preflight.Say())
-		}
+
 	}
 	if o.ask && o.dryRun == dryRunNone {
 		yes, err := terminal.Confirm(o.In, o.ErrOut, plan.Question())
@@ -168,6 +164,12 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	result, err := action.Undo(ctx, o.client, plan, dryRun)
 	if err != nil {
 		return err
+	}
+	// Unattended, nobody read a question: what the registry warned of
+	// (an image gone, under --force; a tag pushed again) goes to the log
+	// with the undo it concerns.
+	if pf := plan.Preflight; !o.ask && pf != nil && len(pf.Gone)+len(pf.Repushed) > 0 {
+		fmt.Fprintf(o.ErrOut, "registry: %s\n", pf.Say())
 	}
 	return o.print(result, plan.Applied)
 }
