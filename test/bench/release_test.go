@@ -49,7 +49,8 @@ func TestReleaseRowsJudgeEachTarget(t *testing.T) {
 	out := r.markdown()
 	for _, want := range []string{
 		"| time to first frame, release of 50 Deployments × 4 pods (`watch -l app.kubernetes.io/instance=mall`, median of 3) | 310 ms: ×1.48",
-		"(= get +60 ms); release of 50 400 ms (= single +140 ms)",
+		"`watch deploy/shop-00` 260 ms: get +60 ms",
+		"`watch -l …` 400 ms: one Deployment +140 ms",
 		"release of 50: 200 (watch ×200); release of 1: 4 (watch ×4)",
 		"watch pods ×200",
 	} {
@@ -58,11 +59,12 @@ func TestReleaseRowsJudgeEachTarget(t *testing.T) {
 		}
 	}
 	verdicts := map[string]string{
-		"| time to first frame, release of":        "✅",
-		"| time to first frame, cluster":           "❌",
-		"| API requests while idle, release view":  "❌",
-		"| change → screen latency, release of":    "✅",
-		"| resident memory, peak (VmHWM), release": "❌",
+		"| time to first frame, release of":              "✅",
+		"| time to first frame, cluster 50 ms away, one": "✅",
+		"| time to first frame, cluster 50 ms away, rel": "❌",
+		"| API requests while idle, release view":        "❌",
+		"| change → screen latency, release of":          "✅",
+		"| resident memory, peak (VmHWM), release":       "❌",
 	}
 	for _, line := range strings.Split(out, "\n") {
 		for prefix, want := range verdicts {
