@@ -123,6 +123,18 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 
+// waitFor waits for what to be written, for up to ten seconds.
+func (s *syncBuffer) waitFor(t *testing.T, what string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.String(), what) {
+		if time.Now().After(deadline) {
+			t.Fatalf("never written: %q; so far:\n%s", what, s.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -255,16 +267,7 @@ func TestReleaseViewActsOnTheSelectedWorkload(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- v.run(ctx) }()
-	waitFor := func(what string) {
-		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for !strings.Contains(out.String(), what) {
-			if time.Now().After(deadline) {
-				t.Fatalf("never showed %q:\n%s", what, out.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	waitFor := func(what string) { t.Helper(); out.waitFor(t, what) }
 	waitFor("▸ deployment/cashier")
 	keys <- terminal.KeyDown
 	waitFor("▸ deployment/door")

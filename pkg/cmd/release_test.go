@@ -80,16 +80,7 @@ func TestReleaseBySelectorFollowsJoinsAndLeaves(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- o.runRelease(ctx, nil) }()
-	waitFor := func(what string) {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(out.String(), what) {
-			if time.Now().After(deadline) {
-				t.Fatalf("the log never said %q:\n%s", what, out.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	waitFor := func(what string) { t.Helper(); out.waitFor(t, what) }
 	waitFor("deployment/till")
 	for _, obj := range labelled("wall") {
 		if err := c.Tracker().Add(obj); err != nil {
