@@ -41,6 +41,13 @@ func newClients(f *genericclioptions.ConfigFlags, quiet bool) (*clients, error) 
 	if quiet {
 		cfg.WarningHandler = rest.NoWarnings{}
 	}
+	// client-go's default rate limit (5 a second, bursts of 10) would hold
+	// back the opening requests of a release (a list and a watch per
+	// resource type) by 200 ms each beyond the tenth; what we send is a
+	// handful of lists and long watches, never a stream of writes.
+	if cfg.QPS == 0 && cfg.Burst == 0 {
+		cfg.QPS, cfg.Burst = 50, 100
+	}
 	c := &clients{conn: &watcher.Connection{}}
 	cfg.Wrap(c.conn.Wrap)
 	if c.kube, err = kubernetes.NewForConfig(cfg); err != nil {
