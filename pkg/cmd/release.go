@@ -18,6 +18,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
@@ -164,17 +165,33 @@ func (o *WatchOptions) sharedNamespace() string {
 //
 // track tells the membership handlers of a member the caller started.
 func (o *WatchOptions) selected(ctx context.Context, shared *watcher.Shared, reg *registry.Client, r *roster) (members []member, changes <-chan rosterChange, track func(*followed), err error) {
+	// A kind the user may not list would keep its informer retrying, and
+	// the view waiting, for ever: it ends the watch with the server's words.
+	refused := make(chan error, len(workload.Kinds))
 	kinds := map[cache.SharedIndexInformer]workload.Kind{}
-	for k, inf := range shared.Prime(o.sharedNamespace(), o.Selector, workload.Kinds) {
+	for k, inf := range shared.Prime(o.sharedNamespace(), o.Selector, workload.Kinds, func(k workload.Kind, err error) {
+		if apierrors.IsForbidden(err) {
+			select {
+			case refused <- fmt.Errorf("cannot watch the workloads matching -l %s: listing %s is forbidden: %s", o.Selector, k.Resource(), sanitize.Text(err.Error())):
+			default:
+			}
+		}
+	}) {
 		kinds[inf] = k
 	}
-	for inf, k := range kinds {
-		if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
-			if ctx.Err() != nil {
-				return nil, nil, nil, ctx.Err()
-			}
-			return nil, nil, nil, fmt.Errorf("list %s matching %q", k.Resource(), o.Selector)
+	infs := make([]cache.SharedIndexInformer, 0, len(kinds))
+	for inf := range kinds {
+		infs = append(infs, inf)
+	}
+	synced := make(chan bool, 1)
+	go func() { synced <- watcher.Synced(ctx, infs...) }()
+	select {
+	case ok := <-synced:
+		if !ok {
+			return nil, nil, nil, ctx.Err()
 		}
+	case err := <-refused:
+		return nil, nil, nil, err
 	}
 	known := map[member]*followed{}
 	var mu sync.Mutex

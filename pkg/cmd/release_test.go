@@ -2,11 +2,16 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	k8stesting "k8s.io/client-go/testing"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -94,4 +99,22 @@ func TestReleaseBySelectorFollowsJoinsAndLeaves(t *testing.T) {
 	waitFor("deployment/hall left the release: deleted")
 	cancel()
 	<-done
+}
+
+// A release by -l that may not list one of the kinds ends with the
+// server's words, instead of waiting for ever for a list that never comes.
+func TestReleaseBySelectorRefusedAKind(t *testing.T) {
+	c := fake.NewClientset()
+	c.PrependReactor("list", "statefulsets", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "statefulsets"}, "", errors.New("RBAC says no"))
+	})
+	out := &syncBuffer{}
+	o := &WatchOptions{IOStreams: genericiooptions.IOStreams{Out: out, ErrOut: out}, release: true, Selector: "app.kubernetes.io/instance=mall"}
+	o.namespace, o.client, o.clients = "shop", c, &clients{kube: c}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := o.runRelease(ctx, nil)
+	if err == nil || !strings.Contains(err.Error(), "listing statefulsets is forbidden") || ctx.Err() != nil {
+		t.Fatalf("want the refusal said before the timeout, got %v", err)
+	}
 }

@@ -91,11 +91,13 @@ func (s *Shared) Informer(namespace string, opts metav1.ListOptions, get func(in
 // listed by scope will read: each kind's objects, revisions and pods. Their
 // first lists then overlap instead of waiting for each other; it returns
 // the object informers, by kind.
-func (s *Shared) Prime(namespace, scope string, kinds []workload.Kind) map[workload.Kind]cache.SharedIndexInformer {
+//
+// onError hears what goes wrong with the object informers' watches.
+func (s *Shared) Prime(namespace, scope string, kinds []workload.Kind, onError func(workload.Kind, error)) map[workload.Kind]cache.SharedIndexInformer {
 	opts := metav1.ListOptions{LabelSelector: scope}
 	objects := map[workload.Kind]cache.SharedIndexInformer{}
 	for _, k := range kinds {
-		objects[k] = s.Informer(namespace, opts, k.ObjectInformer, nil)
+		objects[k] = s.Informer(namespace, opts, k.ObjectInformer, func(err error) { onError(k, err) })
 		s.Run(objects[k])
 		s.Run(s.Informer(namespace, opts, k.RevisionInformer, nil))
 	}
@@ -134,4 +136,15 @@ func objectOf(obj any) (metav1.Object, bool) {
 	}
 	m, err := meta.Accessor(obj)
 	return m, err == nil
+}
+
+// Synced waits for the informers' first lists, and reports whether they
+// all arrived before ctx ended. It wakes when they do: cache's
+// WaitForCacheSync looks only every 100 ms, which a first frame would pay.
+func Synced(ctx context.Context, infs ...cache.SharedIndexInformer) bool {
+	checkers := make([]cache.DoneChecker, len(infs))
+	for i, inf := range infs {
+		checkers[i] = inf.HasSyncedChecker()
+	}
+	return cache.WaitFor(ctx, "", checkers...)
 }

@@ -52,7 +52,7 @@ func TestSharedInformersServeEachWorkloadItsOwn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	shared := NewShared(ctx, c)
-	shared.Prime("shop", "tier=mall", workload.Kinds)
+	shared.Prime("shop", "tier=mall", workload.Kinds, func(workload.Kind, error) {})
 	var ws []*Workload
 	for _, name := range []string{"hall", "till"} {
 		w := New(c, workload.Deployment, "shop", name).WithShared(shared, "shop", "tier=mall")

@@ -236,7 +236,7 @@ func (w *Workload) first(ctx context.Context) (metav1.Object, error) {
 	}
 	w.objects = w.shared.Informer(w.sharedNS, metav1.ListOptions{LabelSelector: w.scope}, w.kind.ObjectInformer, w.onError(w.kind.Resource()))
 	w.run(ctx, w.objects)
-	if !cache.WaitForCacheSync(ctx.Done(), w.objects.HasSynced) {
+	if !Synced(ctx, w.objects) {
 		return nil, ctx.Err()
 	}
 	if obj := w.Object(); obj != nil {
