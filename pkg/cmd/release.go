@@ -215,7 +215,7 @@ func (o *WatchOptions) selected(ctx context.Context, shared *watcher.Shared, reg
 	}
 	for inf, k := range kinds {
 		memberOf := func(obj any) (member, bool) {
-			m, ok := watcherObject(obj)
+			m, ok := watcher.ObjectOf(obj)
 			return member{kind: k, namespace: m.GetNamespace(), name: m.GetName()}, ok
 		}
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
@@ -276,14 +276,6 @@ func (o *WatchOptions) whyLeft(ctx context.Context, m member) string {
 		return "no longer matches " + o.Selector
 	}
 	return "no longer seen"
-}
-
-func watcherObject(obj any) (metav1.Object, bool) {
-	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = t.Obj
-	}
-	m, err := meta.Accessor(obj)
-	return m, err == nil
 }
 
 func sortMembers(ms []member) {

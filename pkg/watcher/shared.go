@@ -128,9 +128,9 @@ func slim(obj any) (any, error) {
 	return obj, nil
 }
 
-// objectOf is the object of an informer's notification, also when it is a
+// ObjectOf is the object of an informer's notification, also when it is a
 // deletion whose last state was missed.
-func objectOf(obj any) (metav1.Object, bool) {
+func ObjectOf(obj any) (metav1.Object, bool) {
 	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
 		obj = t.Obj
 	}

@@ -156,7 +156,7 @@ func (w *Workload) Start(ctx context.Context) error {
 	}
 
 	mine := func(obj any) bool {
-		m, ok := objectOf(obj)
+		m, ok := ObjectOf(obj)
 		return ok && m.GetName() == w.name && m.GetNamespace() == w.namespace
 	}
 	_, _ = w.objects.AddEventHandler(cache.ResourceEventHandlerFuncs{
@@ -182,7 +182,7 @@ func (w *Workload) Start(ctx context.Context) error {
 		if w.shared == nil {
 			return true
 		}
-		m, ok := objectOf(obj)
+		m, ok := ObjectOf(obj)
 		return ok && m.GetNamespace() == w.namespace && sel.Matches(labels.Set(m.GetLabels()))
 	}
 	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.RevisionResource(): w.revisions, "pods": w.pods} {
@@ -471,7 +471,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	if w.shared != nil {
 		var own []any
 		for _, r := range revs {
-			if m, ok := objectOf(r); ok && w.holds(m) {
+			if m, ok := ObjectOf(r); ok && w.holds(m) {
 				own = append(own, r)
 			}
 		}
