@@ -92,7 +92,7 @@ func (o *WatchOptions) releaseMembers() (members []member, ignored int, err erro
 	if len(members) == 0 {
 		return nil, ignored, usageError(errors.New("no Deployment, StatefulSet or DaemonSet found to watch: check the arguments, -l and -f"))
 	}
-	sort.Slice(members, func(i, j int) bool { return members[i].who(true) < members[j].who(true) })
+	sortMembers(members)
 	return members, ignored, nil
 }
 
@@ -216,7 +216,10 @@ func (o *WatchOptions) selected(ctx context.Context, shared *watcher.Shared, reg
 	for inf, k := range kinds {
 		memberOf := func(obj any) (member, bool) {
 			m, ok := watcher.ObjectOf(obj)
-			return member{kind: k, namespace: m.GetNamespace(), name: m.GetName()}, ok
+			if !ok {
+				return member{}, false
+			}
+			return member{kind: k, namespace: m.GetNamespace(), name: m.GetName()}, true
 		}
 		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 			AddFunc: func(obj any) {
