@@ -167,3 +167,26 @@ func TestReleaseMembershipFollowsTheSelector(t *testing.T) {
 		t.Errorf("q: exit %d %v", code, err)
 	}
 }
+
+// TestReleaseAcrossNamespaces: -A with -l follows the release's workloads
+// in every namespace from shared informers; each line names the namespace.
+func TestReleaseAcrossNamespaces(t *testing.T) {
+	nss := []string{namespace(t), namespace(t)}
+	// The first namespace's name makes the release's label unique to the
+	// test: other tests' releases in other namespaces stay out.
+	label := "app.kubernetes.io/instance=" + nss[0]
+	for _, ns := range nss {
+		d := deployment("booth", deployOpts{replicas: 2, image: summer, readyDelay: "2s", maxSurge: 1})
+		d.Labels = map[string]string{"app.kubernetes.io/instance": nss[0]}
+		createDeployment(t, ns, d)
+	}
+	r := env.Mannequin(ctxFor(t, 2*time.Minute), "watch", "-l", label, "-A", "--until-done", "--timeout", "90s")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s\n%s", r.Code, r.Stderr, r.Stdout)
+	}
+	for _, ns := range nss {
+		if !strings.Contains(r.Stdout, ns+"/deployment/booth SUCCESS: rolled out rev 1") {
+			t.Errorf("no summary naming %s/deployment/booth:\n%s", ns, r.Stdout)
+		}
+	}
+}
