@@ -91,13 +91,19 @@ func (b *bench) countWhileIdle(ctx context.Context, window, firstWithin time.Dur
 
 // tallyVerbs summarises requests as "watch ×3, list ×1".
 func tallyVerbs(reqs []apiRequest) string {
+	return tally(reqs, func(r apiRequest) string { return r.verb })
+}
+
+// tally counts requests by key, as "k1 ×3, k2 ×1", sorted; "none" when
+// there are none.
+func tally(reqs []apiRequest, key func(apiRequest) string) string {
 	n := map[string]int{}
 	for _, r := range reqs {
-		n[r.verb]++
+		n[key(r)]++
 	}
 	var parts []string
-	for v, c := range n {
-		parts = append(parts, fmt.Sprintf("%s ×%d", v, c))
+	for k, c := range n {
+		parts = append(parts, fmt.Sprintf("%s ×%d", k, c))
 	}
 	sort.Strings(parts)
 	if len(parts) == 0 {

@@ -118,6 +118,25 @@ func (p *countingProxy) kubeconfig(dir string) (string, error) {
 	return path, nil
 }
 
+// resourcePath is an API path from its resource on:
+// /api/v1/… or /apis/GROUP/VERSION/…, then [namespaces/NS/]RESOURCE[/NAME]
+// gives RESOURCE[/NAME]; ok is false for discovery paths.
+func resourcePath(path string) (parts []string, ok bool) {
+	parts = strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(parts) > 2 && parts[0] == "api":
+		parts = parts[2:]
+	case len(parts) > 3 && parts[0] == "apis":
+		parts = parts[3:]
+	default:
+		return nil, false
+	}
+	if len(parts) > 2 && parts[0] == "namespaces" {
+		parts = parts[2:]
+	}
+	return parts, true
+}
+
 // verbOf names a request the way the apiserver's audit log would.
 func verbOf(r *http.Request) string {
 	if r.Method != http.MethodGet {
@@ -126,18 +145,9 @@ func verbOf(r *http.Request) string {
 	if w := r.URL.Query().Get("watch"); w == "true" || w == "1" {
 		return "watch"
 	}
-	// /api/v1/… or /apis/GROUP/VERSION/…, then [namespaces/NS/]RESOURCE[/NAME].
-	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	switch {
-	case len(parts) > 2 && parts[0] == "api":
-		parts = parts[2:]
-	case len(parts) > 3 && parts[0] == "apis":
-		parts = parts[3:]
-	default:
+	parts, ok := resourcePath(r.URL.Path)
+	if !ok {
 		return "discovery"
-	}
-	if len(parts) >= 2 && parts[0] == "namespaces" && len(parts) > 2 {
-		parts = parts[2:]
 	}
 	if len(parts) == 1 {
 		return "list"

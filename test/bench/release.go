@@ -342,10 +342,10 @@ func (b *bench) heldPod(ctx context.Context, name string) (*corev1.Pod, error) {
 // ready (-1)"; the workload may be followed by a colon.
 func memberTally(name string, want int) func(string) bool {
 	who := "deployment/" + name
-	tally := readyTally(want)
+	counted := readyTally(want)
 	return func(s string) bool {
 		f := strings.Fields(s)
-		return len(f) > 2 && strings.TrimSuffix(f[1], ":") == who && tally(s)
+		return len(f) > 2 && strings.TrimSuffix(f[1], ":") == who && counted(s)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -475,35 +474,14 @@ func signedMs(d time.Duration) string {
 // tallyResources summarises requests by verb and resource, as
 // "watch pods ×50, watch replicasets ×50".
 func tallyResources(reqs []apiRequest) string {
-	n := map[string]int{}
-	for _, r := range reqs {
-		n[r.verb+" "+resourceOf(r.path)]++
-	}
-	var parts []string
-	for k, c := range n {
-		parts = append(parts, fmt.Sprintf("%s ×%d", k, c))
-	}
-	sort.Strings(parts)
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
+	return tally(reqs, func(r apiRequest) string { return r.verb + " " + resourceOf(r.path) })
 }
 
 // resourceOf is the resource an API path is about: "pods" for
 // /api/v1/namespaces/NS/pods[/NAME].
 func resourceOf(path string) string {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	switch {
-	case len(parts) > 2 && parts[0] == "api":
-		parts = parts[2:]
-	case len(parts) > 3 && parts[0] == "apis":
-		parts = parts[3:]
-	default:
-		return path
+	if parts, ok := resourcePath(path); ok {
+		return parts[0]
 	}
-	if len(parts) > 2 && parts[0] == "namespaces" {
-		parts = parts[2:]
-	}
-	return parts[0]
+	return path
 }
