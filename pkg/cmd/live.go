@@ -107,7 +107,7 @@ func (v *liveView) release() bool { return len(v.sources) > 1 }
 // current is the workload the keys act on.
 func (v *liveView) current() *source { return v.sources[v.selected] }
 
-// keys are the bindings of the view as it is now.
+// bindings are the keys of the view as it is now, for its help line.
 func (v *liveView) bindings() []render.Binding {
 	switch {
 	case !v.release():

@@ -136,9 +136,7 @@ func (w *Workload) Start(ctx context.Context) error {
 	if w.shared != nil && !w.inScope(obj) {
 		// Its pods are not listed by the release's selector.
 		w.shared = nil
-		if w.objects, err = w.objectInformer(ctx); err != nil {
-			return err
-		}
+		w.objects = w.objectInformer()
 	}
 	if w.shared != nil {
 		scoped := metav1.ListOptions{LabelSelector: w.scope}
@@ -155,52 +153,30 @@ func (w *Workload) Start(ctx context.Context) error {
 		w.events = w.informer(eventInformer, func(o *metav1.ListOptions) { o.FieldSelector = "type=Warning" }, "events")
 	}
 
-	mine := func(obj any) bool {
-		m, ok := ObjectOf(obj)
-		return ok && m.GetName() == w.name && m.GetNamespace() == w.namespace
-	}
-	_, _ = w.objects.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: func(obj any) {
-			if mine(obj) {
-				w.setDeleted(false)
-			}
-		},
-		UpdateFunc: func(_, obj any) {
-			if mine(obj) {
-				w.heardFrom(w.kind.Resource())
-			}
-		},
-		DeleteFunc: func(obj any) {
-			if mine(obj) {
-				w.setDeleted(true)
-			}
-		},
-	})
 	// A shared cache also holds the other workloads' objects: only changes
 	// to ours wake the view.
+	_, _ = w.objects.AddEventHandler(cache.FilteringResourceEventHandler{
+		FilterFunc: func(obj any) bool {
+			m, ok := ObjectOf(obj)
+			return ok && m.GetName() == w.name && m.GetNamespace() == w.namespace
+		},
+		Handler: cache.ResourceEventHandlerFuncs{
+			AddFunc:    func(any) { w.setDeleted(false) },
+			UpdateFunc: func(any, any) { w.heardFrom(w.kind.Resource()) },
+			DeleteFunc: func(any) { w.setDeleted(true) },
+		},
+	})
 	ours := func(obj any) bool {
-		if w.shared == nil {
-			return true
-		}
 		m, ok := ObjectOf(obj)
-		return ok && m.GetNamespace() == w.namespace && sel.Matches(labels.Set(m.GetLabels()))
+		return ok && w.holds(m)
 	}
 	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.RevisionResource(): w.revisions, "pods": w.pods} {
-		_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-			AddFunc: func(obj any) {
-				if ours(obj) {
-					w.heardFrom(what)
-				}
-			},
-			UpdateFunc: func(_, obj any) {
-				if ours(obj) {
-					w.heardFrom(what)
-				}
-			},
-			DeleteFunc: func(obj any) {
-				if ours(obj) {
-					w.heardFrom(what)
-				}
+		_, _ = inf.AddEventHandler(cache.FilteringResourceEventHandler{
+			FilterFunc: ours,
+			Handler: cache.ResourceEventHandlerFuncs{
+				AddFunc:    func(any) { w.heardFrom(what) },
+				UpdateFunc: func(any, any) { w.heardFrom(what) },
+				DeleteFunc: func(any) { w.heardFrom(what) },
 			},
 		})
 	}
@@ -227,12 +203,8 @@ func (w *Workload) Start(ctx context.Context) error {
 // one (no round trip per workload), else from the server.
 func (w *Workload) first(ctx context.Context) (metav1.Object, error) {
 	if w.shared == nil {
-		obj, err := w.kind.Get(ctx, w.client, w.namespace, w.name)
-		if err != nil {
-			return nil, fmt.Errorf("get %s %q in namespace %q: %w", w.kind.Name(), w.name, w.namespace, err)
-		}
-		w.objects, err = w.objectInformer(ctx)
-		return obj, err
+		w.objects = w.objectInformer()
+		return w.get(ctx)
 	}
 	w.objects = w.shared.Informer(w.sharedNS, metav1.ListOptions{LabelSelector: w.scope}, w.kind.ObjectInformer, w.onError(w.kind.Resource()))
 	w.run(ctx, w.objects)
@@ -244,6 +216,11 @@ func (w *Workload) first(ctx context.Context) (metav1.Object, error) {
 	}
 	// Not (or no longer) in the release's cache: ask the server, which says
 	// why in its own words.
+	return w.get(ctx)
+}
+
+// get reads the workload from the server.
+func (w *Workload) get(ctx context.Context) (metav1.Object, error) {
 	obj, err := w.kind.Get(ctx, w.client, w.namespace, w.name)
 	if err != nil {
 		return nil, fmt.Errorf("get %s %q in namespace %q: %w", w.kind.Name(), w.name, w.namespace, err)
@@ -252,10 +229,10 @@ func (w *Workload) first(ctx context.Context) (metav1.Object, error) {
 }
 
 // objectInformer watches the one workload by name.
-func (w *Workload) objectInformer(context.Context) (cache.SharedIndexInformer, error) {
+func (w *Workload) objectInformer() cache.SharedIndexInformer {
 	return w.informer(w.kind.ObjectInformer, func(o *metav1.ListOptions) {
 		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", w.name).String()
-	}, w.kind.Resource()), nil
+	}, w.kind.Resource())
 }
 
 // inScope tells whether the release's selector lists the workload, and
