@@ -42,22 +42,30 @@ func ReleaseFrame(secs []Section, selected, width, height int, st Style) string 
 	if st.Unicode {
 		g = &unicodeGlyphs
 	}
-	// Each section at each detail, as lines; body lines are set off by the
-	// width of the selection mark.
+	// Each section at each detail, as lines, drawn when first asked for:
+	// the bodies of a section that never gets the room cost nothing. Body
+	// lines are set off by the width of the selection mark.
 	const indent = 2
+	renderers := make([]*renderer, len(secs))
 	drawn := make([][numDetails][]string, len(secs))
-	for i := range secs {
-		r := newRenderer(secs[i].Snap, max(width-indent, 1), height, st)
-		head := r.sectionLine(secs[i].Who, i == selected, width)
-		drawn[i][oneLine] = []string{head}
-		for d, l := range map[detail]layout{withGlyphs: glyphRows, withFigures: figures} {
-			body, _ := r.body(l, height)
-			lines := []string{head}
-			for _, b := range body {
-				lines = append(lines, strings.Repeat(" ", indent)+b)
-			}
-			drawn[i][d] = lines
+	lines := func(i int, d detail) []string {
+		if drawn[i][d] != nil {
+			return drawn[i][d]
 		}
+		if renderers[i] == nil {
+			renderers[i] = newRenderer(secs[i].Snap, max(width-indent, 1), height, st)
+		}
+		r := renderers[i]
+		head := r.sectionLine(secs[i].Who, i == selected, width)
+		out := []string{head}
+		if d != oneLine {
+			body, _ := r.body(map[detail]layout{withGlyphs: glyphRows, withFigures: figures}[d], height)
+			for _, b := range body {
+				out = append(out, strings.Repeat(" ", indent)+b)
+			}
+		}
+		drawn[i][d] = out
+		return out
 	}
 	level := make([]detail, len(secs))
 	used := len(secs)
@@ -78,15 +86,18 @@ func ReleaseFrame(secs []Section, selected, width, height int, st Style) string 
 			break
 		}
 		for _, i := range order {
-			grow := len(drawn[i][d]) - len(drawn[i][level[i]])
+			if used >= height {
+				break
+			}
+			grow := len(lines(i, d)) - len(lines(i, level[i]))
 			if used+grow <= height {
 				level[i], used = d, used+grow
 			}
 		}
 	}
-	var lines []string
+	var out []string
 	if title != "" {
-		lines = append(lines, title)
+		out = append(out, title)
 	}
 	// Where to start, so that the selected section shows when the header
 	// lines alone are more than the screen holds.
@@ -96,21 +107,21 @@ func ReleaseFrame(secs []Section, selected, width, height int, st Style) string 
 		last = first + height
 	}
 	for i := first; i < last; i++ {
-		lines = append(lines, drawn[i][level[i]]...)
+		out = append(out, lines(i, level[i])...)
 	}
 	if first > 0 {
-		lines[0] = fmt.Sprintf("%s %d more above", g.more, first)
+		out[0] = fmt.Sprintf("%s %d more above", g.more, first)
 	}
 	if last < len(secs) {
-		lines[len(lines)-1] = fmt.Sprintf("%s %d more below", g.more, len(secs)-last)
+		out[len(out)-1] = fmt.Sprintf("%s %d more below", g.more, len(secs)-last)
 	}
-	if len(lines) > height {
-		lines = lines[:height]
+	if len(out) > height {
+		out = out[:height]
 	}
-	for i, l := range lines {
-		lines[i] = truncate(l, width, g.more)
+	for i, l := range out {
+		out[i] = truncate(l, width, g.more)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
 }
 
 // busy ranks a workload for room on the screen: failed first, then
