@@ -53,20 +53,20 @@ func (p *Plan) CheckImages(ctx context.Context, c kubernetes.Interface, look Ima
 	defer cancel()
 	ran := p.ranDigests(ctx, c)
 	pf := &Preflight{}
-	for _, c := range p.Target.Containers {
-		img, err := look(ctx, c.Image)
+	for _, ctr := range p.Target.Containers {
+		img, err := look(ctx, ctr.Image)
 		var e *registry.Error
 		switch {
-		case err == nil && ran[c.Image] != "" && ran[c.Image] != img.Digest:
-			pf.Repushed = append(pf.Repushed, Repush{Image: c.Image, Ran: ran[c.Image], Now: img.Digest})
+		case err == nil && ran[ctr.Image] != "" && ran[ctr.Image] != img.Digest:
+			pf.Repushed = append(pf.Repushed, Repush{Image: ctr.Image, Ran: ran[ctr.Image], Now: img.Digest})
 		case err == nil:
 			pf.Checked++
 		case errors.As(err, &e) && e.Problem == registry.NotFound:
-			pf.Gone = append(pf.Gone, c.Image)
+			pf.Gone = append(pf.Gone, ctr.Image)
 		case errors.As(err, &e) && e.Problem == registry.Unauthorized:
-			pf.Refused = append(pf.Refused, c.Image)
+			pf.Refused = append(pf.Refused, ctr.Image)
 		default:
-			pf.Unchecked = append(pf.Unchecked, c.Image)
+			pf.Unchecked = append(pf.Unchecked, ctr.Image)
 		}
 	}
 	p.Preflight = pf
