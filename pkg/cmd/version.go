@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/discovery"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
 )
 
@@ -119,14 +120,17 @@ func (o *VersionOptions) Run() error {
 		if err != nil {
 			return fmt.Errorf("encode the version: %w", err)
 		}
-		if err := o.printer.PrintObj(&runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}, o.Out); err != nil {
-			return err
+		// The server's version is the server's (or a proxy's) words: kept
+		// exact, as escapes a terminal does not act on.
+		if err := printEscaped(o.Out, o.printer, o.Output, &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}); err != nil {
+			return fmt.Errorf("print the version: %w", err)
 		}
 		return o.serverErr
 	}
 	fmt.Fprintf(o.Out, "Client Version: %s\nGo Version: %s\nPlatform: %s\n", o.info.ClientVersion, o.info.GoVersion, o.info.Platform)
 	if o.info.ServerVersion != "" {
-		fmt.Fprintf(o.Out, "Server Version: %s\n", o.info.ServerVersion)
+		// Whatever answers at the kubeconfig's address chose this text.
+		fmt.Fprintf(o.Out, "Server Version: %s\n", sanitize.Text(o.info.ServerVersion))
 	}
 	return o.serverErr
 }
