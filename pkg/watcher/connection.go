@@ -7,6 +7,8 @@ import (
 	"path"
 	"sync"
 	"time"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
 // Connection follows the health of the client's connection to the API
@@ -89,12 +91,24 @@ func (c *Connection) observe(err error) {
 }
 
 // Down reports since when requests have been failing, and the last failure
-// (nil when the connection is fine).
+// (nil when the connection is fine). The failure's text is sanitized: a
+// proxy between us and the API server chooses it (a refused CONNECT is
+// reported in the proxy's own status text), and it is drawn as it is.
 func (c *Connection) Down() (time.Time, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.downFrom, c.lastErr
+	if c.lastErr == nil {
+		return c.downFrom, nil
+	}
+	return c.downFrom, inertError{c.lastErr}
 }
+
+// inertError says what err says, sanitized, and still unwraps to it, so
+// that errors.Is and errors.As see the transport's error.
+type inertError struct{ err error }
+
+func (e inertError) Error() string { return sanitize.Text(e.err.Error()) }
+func (e inertError) Unwrap() error { return e.err }
 
 type roundTripper func(*http.Request) (*http.Response, error)
 

@@ -1,13 +1,18 @@
 package watcher
 
 import (
+	"bufio"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -62,5 +67,54 @@ func TestProblemsClearWhenTheirWatchIsBack(t *testing.T) {
 	w.heardFrom("events")
 	if got := w.Problems(); len(got) != 0 {
 		t.Errorf("after events arrived: %q", got)
+	}
+}
+
+// A proxy that refuses the tunnel to the API server chooses the status
+// text Go's transport reports; the watcher's snapshot, which the live view's
+// connection line and the log draw, shows its bidi and zero-width
+// characters as escapes, never as themselves.
+func TestConnectionLineShowsAProxysWordsInert(t *testing.T) {
+	proxy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = proxy.Close() })
+	go func() {
+		for {
+			c, err := proxy.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer func() { _ = c.Close() }()
+				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+					return
+				}
+				_, _ = io.WriteString(c, "HTTP/1.1 403 denied \u202etneilc\u200b\x1b[2J\r\nContent-Length: 0\r\n\r\n")
+			}()
+		}
+	}()
+	proxyURL, _ := url.Parse("http://" + proxy.Addr().String())
+	conn := &Connection{}
+	rt := conn.Wrap(&http.Transport{Proxy: http.ProxyURL(proxyURL)})
+
+	w, _ := startWatch(t, fake.NewClientset(rollout()...))
+	w.WithConnection(conn)
+	req := httptest.NewRequest(http.MethodGet, "https://api.shop.invalid/api/v1/namespaces/shop/pods?watch=true", nil)
+	req.RequestURI = ""
+	if _, err := rt.RoundTrip(req); err == nil {
+		t.Fatal("the proxy's refusal went unnoticed")
+	}
+	s := w.Snapshot(time.Now(), time.Now())
+	if !s.Reconnecting {
+		t.Fatalf("not reconnecting after the proxy refused: %q", s.Problems)
+	}
+	line := strings.Join(s.Problems, "\n")
+	if !strings.Contains(line, `denied \u202etneilc\u200b\x1b[2J`) {
+		t.Errorf("connection line %q does not show the proxy's words as escapes", line)
+	}
+	if i := strings.IndexFunc(line, sanitize.Unsafe); i >= 0 {
+		t.Errorf("connection line holds %U raw: %q", []rune(line[i:])[0], line)
 	}
 }
