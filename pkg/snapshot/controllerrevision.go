@@ -164,10 +164,13 @@ func StatefulSetPhase(sts *appsv1.StatefulSet) (Phase, string) {
 		}
 		return PhaseComplete, fmt.Sprintf("partitioned roll out complete: %d new pods have been updated...", st.UpdatedReplicas)
 	}
+	// The revisions' names are status, which whoever may update
+	// statefulsets/status writes, unchecked: the message quotes them
+	// sanitized.
 	if st.UpdateRevision != st.CurrentRevision {
-		return PhaseUpdating, fmt.Sprintf("waiting for statefulset rolling update to complete %d pods at revision %s...", st.UpdatedReplicas, st.UpdateRevision)
+		return PhaseUpdating, fmt.Sprintf("waiting for statefulset rolling update to complete %d pods at revision %s...", st.UpdatedReplicas, sanitize.Text(st.UpdateRevision))
 	}
-	return PhaseComplete, fmt.Sprintf("statefulset rolling update complete %d pods at revision %s...", st.CurrentReplicas, st.CurrentRevision)
+	return PhaseComplete, fmt.Sprintf("statefulset rolling update complete %d pods at revision %s...", st.CurrentReplicas, sanitize.Text(st.CurrentRevision))
 }
 
 // FromDaemonSet builds the snapshot of a DaemonSet's rollout: one pod per node.

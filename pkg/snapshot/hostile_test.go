@@ -89,3 +89,32 @@ func TestSnapshotSanitizesClusterText(t *testing.T) {
 		noControl(t, "event object", e.Object)
 	}
 }
+
+// A StatefulSet's status names its revisions, and anyone who may update
+// statefulsets/status writes those names; the phase message that the
+// frame's header and the plain log print quotes them.
+func TestStatefulSetRevisionNamesAreSanitized(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name            string
+		update, current string
+	}{
+		{"updating", "web-2" + hostile, "web-1"},
+		{"complete", "web-2" + hostile, "web-2" + hostile},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sts := &appsv1.StatefulSet{
+				ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "shop", UID: "s1", Generation: 2},
+				Spec: appsv1.StatefulSetSpec{Replicas: ptr(int32(1)), Template: template("uniform:1"),
+					UpdateStrategy: appsv1.StatefulSetUpdateStrategy{Type: appsv1.RollingUpdateStatefulSetStrategyType}},
+				Status: appsv1.StatefulSetStatus{ObservedGeneration: 2, Replicas: 1, ReadyReplicas: 1, CurrentReplicas: 1,
+					UpdateRevision: tc.update, CurrentRevision: tc.current},
+			}
+			s := FromStatefulSet(sts, nil, nil, now, now)
+			noControl(t, "phase message", s.Message)
+			if !strings.Contains(s.Message, `web-2x\x1b]52;c;aGk=\x07`) {
+				t.Errorf("the message should show the revision's escape sequence as text, got %q", s.Message)
+			}
+		})
+	}
+}
