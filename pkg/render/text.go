@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
 // cells measures display columns. It ignores the locale on purpose: East
@@ -76,14 +78,19 @@ func truncate(s string, w int, tail string) string {
 	return b.String()
 }
 
-// clean makes text from the cluster safe to draw: a newline or escape in a
-// message must not break the frame's geometry.
+// clean makes text safe to draw by the sanitizer's rule, the one rule for
+// text from the cluster (already applied where most of it enters; applying
+// it again changes nothing): a newline, an escape or a bidi override shows
+// as its escape, so it can neither break the frame's geometry nor act on
+// the terminal nor reorder what is read. Without Unicode, what is left
+// beyond ASCII, all of it printable, is drawn as '?'.
 func clean(s string, ascii bool) string {
+	s = sanitize.Text(s)
+	if !ascii {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
-		switch {
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return ' '
-		case ascii && r >= 0x80:
+		if r >= 0x80 {
 			return '?'
 		}
 		return r
