@@ -411,12 +411,15 @@ func (v *liveView) changes(ctx context.Context) <-chan struct{} {
 	return v.changed
 }
 
-// listen forwards src's changes to the merged signal.
+// listen forwards src's changes to the merged signal until the view or
+// src's watch ends (a member that left the release).
 func (v *liveView) listen(ctx context.Context, src *source) {
-	go func(in <-chan struct{}) {
+	go func(in <-chan struct{}, gone <-chan struct{}) {
 		for {
 			select {
 			case <-ctx.Done():
+				return
+			case <-gone:
 				return
 			case <-in:
 				select {
@@ -425,7 +428,7 @@ func (v *liveView) listen(ctx context.Context, src *source) {
 				}
 			}
 		}
-	}(src.w.Changes())
+	}(src.w.Changes(), src.w.Done())
 }
 
 // join applies a change of the release's members: a new one takes its

@@ -422,11 +422,14 @@ func (o *WatchOptions) releaseLog(ctx context.Context, r *roster, roster <-chan 
 	changes := make(chan *followed, 16)
 	listen := func(f *followed) {
 		// Each member's changes are funnelled to this one loop, which
-		// alone writes the log; a send gives up when the watch ends.
+		// alone writes the log; a send gives up when the watch ends, and
+		// the funnel closes when the member leaves.
 		go func() {
 			for {
 				select {
 				case <-ctx.Done():
+					return
+				case <-f.w.Done():
 					return
 				case <-f.w.Changes():
 					select {

@@ -22,17 +22,43 @@ type Connection struct {
 	// onChange and onWatch hold one function per watcher on the
 	// connection (a release has many). onWatch hears of every watch the
 	// server accepted, by resource: the one sign that an idle informer is
-	// connected again.
-	onChange []func()
-	onWatch  []func(resource string)
+	// connected again. Both are keyed by listener, so that a watcher
+	// that stops (a member leaving a release) takes its own away.
+	onChange map[int]func()
+	onWatch  map[int]func(resource string)
+	listener int // the key of the last listener
 }
 
-// listen adds a watcher's functions.
-func (c *Connection) listen(change func(), watch func(string)) {
+// listen adds a watcher's functions until unlisten is called.
+func (c *Connection) listen(change func(), watch func(string)) (unlisten func()) {
 	c.mu.Lock()
-	c.onChange = append(c.onChange, change)
-	c.onWatch = append(c.onWatch, watch)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.onChange == nil {
+		c.onChange, c.onWatch = map[int]func(){}, map[int]func(string){}
+	}
+	c.listener++
+	key := c.listener
+	c.onChange[key], c.onWatch[key] = change, watch
+	return func() {
+		c.mu.Lock()
+		delete(c.onChange, key)
+		delete(c.onWatch, key)
+		c.mu.Unlock()
+	}
+}
+
+// heard copies the functions to call, so that none is called with the lock
+// held (a listener may listen or unlisten).
+func (c *Connection) heard() (change []func(), watch []func(string)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range c.onChange {
+		change = append(change, f)
+	}
+	for _, f := range c.onWatch {
+		watch = append(watch, f)
+	}
+	return change, watch
 }
 
 // Wrap is a rest.Config WrapTransport: it watches every request go by.
@@ -44,9 +70,7 @@ func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
 			c.observe(err)
 		}
 		if err == nil && resp.StatusCode == http.StatusOK && req.URL.Query().Get("watch") == "true" {
-			c.mu.Lock()
-			onWatch := c.onWatch
-			c.mu.Unlock()
+			_, onWatch := c.heard()
 			for _, f := range onWatch {
 				f(path.Base(req.URL.Path))
 			}
@@ -81,10 +105,10 @@ func (c *Connection) observe(err error) {
 		c.downFrom = time.Now()
 	}
 	c.lastErr = err
-	notify := c.onChange
 	c.mu.Unlock()
 	if changed {
-		for _, f := range notify {
+		onChange, _ := c.heard()
+		for _, f := range onChange {
 			f()
 		}
 	}

@@ -30,11 +30,12 @@ type Shared struct {
 type sharedKey struct{ namespace, labels, fields string }
 
 // sharedInformer is what Shared knows of one informer: who to tell of its
-// watch's errors, and whether it runs.
+// watch's errors, by listener, and whether it runs.
 type sharedInformer struct {
-	start   sync.Once
-	mu      sync.Mutex
-	onError []func(error)
+	start    sync.Once
+	mu       sync.Mutex
+	onError  map[int]func(error)
+	listener int // the key of the last listener
 }
 
 // NewShared returns informers to share among watchers that use c, for as
@@ -50,9 +51,8 @@ func NewShared(ctx context.Context, c kubernetes.Interface) *Shared {
 }
 
 // Informer returns the one informer get picks for namespace ("" for all)
-// and opts, creating it on first use. onError, if any, hears its watch's
-// errors from now on.
-func (s *Shared) Informer(namespace string, opts metav1.ListOptions, get func(informers.SharedInformerFactory) cache.SharedIndexInformer, onError func(error)) cache.SharedIndexInformer {
+// and opts, creating it on first use.
+func (s *Shared) Informer(namespace string, opts metav1.ListOptions, get func(informers.SharedInformerFactory) cache.SharedIndexInformer) cache.SharedIndexInformer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := sharedKey{namespace, opts.LabelSelector, opts.FieldSelector}
@@ -65,26 +65,45 @@ func (s *Shared) Informer(namespace string, opts metav1.ListOptions, get func(in
 		s.factories[key] = f
 	}
 	inf := get(f)
-	si, ok := s.informers[inf]
-	if !ok {
-		si = &sharedInformer{}
+	if _, ok := s.informers[inf]; !ok {
+		si := &sharedInformer{onError: map[int]func(error){}}
 		s.informers[inf] = si
 		_ = inf.SetTransform(slim)
 		_ = inf.SetWatchErrorHandlerWithContext(func(_ context.Context, _ *cache.Reflector, err error) {
 			si.mu.Lock()
-			hear := append([]func(error){}, si.onError...)
+			hear := make([]func(error), 0, len(si.onError))
+			for _, f := range si.onError {
+				hear = append(hear, f)
+			}
 			si.mu.Unlock()
 			for _, f := range hear {
 				f(err)
 			}
 		})
 	}
-	if onError != nil {
+	return inf
+}
+
+// OnError lets onError hear what goes wrong with the watch of inf, one of
+// Shared's, until stop is called: a member that leaves the release stops
+// hearing, and is no longer kept alive by the informer.
+func (s *Shared) OnError(inf cache.SharedIndexInformer, onError func(error)) (stop func()) {
+	s.mu.Lock()
+	si, ok := s.informers[inf]
+	s.mu.Unlock()
+	if !ok {
+		return func() {}
+	}
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	si.listener++
+	key := si.listener
+	si.onError[key] = onError
+	return func() {
 		si.mu.Lock()
-		si.onError = append(si.onError, onError)
+		delete(si.onError, key)
 		si.mu.Unlock()
 	}
-	return inf
 }
 
 // Prime starts, all at once, the informers the members of a release
@@ -97,11 +116,13 @@ func (s *Shared) Prime(namespace, scope string, kinds []workload.Kind, onError f
 	opts := metav1.ListOptions{LabelSelector: scope}
 	objects := map[workload.Kind]cache.SharedIndexInformer{}
 	for _, k := range kinds {
-		objects[k] = s.Informer(namespace, opts, k.ObjectInformer, func(err error) { onError(k, err) })
+		objects[k] = s.Informer(namespace, opts, k.ObjectInformer)
+		// The release hears for as long as it runs.
+		s.OnError(objects[k], func(err error) { onError(k, err) })
 		s.Run(objects[k])
-		s.Run(s.Informer(namespace, opts, k.RevisionInformer, nil))
+		s.Run(s.Informer(namespace, opts, k.RevisionInformer))
 	}
-	s.Run(s.Informer(namespace, opts, podInformer, nil))
+	s.Run(s.Informer(namespace, opts, podInformer))
 	return objects
 }
 

@@ -79,6 +79,12 @@ type Workload struct {
 	mu       sync.Mutex
 	deleted  bool
 	problems map[string]problem // informer → what went wrong with its watch
+	// undo takes away what the watcher added to things that outlive it
+	// (handlers and error callbacks on a release's shared informers, its
+	// listeners on the connection) once its watch ends; left there, they
+	// would keep it alive and be woken by every event of the release.
+	undo     []func()
+	released bool
 }
 
 // New returns a watcher for the workload kind/namespace/name; Start begins watching.
@@ -100,9 +106,10 @@ func New(client kubernetes.Interface, kind workload.Kind, namespace, name string
 
 // WithConnection lets the snapshot say when the API server is unreachable;
 // conn must wrap the transport of the watcher's client.
+// It listens until the context given to Start ends.
 func (w *Workload) WithConnection(conn *Connection) *Workload {
 	w.conn = conn
-	conn.listen(w.wake, w.watching)
+	w.keep(conn.listen(w.wake, w.watching))
 	return w
 }
 
@@ -116,8 +123,12 @@ func (w *Workload) WithShared(s *Shared, namespace, scope string) *Workload {
 
 // Start reads the workload once (so that a missing one is an error, not an
 // empty view), starts the informers and waits for their first lists.
+//
+// When ctx ends, the watcher stops and takes itself off whatever it shares
+// with others: a member that leaves a release leaves nothing behind.
 func (w *Workload) Start(ctx context.Context) error {
 	w.ctx = ctx
+	context.AfterFunc(ctx, w.release)
 	obj, err := w.first(ctx)
 	if err != nil {
 		return err
@@ -140,9 +151,9 @@ func (w *Workload) Start(ctx context.Context) error {
 	}
 	if w.shared != nil {
 		scoped := metav1.ListOptions{LabelSelector: w.scope}
-		w.revisions = w.shared.Informer(w.sharedNS, scoped, w.kind.RevisionInformer, w.onError(w.kind.RevisionResource()))
-		w.pods = w.shared.Informer(w.sharedNS, scoped, podInformer, w.onError("pods"))
-		w.events = w.shared.Informer(w.sharedNS, metav1.ListOptions{FieldSelector: "type=Warning"}, eventInformer, w.onError("events"))
+		w.revisions = w.sharedInformer(scoped, w.kind.RevisionInformer, w.kind.RevisionResource())
+		w.pods = w.sharedInformer(scoped, podInformer, "pods")
+		w.events = w.sharedInformer(metav1.ListOptions{FieldSelector: "type=Warning"}, eventInformer, "events")
 	} else {
 		scoped := func(o *metav1.ListOptions) { o.LabelSelector = sel.String() }
 		w.revisions = w.informer(w.kind.RevisionInformer, scoped, w.kind.RevisionResource())
@@ -155,7 +166,7 @@ func (w *Workload) Start(ctx context.Context) error {
 
 	// A shared cache also holds the other workloads' objects: only changes
 	// to ours wake the view.
-	_, _ = w.objects.AddEventHandler(cache.FilteringResourceEventHandler{
+	err = w.handle(w.objects, w.kind.Resource(), cache.FilteringResourceEventHandler{
 		FilterFunc: func(obj any) bool {
 			m, ok := ObjectOf(obj)
 			return ok && m.GetName() == w.name && m.GetNamespace() == w.namespace
@@ -166,12 +177,15 @@ func (w *Workload) Start(ctx context.Context) error {
 			DeleteFunc: func(any) { w.setDeleted(true) },
 		},
 	})
+	if err != nil {
+		return err
+	}
 	ours := func(obj any) bool {
 		m, ok := ObjectOf(obj)
 		return ok && w.holds(m)
 	}
 	for what, inf := range map[string]cache.SharedIndexInformer{w.kind.RevisionResource(): w.revisions, "pods": w.pods} {
-		_, _ = inf.AddEventHandler(cache.FilteringResourceEventHandler{
+		err := w.handle(inf, what, cache.FilteringResourceEventHandler{
 			FilterFunc: ours,
 			Handler: cache.ResourceEventHandlerFuncs{
 				AddFunc:    func(any) { w.heardFrom(what) },
@@ -179,12 +193,18 @@ func (w *Workload) Start(ctx context.Context) error {
 				DeleteFunc: func(any) { w.heardFrom(what) },
 			},
 		})
+		if err != nil {
+			return err
+		}
 	}
-	_, _ = w.events.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	err = w.handle(w.events, "events", cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { w.heardFrom("events") },
 		UpdateFunc: func(any, any) { w.heardFrom("events") },
 		DeleteFunc: func(any) { w.heardFrom("events") },
 	})
+	if err != nil {
+		return err
+	}
 	// Events are read only once a pod is stuck (see Snapshot): events have
 	// no watch cache in the apiserver, so their first list reads every event
 	// of the namespace from etcd, and a healthy rollout needs none.
@@ -206,7 +226,7 @@ func (w *Workload) first(ctx context.Context) (metav1.Object, error) {
 		w.objects = w.objectInformer()
 		return w.get(ctx)
 	}
-	w.objects = w.shared.Informer(w.sharedNS, metav1.ListOptions{LabelSelector: w.scope}, w.kind.ObjectInformer, w.onError(w.kind.Resource()))
+	w.objects = w.sharedInformer(metav1.ListOptions{LabelSelector: w.scope}, w.kind.ObjectInformer, w.kind.Resource())
 	w.run(ctx, w.objects)
 	if !Synced(ctx, w.objects) {
 		return nil, ctx.Err()
@@ -288,6 +308,60 @@ func podInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 
 func eventInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 	return f.Core().V1().Events().Informer()
+}
+
+// sharedInformer is the release's informer get picks, listed with opts,
+// whose watch errors the watcher hears as resource's until it stops.
+func (w *Workload) sharedInformer(opts metav1.ListOptions, get func(informers.SharedInformerFactory) cache.SharedIndexInformer, resource string) cache.SharedIndexInformer {
+	inf := w.shared.Informer(w.sharedNS, opts, get)
+	w.keep(w.shared.OnError(inf, w.onError(resource)))
+	return inf
+}
+
+// handle adds h to inf until the watcher stops.
+func (w *Workload) handle(inf cache.SharedIndexInformer, resource string, h cache.ResourceEventHandler) error {
+	reg, err := inf.AddEventHandler(h)
+	if err != nil {
+		return fmt.Errorf("follow the %s of %s %q: %w", resource, w.kind.Name(), w.name, err)
+	}
+	// It fails only for a handle the informer never gave.
+	w.keep(func() { _ = inf.RemoveEventHandler(reg) })
+	return nil
+}
+
+// keep remembers how to undo something the watcher added to what outlives
+// it; once the watcher has stopped, it undoes it at once (a watch may end
+// while it starts).
+func (w *Workload) keep(undo func()) {
+	w.mu.Lock()
+	if !w.released {
+		w.undo = append(w.undo, undo)
+		w.mu.Unlock()
+		return
+	}
+	w.mu.Unlock()
+	undo()
+}
+
+// release undoes all that keep remembers, when the watch ends.
+func (w *Workload) release() {
+	w.mu.Lock()
+	w.released = true
+	undo := w.undo
+	w.undo = nil
+	w.mu.Unlock()
+	for _, f := range undo {
+		f()
+	}
+}
+
+// Done is closed when the watch has ended (never before Start), so that
+// whoever forwards its changes can stop too.
+func (w *Workload) Done() <-chan struct{} {
+	if w.ctx == nil {
+		return nil
+	}
+	return w.ctx.Done()
 }
 
 // onError records what went wrong with a watch of resource.
