@@ -45,12 +45,14 @@ unit:
 e2e: cluster-binaries
 	go test ./test/e2e/ -count=1 -v -timeout $(E2E_TIMEOUT)
 
-## fuzz: the renderer, the argument parser and the sanitizer with random input, briefly (FUZZTIME=10m or FUZZTIME=1000000x for a long run)
+## fuzz: the renderer, the argument parser, the sanitizer and the key decoder with random input, briefly (FUZZTIME=10m or FUZZTIME=1000000x for a long run)
 fuzz:
 	go test ./pkg/render/ -run '^$$' -fuzz FuzzFrame -fuzztime $(FUZZTIME)
 	go test ./pkg/cmd/ -run '^$$' -fuzz FuzzParseWorkloadArgs -fuzztime $(FUZZTIME)
 	go test ./pkg/render/ -run '^$$' -fuzz FuzzSanitizedText -fuzztime $(FUZZTIME)
 	go test ./pkg/sanitize/ -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME)
+	go test ./pkg/terminal/ -run '^$$' -fuzz FuzzPastesNeverAnswer -fuzztime $(FUZZTIME)
+	go test ./pkg/terminal/ -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME)
 
 ## soak: one Deployment of 200 pods through 20 rollouts; memory and goroutines must stay flat (not in CI)
 soak: cluster-binaries

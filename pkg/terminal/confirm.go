@@ -35,6 +35,10 @@ func Confirm(in io.Reader, out io.Writer, question string) (bool, error) {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
 	defer func() { _ = term.Restore(fd, st) }()
+	// A paste is told from a key pressed by its markers (see ReadKeys);
+	// the shell gets the terminal back as it was, without them.
+	fmt.Fprint(out, bracketedPasteOn)
+	defer fmt.Fprint(out, bracketedPasteOff)
 
 	var g Guard
 	FlushInput(in)

@@ -63,8 +63,8 @@ type Screen struct {
 	once    sync.Once
 }
 
-// Open switches to the alternate screen and, when in is a terminal, puts it
-// in raw mode so that single keys arrive without Enter. On error it returns
+// Open switches to the alternate screen with bracketed paste on and, when
+// in is a terminal, puts it in raw mode so that single keys arrive without Enter. On error it returns
 // no Screen and leaves the input mode as it found it: callers have nothing
 // to Restore.
 func Open(out io.Writer, in io.Reader) (*Screen, error) {
@@ -76,7 +76,10 @@ func Open(out io.Writer, in io.Reader) (*Screen, error) {
 		}
 		s.inFd, s.inState = int(f.Fd()), st
 	}
-	if _, err := io.WriteString(out, enterAltScreen+hideCursor); err != nil {
+	// Bracketed paste lets a paste be told from keys pressed, however it
+	// is split into reads (see ReadKeys); a terminal that lacks it ignores
+	// the request.
+	if _, err := io.WriteString(out, enterAltScreen+hideCursor+bracketedPasteOn); err != nil {
 		// Without this the shell would be left raw: no echo, no line editing.
 		if s.inState != nil {
 			_ = term.Restore(s.inFd, s.inState)
@@ -116,11 +119,11 @@ func (s *Screen) Draw(frame string) error {
 	return err
 }
 
-// Restore leaves the alternate screen, shows the cursor and restores the
-// input mode. Safe to call more than once and from a deferred recover.
+// Restore turns bracketed paste off, leaves the alternate screen, shows the
+// cursor and restores the input mode. Safe to call more than once and from a deferred recover.
 func (s *Screen) Restore() {
 	s.once.Do(func() {
-		_, _ = io.WriteString(s.out, showCursor+leaveAltScreen)
+		_, _ = io.WriteString(s.out, bracketedPasteOff+showCursor+leaveAltScreen)
 		if s.inState != nil {
 			_ = term.Restore(s.inFd, s.inState)
 		}
