@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/prompt"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -15,7 +16,18 @@ import (
 // the user to answer Question.
 type Pending struct {
 	Question string
-	apply    func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error)
+	// Prompt is Question in parts, when it has images to shorten on a
+	// small screen (see Asked).
+	Prompt prompt.Prompt
+	apply  func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error)
+}
+
+// Asked is the question in parts, to fit to the screen.
+func (p *Pending) Asked() prompt.Prompt {
+	if p.Prompt != nil {
+		return p.Prompt
+	}
+	return prompt.Plain(p.Question)
 }
 
 // Apply makes the change and says what was done ("paused", "rolled back"),
@@ -101,6 +113,7 @@ func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav
 	}
 	return &Pending{
 		Question: plan.Question(),
+		Prompt:   plan.Prompt(),
 		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
 			return Undo(ctx, c, plan, dryRun)
 		},
@@ -120,14 +133,4 @@ func PlanFor(kind Kind, obj metav1.Object, revs []revision.Revision, toRevision 
 }
 
 // Question names both ends of a rollback, so nobody confirms blind.
-func (p *Plan) Question() string {
-	from := "the current template"
-	if p.Current != nil {
-		from = p.Current.Label()
-	}
-	q := fmt.Sprintf("Roll back %s/%s from %s to %s?", lower(p.Kind), p.Object.GetName(), from, p.Target.Label())
-	if p.Preflight != nil {
-		q += " (" + p.Preflight.Say() + ")"
-	}
-	return q
-}
+func (p *Plan) Question() string { return p.Prompt().String() }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -94,8 +96,47 @@ func (p *Plan) pick(revs []revision.Revision) error {
 	if !ok || p.ToRevision < 0 {
 		return fmt.Errorf("unable to find specified revision %d in history", p.ToRevision)
 	}
+	// The number is an annotation anyone who may edit the revisions can
+	// write: when two carry it, a number does not say which one is meant.
+	if same := sameNumber(revs, p.ToRevision); len(same) > 1 {
+		return fmt.Errorf("revision %d is carried by %s: the number does not say which to roll back to; pick the row in `kubectl mannequin history`", p.ToRevision, sanitize.Text(strings.Join(same, " and ")))
+	}
 	p.Target = t
 	return nil
+}
+
+// sameNumber names the revisions numbered n.
+func sameNumber(revs []revision.Revision, n int64) []string {
+	var names []string
+	for _, r := range revs {
+		if r.Number == n {
+			names = append(names, r.Name)
+		}
+	}
+	return names
+}
+
+// PlanForTarget plans an undo to target, a revision the user picked from
+// those shown, with kubectl's refusals (paused, already there): the plan
+// goes to that very object (found by its UID among revs), never to
+// whichever revision carries its number, which another may share or which
+// may be missing (0, which means "the previous one" to kubectl).
+func PlanForTarget(kind Kind, obj metav1.Object, revs []revision.Revision, target *revision.Revision) (*Plan, string, error) {
+	p, err := kind.PlanUndo(obj, revs, 0)
+	if err != nil {
+		return nil, "", err
+	}
+	p.ToRevision, p.Target = target.Number, nil
+	for i := range revs {
+		if revs[i].UID == target.UID && revs[i].Name == target.Name {
+			p.Target = &revs[i]
+		}
+	}
+	if p.Target == nil {
+		return nil, "", fmt.Errorf("%s is no longer in the history of %s/%s; look again", sanitize.Text(target.Name), lower(kind), obj.GetName())
+	}
+	skip, err := p.Check()
+	return p, skip, err
 }
 
 // Check applies kubectl's refusals after the target is known: a paused

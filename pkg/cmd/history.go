@@ -429,7 +429,12 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 	var guard terminal.Guard // which keys may answer the undo question
 	draw := func() error {
 		width, height := terminal.Size(o.Out)
-		return screen.Draw(render.TableFrame(v.table(style, width), width, height, style))
+		t := v.table(style, width)
+		if v.confirm && height < 2 {
+			// One row: the question on it alone, its images shortened first.
+			t.Footer = render.PromptLines(v.plan.Prompt(), width, height, style)
+		}
+		return screen.Draw(render.TableFrame(t, width, height, style))
 	}
 	// A registry that answers slowly must not look like a frozen screen.
 	asking := func() {
@@ -493,7 +498,9 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			if sel == nil {
 				continue
 			}
-			plan, skip, err := action.PlanFor(v.st.Kind, v.st.Object, v.st.Revisions, sel.Number)
+			// The row itself, not its number: two rows may carry one, or
+			// none (0, which kubectl takes for the previous revision).
+			plan, skip, err := action.PlanForTarget(v.st.Kind, v.st.Object, v.st.Revisions, sel)
 			if err == nil && skip != "" {
 				err = errors.New(skip)
 			}
@@ -679,7 +686,7 @@ func (v *historyView) table(st render.Style, width int) *render.Table {
 	}
 	switch {
 	case v.confirm:
-		t.Footer = render.QuestionLines(v.plan.Question(), width, st)
+		t.Footer = render.PromptLines(v.plan.Prompt(), width, 2, st)
 	case v.status != "":
 		// Statuses carry API error text.
 		t.Footer = []string{sanitize.Text(v.status)}

@@ -220,7 +220,8 @@ func (v *liveView) draw() error {
 	var bottom []string
 	switch {
 	case v.prompt != nil:
-		bottom = render.QuestionLines(v.prompt.Question, width, v.style)
+		// A screen of one or two rows is the question's alone.
+		bottom = render.PromptLines(v.prompt.Asked(), width, min(height, 2), v.style)
 	case v.status != "" && v.now().Sub(v.statusT) < 5*time.Second:
 		bottom = []string{runewidth.Truncate(v.status, width, "")}
 	case v.client != nil && height > 8:
@@ -228,8 +229,8 @@ func (v *liveView) draw() error {
 	}
 	// The bottom lines take from the picture, never the picture from a
 	// question, which must be read whole.
-	if len(bottom) >= height {
-		bottom = bottom[len(bottom)-max(height-1, 1):]
+	if len(bottom) > height {
+		bottom = bottom[len(bottom)-height:]
 	}
 	frameHeight := height - len(bottom)
 	frame := ""

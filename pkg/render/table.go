@@ -37,9 +37,11 @@ func TableFrame(t *Table, width, height int, st Style) string {
 	}
 	lines = append(lines, grid[0])
 
+	// A footer as tall as the screen takes all of it: a question is read
+	// whole or not at all.
 	footer := t.Footer
-	if len(footer) >= height {
-		footer = footer[len(footer)-max(height-1, 1):]
+	if len(footer) > height {
+		footer = footer[len(footer)-height:]
 	}
 	room := height - len(lines) - len(footer)
 	if len(t.Body) > 0 {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/prompt"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
@@ -177,8 +178,18 @@ func Question(q string, width int, st Style) string {
 // it is answered; only a question too long for two lines is cut. The answer
 // keys always end the last line.
 func QuestionLines(q string, width int, st Style) []string {
-	if columns(q)+len(answerKeys) <= width || width <= len(answerKeys)+10 {
-		return []string{Question(q, width, st)}
+	lines, _ := questionLines(q, width, 2, st)
+	return lines
+}
+
+// questionLines is QuestionLines on at most maxLines lines (1 or 2), and
+// says whether the question is shown whole.
+func questionLines(q string, width, maxLines int, st Style) (lines []string, whole bool) {
+	if columns(q)+len(answerKeys) <= width {
+		return []string{q + answerKeys}, true
+	}
+	if maxLines < 2 || width <= len(answerKeys)+10 {
+		return []string{Question(q, width, st)}, false
 	}
 	// Break at the last space that leaves the first line within width.
 	words := strings.Fields(q)
@@ -192,10 +203,35 @@ func QuestionLines(q string, width int, st Style) []string {
 		first = next
 	}
 	if i == 0 { // one word wider than the screen
-		return []string{Question(q, width, st)}
+		return []string{Question(q, width, st)}, false
 	}
 	if i == len(words) { // the question fits, its keys do not
-		return []string{first, strings.TrimSpace(answerKeys)}
+		return []string{first, strings.TrimSpace(answerKeys)}, true
 	}
-	return []string{first, Question(strings.Join(words[i:], " "), width, st)}
+	rest := strings.Join(words[i:], " ")
+	return []string{first, Question(rest, width, st)}, columns(rest)+len(answerKeys) <= width
+}
+
+// PromptLines fits a question in parts into width columns on at most
+// maxLines lines (1 or 2): whole if it fits, else with its labels (the
+// images) shortened, then left out, before anything else is cut, so that
+// the verb, the workload, both revision numbers and the answer keys stay
+// on screen.
+func PromptLines(p prompt.Prompt, width, maxLines int, st Style) []string {
+	maxLines = min(max(maxLines, 1), 2)
+	if lines, whole := questionLines(p.String(), width, maxLines, st); whole {
+		return lines
+	}
+	more := asciiGlyphs.more
+	if st.Unicode {
+		more = unicodeGlyphs.more
+	}
+	cut := func(s string, w int) string { return truncate(s, w, more) }
+	for limit := p.LongestLabel() - 1; limit >= 4; limit-- {
+		if lines, whole := questionLines(p.Shortened(limit, cut), width, maxLines, st); whole {
+			return lines
+		}
+	}
+	lines, _ := questionLines(p.Shortened(0, cut), width, maxLines, st)
+	return lines
 }
