@@ -55,17 +55,18 @@ type findingKey struct {
 func Findings(s *snapshot.Snapshot) []Finding {
 	var out []Finding
 	byKey := map[findingKey]int{}
+	on := where(s)
 	for i := range s.Revisions {
 		rev := &s.Revisions[i]
 		if rev.Failure != nil {
 			out = append(out, Finding{
 				Revision: rev.Number, Reason: "ReplicaFailure: " + rev.Failure.Reason, Message: rev.Failure.Message,
-				Hint: replicaFailureHint(s, rev.Failure),
+				Hint: replicaFailureHint(on, rev.Failure),
 			})
 		}
 		for j := range rev.Pods {
 			p := &rev.Pods[j]
-			f, ok := podFinding(s, rev, p)
+			f, ok := podFinding(s, on, rev, p)
 			if !ok {
 				continue
 			}
@@ -81,49 +82,59 @@ func Findings(s *snapshot.Snapshot) []Finding {
 	if s.Phase == snapshot.PhaseFailed {
 		out = append(out, Finding{
 			Revision: currentNumber(s), Reason: "ProgressDeadlineExceeded", Message: s.Message,
-			Hint: fmt.Sprintf("the rollout made no progress within its deadline; see the revisions with `kubectl mannequin history %[1]s -n %[2]s`, or go back with `kubectl mannequin undo %[1]s -n %[2]s`", ref(s), s.Workload.Namespace),
+			Hint: fmt.Sprintf("the rollout made no progress within its deadline; see the revisions with `kubectl mannequin history %[1]s %[2]s`, or go back with `kubectl mannequin undo %[1]s %[2]s`", shellQuote(ref(s)), on),
 		})
 	}
 	out = append(out, imageTruth(s)...)
 	return out
 }
 
-func podFinding(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (Finding, bool) {
+// podFinding diagnoses one pod; on is where the hint's commands act.
+func podFinding(s *snapshot.Snapshot, on string, rev *snapshot.Revision, p *snapshot.Pod) (Finding, bool) {
 	f := Finding{Revision: rev.Number, Reason: p.Reason, Pods: []string{p.Name}, Message: p.Message}
-	ns := s.Workload.Namespace
 	switch {
 	case p.State == snapshot.PodPending && p.Reason == "Unschedulable":
-		f.Hint = "no node can take the pod (see the scheduler's message): check nodeSelector/affinity, taints and tolerations, and resource requests; `kubectl describe pod " + p.Name + " -n " + ns + "`"
+		f.Hint = "no node can take the pod (see the scheduler's message): check nodeSelector/affinity, taints and tolerations, and resource requests; `kubectl describe pod " + shellQuote(p.Name) + " " + on + "`"
 	case p.State != snapshot.PodFailed:
 		return f, false
 	case p.Reason == "ErrImagePull" || p.Reason == "ImagePullBackOff":
 		f.Reason = "ImagePullBackOff" // the kubelet alternates the two; one finding
-		f.Cause, f.Hint = pullHint(s, rev, p)
+		f.Cause, f.Hint = pullHint(s, on, rev, p)
 	case p.Reason == "CrashLoopBackOff":
 		code := ""
 		if p.Exited {
 			code = fmt.Sprintf(" with exit code %d", p.ExitCode)
 		}
-		f.Hint = fmt.Sprintf("container %s keeps exiting%s (%d restarts); read its last words: `kubectl logs --previous %s -c %s -n %s`", p.Container, code, p.Restarts, p.Name, p.Container, ns)
+		f.Hint = fmt.Sprintf("container %s keeps exiting%s (%d restarts); read its last words: `%s`", p.Container, code, p.Restarts, previousLogs(p, on))
 	case p.Reason == "OOMKilled":
 		limit := "its memory limit"
 		if p.MemoryLimit != "" {
 			limit = "its memory limit of " + p.MemoryLimit
 		}
-		f.Hint = fmt.Sprintf("container %s was killed for using more than %s: raise resources.limits.memory or find the leak; `kubectl logs --previous %s -c %s -n %s`", p.Container, limit, p.Name, p.Container, ns)
+		f.Hint = fmt.Sprintf("container %s was killed for using more than %s: raise resources.limits.memory or find the leak; `%s`", p.Container, limit, previousLogs(p, on))
 	case p.Reason == "CreateContainerConfigError":
-		f.Hint = configHint(p, ns)
+		f.Hint = configHint(p, on)
 	case p.Reason == "Evicted":
-		f.Hint = "the node evicted the pod under resource pressure; the ReplicaSet replaces it: `kubectl describe pod " + p.Name + " -n " + ns + "`"
+		f.Hint = "the node evicted the pod under resource pressure; the ReplicaSet replaces it: `kubectl describe pod " + shellQuote(p.Name) + " " + on + "`"
 	default:
-		f.Hint = "`kubectl describe pod " + p.Name + " -n " + ns + "`"
+		f.Hint = "`kubectl describe pod " + shellQuote(p.Name) + " " + on + "`"
 	}
 	return f, true
 }
 
+// previousLogs is the command that prints what p's container wrote before
+// it last ended; without a container's name, kubectl picks the pod's default.
+func previousLogs(p *snapshot.Pod, on string) string {
+	c := ""
+	if p.Container != "" {
+		c = " -c " + shellQuote(p.Container)
+	}
+	return "kubectl logs --previous " + shellQuote(p.Name) + c + " " + on
+}
+
 // pullHint tells a missing tag from missing credentials by the registry's
 // answer, because the fixes are entirely different.
-func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (cause, hint string) {
+func pullHint(s *snapshot.Snapshot, on string, rev *snapshot.Revision, p *snapshot.Pod) (cause, hint string) {
 	msg := strings.ToLower(p.Message)
 	host := registryHost(p.Image)
 	image := p.Image
@@ -136,16 +147,19 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 		if prev := previousImage(s, rev, p.Container); prev != "" && prev != p.Image {
 			hint += fmt.Sprintf("; the previous revision runs %s", prev)
 		}
-		return "not-found", hint + fmt.Sprintf("; fix the tag, or go back: `kubectl mannequin undo %s -n %s`", ref(s), s.Workload.Namespace)
+		return "not-found", hint + fmt.Sprintf("; fix the tag, or go back: `kubectl mannequin undo %s %s`", shellQuote(ref(s)), on)
 	case strings.Contains(msg, "unauthorized") || strings.Contains(msg, "pull access denied") ||
 		strings.Contains(msg, "authorization failed") || strings.Contains(msg, "403") || strings.Contains(msg, "401"):
-		create := fmt.Sprintf("`kubectl create secret docker-registry %%s --docker-server=%s --docker-username=USER --docker-password=PASSWORD -n %s`", host, s.Workload.Namespace)
+		// A function, not a format: the host and the flags may hold a %.
+		create := func(secret string) string {
+			return fmt.Sprintf("`kubectl create secret docker-registry %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD %s`", shellQuote(secret), shellQuote(host), on)
+		}
 		if len(p.PullSecrets) == 0 {
-			return serviceAccountHint(s, p, host, fmt.Sprintf(create, "regcred"))
+			return serviceAccountHint(s, on, p, host, create("regcred"))
 		}
 		for _, name := range p.PullSecrets {
 			if exists, known := s.Secrets[name]; known && !exists {
-				return "missing-pull-secret", fmt.Sprintf("imagePullSecrets names Secret %q, which does not exist in namespace %s: create it with %s", name, s.Workload.Namespace, fmt.Sprintf(create, name))
+				return "missing-pull-secret", fmt.Sprintf("imagePullSecrets names Secret %q, which does not exist in namespace %s: create it with %s", name, s.Workload.Namespace, create(name))
 			}
 		}
 		// With --registry-auth=pull-secrets, each Secret was tried.
@@ -153,8 +167,8 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 		for _, name := range p.PullSecrets {
 			switch s.PullSecrets[name] {
 			case "accepted":
-				return "stale-pull", fmt.Sprintf("Secret %s opens %s now: the pod tried before the Secret worked; restart it: `kubectl rollout restart %s -n %s`",
-					name, host, ref(s), s.Workload.Namespace)
+				return "stale-pull", fmt.Sprintf("Secret %s opens %s now: the pod tried before the Secret worked; restart it: `kubectl rollout restart %s %s`",
+					name, host, shellQuote(ref(s)), on)
 			case "refused":
 				refused = append(refused, name)
 			case "no credentials":
@@ -170,36 +184,38 @@ func pullHint(s *snapshot.Snapshot, rev *snapshot.Revision, p *snapshot.Pod) (ca
 			// A cause of its own: a log says the registry's verdict even
 			// after it said the guess.
 			return "refused-secret", fmt.Sprintf("Secret %s %s refused by %s (unauthorized): check its user and password, or create it again with %s",
-				strings.Join(refused, ", "), verb, host, fmt.Sprintf(create, refused[0]))
+				strings.Join(refused, ", "), verb, host, create(refused[0]))
 		case len(empty) == len(p.PullSecrets):
 			return "no-credentials-for-registry", fmt.Sprintf("imagePullSecrets %s hold no credentials for %s: create one for it with %s",
-				strings.Join(empty, ", "), host, fmt.Sprintf(create, "regcred"))
+				strings.Join(empty, ", "), host, create("regcred"))
 		}
 		return "refused-credentials", fmt.Sprintf("registry %s refused the credentials in imagePullSecrets %s: check them for %s", host, strings.Join(p.PullSecrets, ","), host)
 	}
-	return "", fmt.Sprintf("%s could not be pulled: `kubectl describe pod %s -n %s`", image, p.Name, s.Workload.Namespace)
+	return "", fmt.Sprintf("%s could not be pulled: `kubectl describe pod %s %s`", image, shellQuote(p.Name), on)
 }
 
 // serviceAccountHint explains an unauthorized pull by a pod that names no
 // pull Secret. A ServiceAccount's pull Secrets are copied into a pod when it
 // is created, so one the ServiceAccount lists by now never reached it.
-func serviceAccountHint(s *snapshot.Snapshot, p *snapshot.Pod, host, create string) (cause, hint string) {
+func serviceAccountHint(s *snapshot.Snapshot, on string, p *snapshot.Pod, host, create string) (cause, hint string) {
 	sa := p.ServiceAccount
 	listed, known := s.ServiceAccounts[sa]
 	switch {
 	case known && len(listed) > 0:
-		return "stale-service-account", fmt.Sprintf("registry %s refused the pull; ServiceAccount %s lists pull Secret %s, but the pod was created before: restart it: `kubectl rollout restart %s -n %s`",
-			host, sa, strings.Join(listed, ", "), ref(s), s.Workload.Namespace)
+		return "stale-service-account", fmt.Sprintf("registry %s refused the pull; ServiceAccount %s lists pull Secret %s, but the pod was created before: restart it: `kubectl rollout restart %s %s`",
+			host, sa, strings.Join(listed, ", "), shellQuote(ref(s)), on)
 	case known:
 		// A cause of its own, so that a log says it after the guess.
-		return "service-account-without-pull-secret", fmt.Sprintf("registry %s refused the pull: no pull Secret named, and ServiceAccount %s has none; create one with %s and list it under spec.template.spec.imagePullSecrets, or add it to the ServiceAccount: `kubectl patch serviceaccount %s -n %s -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'`",
-			host, sa, create, sa, s.Workload.Namespace)
+		return "service-account-without-pull-secret", fmt.Sprintf("registry %s refused the pull: no pull Secret named, and ServiceAccount %s has none; create one with %s and list it under spec.template.spec.imagePullSecrets, or add it to the ServiceAccount: `kubectl patch serviceaccount %s %s -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'`",
+			host, sa, create, shellQuote(sa), on)
 	}
 	return "no-pull-secret", fmt.Sprintf("registry %s refused the pull and the pod has no imagePullSecrets: create one with %s and list it under spec.template.spec.imagePullSecrets (or on the pod's ServiceAccount)",
 		host, create)
 }
 
-func configHint(p *snapshot.Pod, ns string) string {
+// configHint explains a container that cannot be configured; on is where
+// its commands act (where's flags).
+func configHint(p *snapshot.Pod, on string) string {
 	msg := p.Message
 	for _, kind := range []string{"configmap", "secret"} {
 		if i := strings.Index(strings.ToLower(msg), kind+" \""); i >= 0 {
@@ -207,23 +223,23 @@ func configHint(p *snapshot.Pod, ns string) string {
 			if j := strings.IndexByte(rest, '"'); j > 0 {
 				name := rest[:j]
 				if kind == "configmap" {
-					return fmt.Sprintf("container %s needs ConfigMap %q, which is missing: `kubectl create configmap %s --from-file=... -n %s`, or fix the reference", p.Container, name, name, ns)
+					return fmt.Sprintf("container %s needs ConfigMap %q, which is missing: `kubectl create configmap %s --from-file=... %s`, or fix the reference", p.Container, name, shellQuote(name), on)
 				}
-				return fmt.Sprintf("container %s needs Secret %q, which is missing: `kubectl create secret generic %s --from-literal=... -n %s`, or fix the reference", p.Container, name, name, ns)
+				return fmt.Sprintf("container %s needs Secret %q, which is missing: `kubectl create secret generic %s --from-literal=... %s`, or fix the reference", p.Container, name, shellQuote(name), on)
 			}
 		}
 	}
 	if strings.Contains(msg, "couldn't find key") {
 		return fmt.Sprintf("container %s refers to a key that its ConfigMap or Secret lacks: add the key or fix the reference", p.Container)
 	}
-	return fmt.Sprintf("container %s cannot be configured: `kubectl describe pod %s -n %s`", p.Container, p.Name, ns)
+	return fmt.Sprintf("container %s cannot be configured: `kubectl describe pod %s %s`", p.Container, shellQuote(p.Name), on)
 }
 
-func replicaFailureHint(s *snapshot.Snapshot, c *snapshot.Condition) string {
+func replicaFailureHint(on string, c *snapshot.Condition) string {
 	if strings.Contains(c.Message, "exceeded quota") {
-		return fmt.Sprintf("a ResourceQuota forbids new pods: `kubectl describe resourcequota -n %s`; raise it or free room", s.Workload.Namespace)
+		return fmt.Sprintf("a ResourceQuota forbids new pods: `kubectl describe resourcequota %s`; raise it or free room", on)
 	}
-	return fmt.Sprintf("the ReplicaSet cannot create pods: `kubectl describe replicaset -n %s`", s.Workload.Namespace)
+	return fmt.Sprintf("the ReplicaSet cannot create pods: `kubectl describe replicaset %s`", on)
 }
 
 // previousImage is what the same container runs in the newest older
@@ -339,4 +355,48 @@ func ref(s *snapshot.Snapshot) string {
 		short = "deploy"
 	}
 	return short + "/" + s.Workload.Name
+}
+
+// where is what a hint's command needs to act where the user is: the
+// workload's namespace and the connection flags the user gave, each
+// quoted for a shell. Without them, a pasted command would go to the
+// kubeconfig's current context. Every word of a command that the cluster
+// or the user chose is quoted alike: an image may name a registry host
+// such as "x$(…)", which a paste would otherwise run.
+func where(s *snapshot.Snapshot) string {
+	var b strings.Builder
+	b.WriteString("-n " + shellQuote(s.Workload.Namespace))
+	for _, f := range []struct{ flag, value string }{
+		{"--kubeconfig", s.Where.Kubeconfig},
+		{"--context", s.Where.Context},
+		{"--cluster", s.Where.Cluster},
+		{"--user", s.Where.User},
+	} {
+		if f.value != "" {
+			b.WriteString(" " + f.flag + " " + shellQuote(f.value))
+		}
+	}
+	return b.String()
+}
+
+// shellQuote makes v one word for a POSIX shell: as it is when every
+// character is one that no shell treats specially (not "=": zsh expands a
+// word that starts with it), otherwise in single quotes, inside which
+// nothing is special but the quote itself: it ends the quoting, is written
+// escaped (\') and the quoting starts again.
+func shellQuote(v string) string {
+	if v == "" {
+		return "''"
+	}
+	plain := true
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+:,./_-", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +213,125 @@ func TestServiceAccountOfAPodWithoutPullSecrets(t *testing.T) {
 		if f == nil || !strings.Contains(f.Hint, c.want) {
 			t.Errorf("%s: %+v, want %q", name, f, c.want)
 		}
+	}
+}
+
+// commands are the commands a hint gives to copy: its `backticked` spans.
+func commands(hint string) []string {
+	var out []string
+	parts := strings.Split(hint, "`")
+	for i := 1; i < len(parts); i += 2 {
+		out = append(out, parts[i])
+	}
+	return out
+}
+
+// words splits a command as a POSIX shell does, by asking one.
+func words(t *testing.T, command string) []string {
+	t.Helper()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to split a command with")
+	}
+	out, err := exec.Command(sh, "-c", `set -- `+command+`; for w in "$@"; do printf '%s\0' "$w"; done`).Output()
+	if err != nil {
+		t.Fatalf("sh cannot read %q: %v", command, err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+// flagValue is the word after flag in a command's words, as kubectl reads it.
+func flagValue(ws []string, flag string) (string, bool) {
+	for i, w := range ws {
+		if w == flag && i+1 < len(ws) {
+			return ws[i+1], true
+		}
+	}
+	return "", false
+}
+
+// Every command a hint gives acts where the user is: after
+// `--context prod`, a pasted `kubectl describe pod` must not go to the
+// kubeconfig's current context. Values a shell would split or expand
+// arrive as one word, as typed.
+func TestHintCommandsCarryTheConnectionFlags(t *testing.T) {
+	where := snapshot.Where{
+		Kubeconfig: "/home/me/.kube/two clusters",
+		Context:    "prod",
+		Cluster:    "eu-1 $(echo hijacked)",
+		User:       "o'brien",
+	}
+	for _, tc := range []struct {
+		file            string
+		secrets         map[string]bool
+		serviceAccounts map[string][]string
+		reason          string
+		commands        []string // how each command starts
+	}{
+		{"private-no-secret", nil, nil, "ImagePullBackOff", []string{"kubectl create secret docker-registry regcred"}},
+		{"private-no-secret", nil, map[string][]string{"default": {}}, "ImagePullBackOff", []string{"kubectl create secret docker-registry regcred", "kubectl patch serviceaccount default"}},
+		{"private-no-secret", nil, map[string][]string{"default": {"warehouse-key"}}, "ImagePullBackOff", []string{"kubectl rollout restart deploy/clerk-squad"}},
+		{"private-missing-secret", map[string]bool{"regcred": false}, nil, "ImagePullBackOff", []string{"kubectl create secret docker-registry regcred"}},
+		{"not-found", nil, nil, "ImagePullBackOff", []string{"kubectl mannequin undo deploy/clerk-squad"}},
+		{"crash-loop", nil, nil, "CrashLoopBackOff", []string{"kubectl logs --previous clerk-squad-new-a -c uniform"}},
+		{"oom-killed", nil, nil, "OOMKilled", []string{"kubectl logs --previous clerk-squad-new-a -c uniform"}},
+		{"config-error", nil, nil, "CreateContainerConfigError", []string{"kubectl create configmap settings"}},
+		{"unschedulable", nil, nil, "Unschedulable", []string{"kubectl describe pod clerk-squad-new-a"}},
+		{"quota", nil, nil, "ReplicaFailure: FailedCreate", []string{"kubectl describe resourcequota"}},
+		{"deadline", nil, nil, "ProgressDeadlineExceeded", []string{"kubectl mannequin history deploy/clerk-squad", "kubectl mannequin undo deploy/clerk-squad"}},
+	} {
+		t.Run(tc.file+"/"+tc.reason+"/"+strings.Join(tc.commands, ","), func(t *testing.T) {
+			s := load(t, tc.file, tc.secrets)
+			s.ServiceAccounts = tc.serviceAccounts
+			s.Where = where
+			f := find(Findings(s), tc.reason)
+			if f == nil {
+				t.Fatalf("no %s finding", tc.reason)
+			}
+			cmds := commands(f.Hint)
+			if len(cmds) != len(tc.commands) {
+				t.Fatalf("want %d commands, got %q in:\n%s", len(tc.commands), cmds, f.Hint)
+			}
+			for i, c := range cmds {
+				if !strings.HasPrefix(c, tc.commands[i]+" ") {
+					t.Errorf("command %d: %q, want it to start with %q", i, c, tc.commands[i])
+				}
+				ws := words(t, c)
+				for flag, want := range map[string]string{
+					"-n": "shop", "--kubeconfig": where.Kubeconfig, "--context": where.Context,
+					"--cluster": where.Cluster, "--user": where.User,
+				} {
+					if got, ok := flagValue(ws, flag); !ok || got != want {
+						t.Errorf("%s: %s is %q (given: %v), want %q; the shell reads %q", c, flag, got, ok, want, ws)
+					}
+				}
+			}
+		})
+	}
+}
+
+// Without connection flags a command names the namespace alone, as before,
+// and a word of the cluster's that a shell would run is quoted.
+func TestHintCommandsWithoutFlagsAndHostileWords(t *testing.T) {
+	s := load(t, "crash-loop", nil)
+	f := find(Findings(s), "CrashLoopBackOff")
+	if want := "`kubectl logs --previous clerk-squad-new-a -c uniform -n shop`"; f == nil || !strings.HasSuffix(f.Hint, want) {
+		t.Errorf("without flags: %+v, want it to end with %s", f, want)
+	}
+
+	// An image is free text to the API server: its host can be anything
+	// without a space.
+	s = load(t, "private-no-secret", nil)
+	s.Revisions[0].Pods[0].Image = "evil.example$(echo${IFS}pwned)/uniform:1"
+	f = find(Findings(s), "ImagePullBackOff")
+	if f == nil {
+		t.Fatal("no ImagePullBackOff finding")
+	}
+	cmds := commands(f.Hint)
+	if len(cmds) == 0 {
+		t.Fatalf("no command in %q", f.Hint)
+	}
+	if got, _ := flagValue(words(t, strings.ReplaceAll(cmds[0], "--docker-server=", "--docker-server ")), "--docker-server"); got != "evil.example$(echo${IFS}pwned)" {
+		t.Errorf("the host is not one inert word: the shell reads %q from %s", got, cmds[0])
 	}
 }

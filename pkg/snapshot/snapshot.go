@@ -75,6 +75,22 @@ type Snapshot struct {
 	// its pull without a pull Secret, the pull Secrets it names now; a
 	// name missing from the map could not be read.
 	ServiceAccounts map[string][]string
+	// Where is how the user reached the cluster, for the commands a hint
+	// prints.
+	Where Where
+}
+
+// Where is how the user reached the cluster: the connection flags given on
+// the command line, each empty when not given. A command that a hint
+// prints carries them, so that pasting it acts on the cluster the view
+// shows rather than on the kubeconfig's current context. The namespace is
+// not here: a hint names the workload's own (-n), which is the one the
+// user chose, or, in a release across namespaces, each workload's.
+type Where struct {
+	Kubeconfig string // --kubeconfig
+	Context    string // --context
+	Cluster    string // --cluster
+	User       string // --user
 }
 
 // Event is a Warning event of the workload, a revision or a pod; repeats of
