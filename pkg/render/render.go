@@ -62,18 +62,19 @@ func Frame(s *snapshot.Snapshot, width, height int, st Style) string {
 	if st.Compact {
 		layouts = layouts[1:]
 	}
-	// The reasons get at most a third of the screen, and only on screens
-	// tall enough to show pods as well.
+	// The reasons are sure of a third of the screen, and only on screens
+	// tall enough to show pods as well; the pods are drawn in the rest.
+	var findings []diagnose.Finding
 	var why []string
 	if height >= 9 {
-		why = r.why(diagnose.Findings(s), s.Events, height/3)
+		findings = diagnose.Findings(s)
+		why = r.why(findings, s.Events, height/3)
 	}
 	for _, l := range layouts {
-		body, ok := r.body(l, height-1-len(why))
+		pods, ok := r.body(l, height-1-len(why))
 		if !ok {
 			continue
 		}
-		body = append(body, why...)
 		// Figures without a progress bar are worse than glyphs with one.
 		last := 3
 		if l == figures {
@@ -85,9 +86,16 @@ func Frame(s *snapshot.Snapshot, width, height int, st Style) string {
 			if level == 0 && l != counts {
 				legend = r.legend()
 			}
-			if len(head)+len(body)+len(legend) <= height {
-				return r.join(head, body, legend)
+			used := len(head) + len(pods) + len(why) + len(legend)
+			if used > height {
+				continue
 			}
+			// What the pods leave is the reasons' too: a hint is cut
+			// only when the screen is full.
+			if spare := height - used; spare > 0 && len(why) > 0 {
+				why = r.why(findings, s.Events, len(why)+spare)
+			}
+			return r.join(head, pods, why, legend)
 		}
 	}
 	body, _ := r.body(counts, height)

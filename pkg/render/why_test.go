@@ -11,19 +11,27 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// whyReference is the panel built the plain way: every finding and event
-// formatted; whyCut then cuts it to max lines. why must give the same lines
-// while formatting only what fits.
-func whyReference(r *renderer, findings []diagnose.Finding, events []snapshot.Event) []string {
-	var lines []string
+// whyPanel is the panel built the plain way: every finding and event
+// formatted, each hint whole. whyCut then fits it to max lines by the
+// rule; why must give the same lines while formatting only what fits.
+type whyPanel struct {
+	cores    [][]string // each finding's summary and hint
+	messages []string   // each finding's message line, or ""
+	events   []string
+}
+
+func whyReference(r *renderer, findings []diagnose.Finding, events []snapshot.Event) whyPanel {
+	var p whyPanel
 	for _, f := range findings {
-		lines = append(lines, r.paint(sgrWhy, truncate(r.text(r.g.cross+" "+f.Summary()), r.w, r.g.more)))
-		for _, l := range wrap(r.text(f.Hint), r.w-2, 3, r.g.more) {
-			lines = append(lines, "  "+l)
+		core := []string{r.paint(sgrWhy, truncate(r.text(r.g.cross+" "+f.Summary()), r.w, r.g.more))}
+		for _, l := range wrap(r.text(f.Hint), r.w-2, 1<<30, r.g.more) {
+			core = append(core, "  "+l)
 		}
+		msg := ""
 		if f.Message != "" && !strings.Contains(f.Hint, f.Message) {
-			lines = append(lines, r.paint(sgrLegend, truncate("  "+r.text(f.Message), r.w, r.g.more)))
+			msg = r.paint(sgrLegend, truncate("  "+r.text(f.Message), r.w, r.g.more))
 		}
+		p.cores, p.messages = append(p.cores, core), append(p.messages, msg)
 	}
 	times := "x"
 	if r.st.Unicode {
@@ -33,20 +41,41 @@ func whyReference(r *renderer, findings []diagnose.Finding, events []snapshot.Ev
 		if i == 3 {
 			break
 		}
-		lines = append(lines, truncate(r.text(fmt.Sprintf("%s%d %s %s: %s", times, e.Count, e.Reason, e.Object, e.Message)), r.w, r.g.more))
+		p.events = append(p.events, truncate(r.text(fmt.Sprintf("%s%d %s %s: %s", times, e.Count, e.Reason, e.Object, e.Message)), r.w, r.g.more))
 	}
-	return lines
+	return p
 }
 
-func whyCut(r *renderer, lines []string, max int) []string {
-	if max <= 0 || len(lines) == 0 {
+// whyCut is the rule: everything when it fits; else without the messages
+// that do not fit, the first findings' kept; else the summaries, hints
+// and events cut to max lines, the last one "more".
+func whyCut(r *renderer, p whyPanel, max int) []string {
+	if max <= 0 || len(p.cores)+len(p.events) == 0 {
 		return nil
 	}
-	if len(lines) > max {
-		lines = slices.Clone(lines[:max])
-		lines[max-1] = r.g.more
+	var bare []string
+	for _, c := range p.cores {
+		if len(bare) > max {
+			break // cut anyway
+		}
+		bare = append(bare, c...)
 	}
-	return lines
+	bare = append(bare, p.events...)
+	if len(bare) > max {
+		bare = slices.Clone(bare[:max])
+		bare[max-1] = r.g.more
+		return bare
+	}
+	room := max - len(bare)
+	var lines []string
+	for i, c := range p.cores {
+		lines = append(lines, c...)
+		if p.messages[i] != "" && room > 0 {
+			lines = append(lines, p.messages[i])
+			room--
+		}
+	}
+	return append(lines, p.events...)
 }
 
 // whyFindings are n findings of every shape: hints of one to several wrapped
@@ -177,6 +206,97 @@ func TestReasonsCountOnlyWhatShows(t *testing.T) {
 						t.Fatalf("%d pods, a reason every %d, width %d, style %+v:\ngot  %q\nwant %q", n, skip, w, style, got, want)
 					}
 				}
+			}
+		}
+	}
+}
+
+// privateRegistry is a rollout stuck on a private registry that refuses
+// the pull, in a namespace of 20 characters, watched with --context: the
+// hint is long, and its end says what to do.
+func privateRegistry() *snapshot.Snapshot {
+	s := failedRollout()
+	s.Phase, s.Message = snapshot.PhaseUpdating, `Waiting for deployment "clerk-squad" rollout to finish: 2 out of 3 new replicas have been updated...`
+	s.Problems = nil
+	s.Workload.Namespace = "clerk-squad-prod-eu1"
+	s.Where = snapshot.Where{Context: "prod-eu"}
+	s.ServiceAccounts = map[string][]string{"default": {}}
+	image := "private.registry.example/uniform:winter-2024"
+	s.Revisions[0].Images = []string{image}
+	for i := range s.Revisions[0].Pods {
+		p := &s.Revisions[0].Pods[i]
+		p.Image, p.Container, p.ServiceAccount = image, "uniform", "default"
+		p.Message = `Back-off pulling image "` + image + `": ErrImagePull: failed to pull and unpack image: unexpected status from HEAD request: 401 Unauthorized`
+	}
+	return s
+}
+
+// The hint has the room the screen has: at 120×40 the private registry's
+// hint is drawn whole, down to where the Secret must be listed, instead
+// of being cut at "and list it under …" above empty rows.
+func TestWhyHintHasTheRoomOfTheScreen(t *testing.T) {
+	got := Frame(privateRegistry(), 120, 40, mono)
+	checkFrame(t, got, 120, 40, mono)
+	plain := strings.Join(strings.Fields(got), " ")
+	for _, want := range []string{
+		"and list it under spec.template.spec.imagePullSecrets, or add it to the ServiceAccount:",
+		`kubectl patch serviceaccount default -n clerk-squad-prod-eu1 --context prod-eu -p '{"imagePullSecrets":[{"name":"regcred"}]}'`,
+		`Back-off pulling image "private.registry.example/uniform:winter-2024"`,
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("frame lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, " …\n") {
+		t.Errorf("a hint is cut on a screen with room to spare:\n%s", got)
+	}
+	golden(t, "why-private-registry-120x40", got)
+}
+
+// When the room is short, the API's message goes before the hint is cut:
+// a hint of four lines in five rows is drawn whole, without its message.
+func TestWhyCutsTheMessageBeforeTheHint(t *testing.T) {
+	f := diagnose.Finding{Revision: 2, Reason: "ImagePullBackOff", Pods: []string{"a"},
+		Hint:    strings.TrimSpace(strings.Repeat("hint ", 24)) + " imagePullSecrets",
+		Message: "what the kubelet said"}
+	r := newRenderer(&snapshot.Snapshot{}, 40, 40, mono)
+	hint := wrap(f.Hint, 38, 100, "…")
+	if len(hint) != 4 {
+		t.Fatalf("the hint should take 4 lines at 40 columns, takes %d", len(hint))
+	}
+	for _, c := range []struct {
+		max  int
+		want []string
+	}{
+		{6, append(append([]string{"✗ rev 2: ImagePullBackOff: pod a"}, indent(hint)...), "  what the kubelet said")},
+		{5, append([]string{"✗ rev 2: ImagePullBackOff: pod a"}, indent(hint)...)},
+		{4, append(append([]string{"✗ rev 2: ImagePullBackOff: pod a"}, indent(hint[:2])...), "…")},
+	} {
+		if got := r.why([]diagnose.Finding{f}, nil, c.max); !slices.Equal(got, c.want) {
+			t.Errorf("max %d:\ngot  %q\nwant %q", c.max, got, c.want)
+		}
+	}
+}
+
+func indent(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = "  " + l
+	}
+	return out
+}
+
+// A hint is cut only when the screen is full: on every screen the frame
+// leaves rows empty on, the hint is there to its last word.
+func TestWhyIsCutOnlyOnAFullScreen(t *testing.T) {
+	s := privateRegistry()
+	end := `'{"imagePullSecrets":[{"name":"regcred"}]}'` + "`"
+	for _, w := range []int{60, 80, 120} {
+		for h := 9; h <= 40; h++ {
+			got := Frame(s, w, h, mono)
+			checkFrame(t, got, w, h, mono)
+			if n := strings.Count(got, "\n") + 1; n < h && !strings.Contains(strings.Join(strings.Fields(got), " "), end) {
+				t.Errorf("%dx%d: %d rows drawn and the hint cut:\n%s", w, h, n, got)
 			}
 		}
 	}
