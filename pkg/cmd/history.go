@@ -521,7 +521,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 // watchAfterUndo shows the rollout to the restored revision on the same
 // screen until it completes or the user quits.
 func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Screen, keys <-chan terminal.Key, style render.Style) error {
-	w := watcher.New(o.client, o.kind, o.namespace, o.name)
+	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithWhere(whereOf(o.configFlags))
 	if err := w.Start(ctx); err != nil {
 		return describeGetError(err, lower(o.kind), o.name, o.namespace)
 	}

@@ -228,7 +228,7 @@ func (o *WatchOptions) tryPullSecret(reg *registry.Client) watcher.PullSecretChe
 // stuck pod with: pull Secrets, ServiceAccounts, the registry (reg nil:
 // --registry=off), and the connection's state.
 func (o *WatchOptions) newWatcher(kind workload.Kind, namespace, name string, reg *registry.Client) *watcher.Workload {
-	w := watcher.New(o.client, kind, namespace, name).WithSecretLookup(o.secretExists).WithServiceAccountLookup(o.serviceAccountPullSecrets)
+	w := watcher.New(o.client, kind, namespace, name).WithWhere(whereOf(o.configFlags)).WithSecretLookup(o.secretExists).WithServiceAccountLookup(o.serviceAccountPullSecrets)
 	if o.clients.conn != nil {
 		w = w.WithConnection(o.clients.conn)
 	}

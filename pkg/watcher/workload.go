@@ -72,6 +72,8 @@ type Workload struct {
 	serviceAccounts      recheck[[]string] // pull Secrets by name; guarded by mu
 
 	conn *Connection
+	// where is how the user reached the cluster (WithWhere).
+	where snapshot.Where
 
 	changed chan struct{}
 	ctx     context.Context // the watch's lifetime, for background lookups
@@ -510,6 +512,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 			Message: fmt.Sprintf("%s %q was deleted", w.kind.Name(), w.name)}
 		s.Workload.Kind, s.Workload.Short = w.kind.Name(), w.kind.Short()
 		s.Workload.Namespace, s.Workload.Name = w.namespace, w.name
+		s.Where = w.where
 		return s
 	}
 	revs := w.revisions.GetStore().List()
@@ -529,6 +532,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		revs = own
 	}
 	s := w.kind.Snapshot(obj, revs, pods, now, started)
+	s.Where = w.where
 	s.Problems = append(w.Problems(), s.Problems...)
 	s.PodsHidden = podsHidden
 	if w.conn != nil {
