@@ -53,9 +53,11 @@ type jsonOp struct {
 	Value any    `json:"value,omitempty"`
 }
 
-// preconditions test the identity and generation the user was shown. The
-// generation moves with every spec change but not with status updates, so a
-// rollout in progress does not invalidate what the user is looking at.
+// preconditions test the identity and generation of the object as read
+// just before the patch. The generation moves with every spec change but
+// not with status updates, so a rollout in progress does not fail them; a
+// spec change between the read and the patch does, and the caller reads
+// again and decides anew (see applyShown and Undo).
 func preconditions(obj metav1.Object) []jsonOp {
 	return []jsonOp{
 		{Op: "test", Path: "/metadata/uid", Value: string(obj.GetUID())},
@@ -79,18 +81,54 @@ func (e *Changed) Error() string {
 	return fmt.Sprintf("%s/%s changed since it was shown (now %s); look again", kind, e.Name, sanitize.Text(e.Now))
 }
 
-// Apply sends a JSON patch guarded by preconditions to a workload. When a
-// precondition fails it reads the object again to say what it has become.
-func Apply(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, patch []byte, dryRun DryRun) error {
-	_, err := send(ctx, c, kind, obj, patch, dryRun)
-	if err == nil || apierrors.IsForbidden(err) || apierrors.IsNotFound(err) {
-		return describeError(err, "patch", kind, obj)
+// applyShown makes a pause or a restart planned against shown. It reads
+// the workload and refuses, with *Changed, when what the change rests on is
+// no longer as shown: the object and its pod template (see StillShown) and,
+// with pausedToo, spec.paused. Otherwise it sends the patch that build makes
+// from that read, guarded by the read's identity and generation. A scale in
+// between moves the generation but nothing the user saw, and goes through;
+// any spec change between the read and the patch fails the guard, and the
+// next read decides anew, so a template changed after the user looked is
+// never patched over.
+func applyShown(ctx context.Context, c kubernetes.Interface, kind Kind, shown metav1.Object, pausedToo bool, build func(fresh metav1.Object) ([]byte, error), dryRun DryRun) error {
+	for attempt := 1; ; attempt++ {
+		fresh, err := kind.Get(ctx, c, shown.GetNamespace(), shown.GetName())
+		if err != nil {
+			return describeError(err, "get", kind, shown)
+		}
+		if err := StillShown(kind, shown, kind.Template(shown), fresh); err != nil {
+			return err
+		}
+		if pausedToo {
+			if err := samePause(kind, shown, fresh); err != nil {
+				return err
+			}
+		}
+		patch, err := build(fresh)
+		if err != nil {
+			return err
+		}
+		_, err = send(ctx, c, kind, fresh, patch, dryRun)
+		if err == nil || apierrors.IsForbidden(err) || apierrors.IsNotFound(err) || attempt == undoAttempts {
+			return describeError(err, "patch", kind, shown)
+		}
+		// A test failed, or the server stumbled: read again and decide anew.
 	}
-	if now, err := kind.Get(ctx, c, obj.GetNamespace(), obj.GetName()); err == nil &&
-		(now.GetUID() != obj.GetUID() || now.GetGeneration() != obj.GetGeneration()) {
-		return &Changed{Kind: lower(kind), Name: obj.GetName(), Now: kind.Describe(now)}
+}
+
+// samePause returns *Changed when fresh is paused and shown was not, or
+// the other way round: someone else paused or resumed in between.
+func samePause(kind Kind, shown, fresh metav1.Object) error {
+	was, _ := kind.Paused(shown)
+	now, _ := kind.Paused(fresh)
+	if now == was {
+		return nil
 	}
-	return describeError(err, "patch", kind, obj)
+	state := "resumed"
+	if now {
+		state = "paused"
+	}
+	return &Changed{Kind: lower(kind), Name: shown.GetName(), Now: state}
 }
 
 // send sends a JSON patch to a workload and returns it as patched (or as

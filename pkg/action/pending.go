@@ -37,7 +37,8 @@ func (p *Pending) Apply(ctx context.Context, c kubernetes.Interface, dryRun DryR
 }
 
 // Pause plans `kubectl rollout pause` or `resume`, whichever the workload
-// as shown needs, guarded by its generation.
+// as shown needs. It applies only while the workload's pod template and
+// spec.paused are still as shown; a scale in between does not block it.
 func Pause(kind Kind, obj metav1.Object) (*Pending, error) {
 	paused, ok := kind.Paused(obj)
 	if !ok {
@@ -50,11 +51,8 @@ func Pause(kind Kind, obj metav1.Object) (*Pending, error) {
 	return &Pending{
 		Question: fmt.Sprintf("%s the rollout of %s/%s?", verb, lower(kind), obj.GetName()),
 		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
-			patch, err := PausePatch(obj, !paused)
-			if err != nil {
-				return "", err
-			}
-			if err := Apply(ctx, c, kind, obj, patch, dryRun); err != nil {
+			build := func(fresh metav1.Object) ([]byte, error) { return PausePatch(fresh, !paused) }
+			if err := applyShown(ctx, c, kind, obj, true, build, dryRun); err != nil {
 				return "", err
 			}
 			return done, nil
@@ -62,18 +60,17 @@ func Pause(kind Kind, obj metav1.Object) (*Pending, error) {
 	}, nil
 }
 
-// Restart plans `kubectl rollout restart`, guarded by the generation shown;
-// now stamps the restart when it is applied.
+// Restart plans `kubectl rollout restart`, applied only while the pod
+// template it stamps is still the one shown; a scale in between does not
+// block it. now stamps the restart when it is applied.
 func Restart(kind Kind, obj metav1.Object, now func() time.Time) *Pending {
-	annotations := kind.Template(obj).Annotations
 	return &Pending{
 		Question: fmt.Sprintf("Restart every pod of %s/%s?", lower(kind), obj.GetName()),
 		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
-			patch, err := RestartPatch(obj, annotations, now())
-			if err != nil {
-				return "", err
+			build := func(fresh metav1.Object) ([]byte, error) {
+				return RestartPatch(fresh, kind.Template(fresh).Annotations, now())
 			}
-			if err := Apply(ctx, c, kind, obj, patch, dryRun); err != nil {
+			if err := applyShown(ctx, c, kind, obj, false, build, dryRun); err != nil {
 				return "", err
 			}
 			return "restarted", nil

@@ -178,7 +178,8 @@ func TestPauseAsksWhatTheWorkloadNeedsAndApplies(t *testing.T) {
 	if err != nil || p.Question != "Pause the rollout of deployment/clerk-squad?" {
 		t.Fatalf("pause: %v %+v", err, p)
 	}
-	if done, err := p.Apply(context.Background(), c, action.DryRunServer); err != nil || done != "paused" {
+	// The fake clientset patches even in a dry run: give it its own.
+	if done, err := p.Apply(context.Background(), fake.NewClientset(shown.DeepCopy()), action.DryRunServer); err != nil || done != "paused" {
 		t.Fatalf("dry run: %q %v", done, err)
 	}
 	if done, err := p.Apply(context.Background(), c, action.DryRunNone); err != nil || done != "paused" || !getDeployment(t, c).Spec.Paused {
@@ -193,9 +194,9 @@ func TestPauseAsksWhatTheWorkloadNeedsAndApplies(t *testing.T) {
 	}
 }
 
-// The generation shown is a precondition: a change in between (even a
-// scale) refuses a pause or a restart planned before it, and says what the
-// workload has become.
+// What a pause or a restart rests on is the pod template and spec.paused
+// as shown: a template changed in between refuses either, and the refusal
+// says what the workload has become.
 func TestPauseAndRestartRefuseAChangeInBetween(t *testing.T) {
 	shown := deployment("winter", 3, false)
 	for _, plan := range []func() (*action.Pending, error){
@@ -211,10 +212,132 @@ func TestPauseAndRestartRefuseAChangeInBetween(t *testing.T) {
 		}
 		_, err = p.Apply(context.Background(), c, action.DryRunNone)
 		var changed *action.Changed
-		if !errors.As(err, &changed) || !strings.Contains(err.Error(), "changed since it was shown (now a new revision, hotfix)") {
+		if !errors.As(err, &changed) || err.Error() != "deployment/clerk-squad changed since it was shown (now a new revision, hotfix); look again" {
 			t.Errorf("%q: want a refusal naming the change, got %v", p.Question, err)
 		}
-		if d := getDeployment(t, c); d.Spec.Paused || d.Spec.Template.Annotations != nil {
+		if d := getDeployment(t, c); d.Spec.Paused || d.Spec.Template.Annotations != nil || d.Spec.Template.Spec.Containers[0].Image != "hotfix" {
+			t.Errorf("%q changed the workload: %+v", p.Question, d.Spec)
+		}
+	}
+}
+
+// scaled is the Deployment shown, as an autoscaler or `kubectl scale`
+// leaves it: more replicas, a new generation the controller has not
+// observed yet, the same template and spec.paused.
+func scaled(shown *appsv1.Deployment, replicas int32) *appsv1.Deployment {
+	d := shown.DeepCopy()
+	d.Spec.Replicas = &replicas
+	d.Generation++
+	return d
+}
+
+// A scale between the question and the answer changes nothing a pause or a
+// restart rests on: both apply, and keep the new scale.
+func TestPauseAndRestartSurviveAScaleInBetween(t *testing.T) {
+	shown := deployment("winter", 3, false)
+	two := int32(2)
+	shown.Spec.Replicas = &two
+	shown.Status.ObservedGeneration = 3
+	for _, tc := range []struct {
+		plan func() (*action.Pending, error)
+		done string
+		ok   func(*appsv1.Deployment) bool
+	}{
+		{func() (*action.Pending, error) { return action.Pause(workload.Deployment, shown) }, "paused",
+			func(d *appsv1.Deployment) bool { return d.Spec.Paused }},
+		{func() (*action.Pending, error) { return action.Restart(workload.Deployment, shown, time.Now), nil }, "restarted",
+			func(d *appsv1.Deployment) bool {
+				return d.Spec.Template.Annotations["kubectl.kubernetes.io/restartedAt"] != ""
+			}},
+	} {
+		c := fake.NewClientset(shown.DeepCopy())
+		p, err := tc.plan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The autoscaler scales after the question, before the answer.
+		if _, err := c.AppsV1().Deployments("shop").Update(context.Background(), scaled(shown, 5), metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if done, err := p.Apply(context.Background(), c, action.DryRunNone); err != nil || done != tc.done {
+			t.Fatalf("%q: a scale in between must not block it: %q %v", p.Question, done, err)
+		}
+		if d := getDeployment(t, c); !tc.ok(d) || *d.Spec.Replicas != 5 || d.Spec.Template.Spec.Containers[0].Image != "winter" {
+			t.Errorf("%q: want it applied over the new scale, got %+v", p.Question, d.Spec)
+		}
+	}
+}
+
+// A scale that lands between the plugin's read and its patch fails the
+// patch's test of the generation read; the next read finds the template as
+// shown, and the pause goes through.
+func TestPauseSurvivesAScaleDuringThePatch(t *testing.T) {
+	shown := deployment("winter", 3, false)
+	c := fake.NewClientset(shown.DeepCopy())
+	patches := 0
+	c.PrependReactor("patch", "deployments", func(k8stesting.Action) (bool, runtime.Object, error) {
+		if patches++; patches == 1 {
+			if err := c.Tracker().Update(appsv1.SchemeGroupVersion.WithResource("deployments"), scaled(shown, 5), "shop"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return false, nil, nil
+	})
+	p, _ := action.Pause(workload.Deployment, shown)
+	if done, err := p.Apply(context.Background(), c, action.DryRunNone); err != nil || done != "paused" {
+		t.Fatalf("a scale during the patch must not block the pause: %q %v", done, err)
+	}
+	if d := getDeployment(t, c); !d.Spec.Paused || *d.Spec.Replicas != 5 || patches != 2 {
+		t.Errorf("want paused at the new scale after one retry, got %+v after %d patches", d.Spec, patches)
+	}
+}
+
+// A template changed between the plugin's read and its patch fails the
+// patch's test of the generation read, and the next read refuses: the
+// restart never stamps a template the user has not seen.
+func TestRestartRefusesATemplateChangeDuringThePatch(t *testing.T) {
+	shown := deployment("winter", 3, false)
+	c := fake.NewClientset(shown.DeepCopy())
+	hotfixed := false
+	c.PrependReactor("patch", "deployments", func(k8stesting.Action) (bool, runtime.Object, error) {
+		if !hotfixed {
+			hotfixed = true
+			if err := c.Tracker().Update(appsv1.SchemeGroupVersion.WithResource("deployments"), deployment("hotfix", 4, false), "shop"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return false, nil, nil
+	})
+	_, err := action.Restart(workload.Deployment, shown, time.Now).Apply(context.Background(), c, action.DryRunNone)
+	var changed *action.Changed
+	if !errors.As(err, &changed) || err.Error() != "deployment/clerk-squad changed since it was shown (now a new revision, hotfix); look again" {
+		t.Fatalf("want a refusal naming the hotfix, got %v", err)
+	}
+	if d := getDeployment(t, c); d.Spec.Template.Annotations != nil || d.Spec.Template.Spec.Containers[0].Image != "hotfix" {
+		t.Errorf("the restart stamped a template the user did not see: %+v", d.Spec.Template)
+	}
+}
+
+// Someone else pausing (or resuming) in between changes what a pause
+// would flip: it refuses, saying so, and changes nothing.
+func TestPauseRefusesAPauseInBetween(t *testing.T) {
+	for _, shownPaused := range []bool{false, true} {
+		shown := deployment("winter", 3, shownPaused)
+		c := fake.NewClientset(deployment("winter", 4, !shownPaused))
+		p, err := action.Pause(workload.Deployment, shown)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "deployment/clerk-squad changed since it was shown (now paused); look again"
+		if shownPaused {
+			want = "deployment/clerk-squad changed since it was shown (now resumed); look again"
+		}
+		_, err = p.Apply(context.Background(), c, action.DryRunNone)
+		var changed *action.Changed
+		if !errors.As(err, &changed) || err.Error() != want {
+			t.Errorf("%q: want %q, got %v", p.Question, want, err)
+		}
+		if d := getDeployment(t, c); d.Spec.Paused == shownPaused {
 			t.Errorf("%q changed the workload: %+v", p.Question, d.Spec)
 		}
 	}
