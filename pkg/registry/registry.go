@@ -65,18 +65,19 @@ type lookup struct {
 // New returns a client with the user's Docker credentials, looking up
 // images for linux/amd64 unless told otherwise, each lookup within timeout.
 func New(timeout time.Duration) *Client {
-	return &Client{
-		keychain:  authn.DefaultKeychain,
-		platform:  v1.Platform{OS: "linux", Architecture: "amd64"},
-		timeout:   timeout,
-		transport: remote.DefaultTransport,
-		cache:     map[string]*lookup{},
+	c := &Client{
+		keychain: authn.DefaultKeychain,
+		platform: v1.Platform{OS: "linux", Architecture: "amd64"},
+		timeout:  timeout,
+		cache:    map[string]*lookup{},
 	}
+	return c.WithTransport(remote.DefaultTransport)
 }
 
-// WithTransport makes the client's requests go through t.
+// WithTransport makes the client's requests go through t, within the
+// client's bounds (guard).
 func (c *Client) WithTransport(t http.RoundTripper) *Client {
-	c.transport = t
+	c.transport = c.guard(t)
 	return c
 }
 
@@ -132,6 +133,9 @@ func (c *Client) fetch(ctx context.Context, ref string) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifest of %s: %w", ref, err)
 	}
+	if err := checkConfigSize(ref, manifest); err != nil {
+		return nil, err
+	}
 	config, err := img.ConfigFile()
 	if err != nil {
 		return nil, fmt.Errorf("config of %s: %w", ref, err)
@@ -178,6 +182,9 @@ func (e *Error) Unwrap() error { return e.Err }
 func explain(r name.Reference, err error) error {
 	if err == nil {
 		return nil
+	}
+	if r := refusal(err); r != nil {
+		return r
 	}
 	var terr *transport.Error
 	if errors.As(err, &terr) {
