@@ -38,7 +38,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // The warehouse's key, as in hack/registry/warehouse-key.yaml.
@@ -141,6 +143,12 @@ var (
 		map[string]int{"etc/os-release": 256, "usr/lib/base.bin": 2 << 20}, 1}
 	runtime = layer{"runtime: the tailor's tools (libraries the app needs)",
 		map[string]int{"usr/lib/runtime.bin": 1536 << 10}, 2}
+	// The arm64 builds share their own base and runtime, as real images
+	// built for two platforms do.
+	baseArm64 = layer{"base: a slim Debian 12 root filesystem for arm64",
+		map[string]int{"etc/os-release": 256, "usr/lib/base.bin": 2 << 20}, 11}
+	runtimeArm64 = layer{"runtime: the tailor's tools for arm64",
+		map[string]int{"usr/lib/runtime.bin": 1536 << 10}, 12}
 )
 
 func app(season string, size int, seed int64) layer {
@@ -148,8 +156,110 @@ func app(season string, size int, seed int64) layer {
 		map[string]int{"app/uniform-" + season: size}, seed}
 }
 
+// A format a registry serves an image in: Docker schema 2 (what the
+// single-platform images above are) or OCI.
+type format int
+
+const (
+	docker format = iota
+	oci
+)
+
+// platformImage is one platform's build of a multi-platform image.
+type platformImage struct {
+	platform v1.Platform
+	layers   []layer
+}
+
+// multi is a multi-platform image: an OCI index or a Docker manifest list
+// of platform builds, and, as buildx pushes them, attestation manifests
+// (platform unknown/unknown) beside them.
+type multi struct {
+	ref          string
+	format       format
+	builds       []platformImage
+	attestations bool
+}
+
+var (
+	amd64      = v1.Platform{OS: "linux", Architecture: "amd64"}
+	arm64      = v1.Platform{OS: "linux", Architecture: "arm64"}
+	arm64v8    = v1.Platform{OS: "linux", Architecture: "arm64", Variant: "v8"}
+	multiStock = []multi{
+		// A two-platform OCI index, as nearly every public image is.
+		{"uniform:gala-2025", oci, []platformImage{
+			{amd64, []layer{base, runtime, app("gala-2025", 350<<10, 21)}},
+			{arm64, []layer{baseArm64, runtimeArm64, app("gala-2025-arm64", 340<<10, 22)}},
+		}, false},
+		// A Docker manifest list whose arm64 build names its variant.
+		{"uniform:spring-2025", docker, []platformImage{
+			{amd64, []layer{base, runtime, app("spring-2025", 330<<10, 23)}},
+			{arm64v8, []layer{baseArm64, runtimeArm64, app("spring-2025-arm64", 320<<10, 24)}},
+		}, false},
+		// An OCI index with attestation entries, as docker buildx pushes.
+		{"uniform:buildx-2025", oci, []platformImage{
+			{amd64, []layer{base, runtime, app("buildx-2025", 310<<10, 25)}},
+			{arm64, []layer{baseArm64, runtimeArm64, app("buildx-2025-arm64", 300<<10, 26)}},
+		}, true},
+	}
+)
+
+// buildMulti builds m's index (or manifest list).
+func buildMulti(m multi) (v1.ImageIndex, error) {
+	mt := types.OCIImageIndex
+	if m.format == docker {
+		mt = types.DockerManifestList
+	}
+	idx := mutate.IndexMediaType(empty.Index, mt)
+	for _, b := range m.builds {
+		img, err := build(b.layers, b.platform, m.format)
+		if err != nil {
+			return nil, err
+		}
+		p := b.platform
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &p}})
+		if !m.attestations {
+			continue
+		}
+		att, err := attestation(img)
+		if err != nil {
+			return nil, err
+		}
+		d, err := img.Digest()
+		if err != nil {
+			return nil, err
+		}
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: att, Descriptor: v1.Descriptor{
+			Platform: &v1.Platform{OS: "unknown", Architecture: "unknown"},
+			Annotations: map[string]string{
+				"vnd.docker.reference.digest": d.String(),
+				"vnd.docker.reference.type":   "attestation-manifest",
+			},
+		}})
+	}
+	return idx, nil
+}
+
+// attestation is an in-toto attestation manifest about img, shaped as
+// buildx writes one: an OCI manifest of one layer, no runnable config.
+func attestation(img v1.Image) (v1.Image, error) {
+	d, err := img.Digest()
+	if err != nil {
+		return nil, err
+	}
+	statement := []byte(`{"_type":"https://in-toto.io/Statement/v0.1","subject":[{"digest":{"sha256":"` + d.Hex + `"}}],"predicateType":"https://slsa.dev/provenance/v0.2"}`)
+	l := static.NewLayer(statement, "application/vnd.in-toto+json")
+	att, err := mutate.Append(mutate.MediaType(empty.Image, types.OCIManifestSchema1), mutate.Addendum{Layer: l})
+	if err != nil {
+		return nil, err
+	}
+	return mutate.ConfigMediaType(att, types.OCIConfigJSON), nil
+}
+
 // stock pushes the images the tests and the demo use: three layers each,
-// the base and the runtime shared, the app layer its own.
+// the base and the runtime shared, the app layer its own; the
+// single-platform ones as Docker schema 2 manifests, the multi-platform
+// ones (multiStock) as OCI indexes and a Docker manifest list.
 func stock(addr string) error {
 	images := []struct {
 		ref    string
@@ -162,7 +272,7 @@ func stock(addr string) error {
 	}
 	key := authn.FromConfig(authn.AuthConfig{Username: keyUser, Password: keyPassword})
 	for _, im := range images {
-		img, err := build(im.layers)
+		img, err := build(im.layers, amd64, docker)
 		if err != nil {
 			return err
 		}
@@ -174,11 +284,30 @@ func stock(addr string) error {
 			return fmt.Errorf("push %s: %w", ref, err)
 		}
 	}
+	for _, m := range multiStock {
+		idx, err := buildMulti(m)
+		if err != nil {
+			return fmt.Errorf("build %s: %w", m.ref, err)
+		}
+		ref, err := name.ParseReference(addr + "/" + m.ref)
+		if err != nil {
+			return err
+		}
+		if err := remote.WriteIndex(ref, idx, remote.WithAuth(key)); err != nil {
+			return fmt.Errorf("push %s: %w", ref, err)
+		}
+	}
 	return nil
 }
 
-func build(layers []layer) (v1.Image, error) {
+// build makes an image of layers for platform p, in format f.
+func build(layers []layer, p v1.Platform, f format) (v1.Image, error) {
 	img := empty.Image
+	layerType := types.DockerLayer
+	if f == oci {
+		img = mutate.ConfigMediaType(mutate.MediaType(img, types.OCIManifestSchema1), types.OCIConfigJSON)
+		layerType = types.OCILayer
+	}
 	created := v1.Time{Time: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for _, l := range layers {
 		content, err := tarOf(l)
@@ -187,7 +316,7 @@ func build(layers []layer) (v1.Image, error) {
 		}
 		tl, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
 			return io.NopCloser(bytes.NewReader(content)), nil
-		})
+		}, tarball.WithMediaType(layerType))
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +330,7 @@ func build(layers []layer) (v1.Image, error) {
 		return nil, err
 	}
 	cfg = cfg.DeepCopy()
-	cfg.OS, cfg.Architecture = "linux", "amd64"
+	cfg.OS, cfg.Architecture, cfg.Variant = p.OS, p.Architecture, p.Variant
 	cfg.Config.Entrypoint = []string{"/app/uniform"}
 	return mutate.ConfigFile(img, cfg)
 }

@@ -57,7 +57,7 @@ func (p *Plan) CheckImages(ctx context.Context, c kubernetes.Interface, look Ima
 		img, err := look(ctx, ctr.Image)
 		var e *registry.Error
 		switch {
-		case err == nil && ran[ctr.Image] != "" && ran[ctr.Image] != img.Digest:
+		case err == nil && ran[ctr.Image] != "" && !img.Names(ran[ctr.Image]):
 			pf.Repushed = append(pf.Repushed, Repush{Image: ctr.Image, Ran: ran[ctr.Image], Now: img.Digest})
 		case err == nil:
 			pf.Checked++

@@ -316,10 +316,13 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 			// From the source: the registry's digest for the tag now.
 			now, asked := rev.Registry[img]
 			for running := range digests[img] {
-				if asked && running != "" && now != running {
+				// A multi-platform tag names an index: pods record the
+				// index's digest, or, with some runtimes, their
+				// platform's manifest in it; neither is a push.
+				if asked && running != "" && !now.Names(running) {
 					out = append(out, Finding{Revision: rev.Number, Reason: "RepushedTag",
 						Hint: fmt.Sprintf("the registry's %s now names %s, but pods of rev %d run %s: the tag was pushed again, and a new pod would run another image; pin a digest (image@sha256:...)",
-							img, revision.ShortDigest(now), rev.Number, revision.ShortDigest(running))})
+							img, revision.ShortDigest(now.Digest), rev.Number, revision.ShortDigest(running))})
 				}
 			}
 		}

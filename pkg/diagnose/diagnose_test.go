@@ -165,14 +165,23 @@ func TestRepushedTagFromTheRegistry(t *testing.T) {
 	if f := find(Findings(s), "RepushedTag"); f != nil {
 		t.Fatalf("before the registry answered: %+v", f)
 	}
-	s.Revisions[0].Registry = map[string]string{img: running}
+	s.Revisions[0].Registry = map[string]snapshot.Resolved{img: {Digest: running}}
 	if f := find(Findings(s), "RepushedTag"); f != nil {
 		t.Fatalf("the registry agrees with the pods: %+v", f)
 	}
-	s.Revisions[0].Registry[img] = "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+	s.Revisions[0].Registry[img] = snapshot.Resolved{Digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222"}
 	f := find(Findings(s), "RepushedTag")
 	if f == nil || !strings.Contains(f.Hint, "now names sha256:222222222222, but pods of rev 2 run sha256:111111111111") {
 		t.Fatalf("re-pushed tag: %+v", f)
+	}
+	// A multi-platform tag names an index, of which the pods' platform
+	// manifest is one entry (what some runtimes record): not a push.
+	s.Revisions[0].Registry[img] = snapshot.Resolved{
+		Digest:    "sha256:3333333333333333333333333333333333333333333333333333333333333333",
+		Manifests: []string{"sha256:4444444444444444444444444444444444444444444444444444444444444444", running},
+	}
+	if f := find(Findings(s), "RepushedTag"); f != nil {
+		t.Fatalf("pods that run a platform manifest of the index the tag names: %+v", f)
 	}
 }
 

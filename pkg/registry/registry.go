@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,11 +30,26 @@ var userAgent = "kubectl-mannequin/" + version.Version
 
 // Image is what a registry holds for one image reference.
 type Image struct {
-	Ref      string // as asked, e.g. 127.0.0.1:5117/uniform:winter-2024
-	Digest   string // the manifest's digest the reference resolves to
-	Platform string // e.g. linux/amd64
-	Size     int64  // compressed bytes of all layers: what a pull moves
-	Layers   []Layer
+	Ref string // as asked, e.g. 127.0.0.1:5117/uniform:winter-2024
+	// Digest is what the reference resolves to at the top: the index's
+	// (or manifest list's) for a multi-platform image, else the
+	// manifest's. It is what a kubelet records as a pod's imageID, and
+	// what tells whether a tag was pushed again.
+	Digest string
+	// Manifests are the digests of the index's platform manifests (none
+	// for a single-platform image): some runtimes record one of those
+	// instead of the index's.
+	Manifests []string
+	Platform  string // of the manifest the layers are from, e.g. linux/arm64
+	Size      int64  // compressed bytes of all layers: what a pull moves
+	Layers    []Layer
+}
+
+// Names reports whether digest (as a pod's imageID records it) is this
+// image: the digest the reference resolves to, or one of its index's
+// platform manifests.
+func (i *Image) Names(digest string) bool {
+	return digest == i.Digest || slices.Contains(i.Manifests, digest)
 }
 
 // Layer is one layer of an image.
@@ -120,14 +136,29 @@ func (c *Client) fetch(ctx context.Context, ref string) (*Image, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	img, err := remote.Image(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.keychain),
+	desc, err := remote.Get(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.keychain),
 		remote.WithPlatform(c.platform), remote.WithTransport(c.transport), remote.WithUserAgent(userAgent))
 	if err != nil {
 		return nil, explain(r, err)
 	}
-	digest, err := img.Digest()
+	out := &Image{Ref: ref, Digest: desc.Digest.String()}
+	if desc.MediaType.IsIndex() {
+		index, err := desc.ImageIndex()
+		if err != nil {
+			return nil, fmt.Errorf("index of %s: %w", ref, err)
+		}
+		im, err := index.IndexManifest()
+		if err != nil {
+			return nil, fmt.Errorf("index of %s: %w", ref, err)
+		}
+		for _, m := range im.Manifests {
+			out.Manifests = append(out.Manifests, m.Digest.String())
+		}
+	}
+	// The platform's own image, for an index.
+	img, err := desc.Image()
 	if err != nil {
-		return nil, fmt.Errorf("digest of %s: %w", ref, err)
+		return nil, explain(r, err)
 	}
 	manifest, err := img.Manifest()
 	if err != nil {
@@ -140,7 +171,10 @@ func (c *Client) fetch(ctx context.Context, ref string) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config of %s: %w", ref, err)
 	}
-	out := &Image{Ref: ref, Digest: digest.String(), Platform: config.OS + "/" + config.Architecture}
+	out.Platform = config.OS + "/" + config.Architecture
+	if config.Variant != "" {
+		out.Platform += "/" + config.Variant
+	}
 	// History entries that made no layer (ENV, CMD...) do not count.
 	var made []string
 	for _, h := range config.History {

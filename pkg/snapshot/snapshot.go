@@ -4,6 +4,7 @@
 package snapshot
 
 import (
+	"slices"
 	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
@@ -195,8 +196,22 @@ type Revision struct {
 	// revision this one replaces must fetch to run it.
 	Pull *Pull
 	// Registry maps each image of the revision the registry has answered
-	// for to the digest its reference names there now.
-	Registry map[string]string
+	// for to what its reference names there now.
+	Registry map[string]Resolved
+}
+
+// Resolved is what an image reference names in its registry: the digest
+// it resolves to (an index's, for a multi-platform image) and the
+// platform manifests of that index.
+type Resolved struct {
+	Digest    string
+	Manifests []string
+}
+
+// Names reports whether digest, as a pod's imageID records it, is what the
+// reference names: its own digest or one of its platform manifests'.
+func (r Resolved) Names(digest string) bool {
+	return digest == r.Digest || slices.Contains(r.Manifests, digest)
 }
 
 // Pull is what a node must fetch to go from one revision to another: the

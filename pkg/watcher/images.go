@@ -113,9 +113,9 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	eachImage(s, func(r *snapshot.Revision, image string) {
 		if img := w.images[image]; img != nil {
 			if r.Registry == nil {
-				r.Registry = map[string]string{}
+				r.Registry = map[string]snapshot.Resolved{}
 			}
-			r.Registry[image] = img.Digest
+			r.Registry[image] = snapshot.Resolved{Digest: img.Digest, Manifests: img.Manifests}
 		}
 	})
 	cur, old := pullPair(s)

@@ -1,0 +1,119 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// pushOwnIndex pushes a two-platform OCI index of images of its own
+// (linux/amd64 and linux/arm64, a random layer each) as
+// REGISTRY/uniform:tag, as buildx pushes nearly every public image, and
+// returns its reference and the index's digest.
+func pushOwnIndex(t *testing.T, tag string) (string, string) {
+	t.Helper()
+	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+	for _, arch := range []string{"amd64", "arm64"} {
+		layer, err := random.Layer(1000, types.OCILayer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := mutate.AppendLayers(mutate.ConfigMediaType(mutate.MediaType(empty.Image, types.OCIManifestSchema1), types.OCIConfigJSON), layer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, _ := img.ConfigFile()
+		cfg = cfg.DeepCopy()
+		cfg.OS, cfg.Architecture = "linux", arch
+		if img, err = mutate.ConfigFile(img, cfg); err != nil {
+			t.Fatal(err)
+		}
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
+	}
+	ref := cluster.Registry + "/uniform:" + tag
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.WriteIndex(r, idx); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := idx.Digest()
+	return ref, d.String()
+}
+
+// TestMultiPlatformImagesAreNotRepushed: the warehouse's multi-platform
+// images (an OCI index, a Docker manifest list with an arm64 v8 build, an
+// index with buildx's attestation entries), rolled out once and never
+// touched, draw no re-push finding: the pods record the index's digest,
+// which is what the tag names. (Compared with the platform manifest's
+// digest, every such image was said to be pushed again.)
+func TestMultiPlatformImagesAreNotRepushed(t *testing.T) {
+	ns := namespace(t)
+	ctx := ctxFor(t, 2*time.Minute)
+	for _, tag := range []string{"gala-2025", "spring-2025", "buildx-2025"} {
+		name := "multi-" + strings.TrimSuffix(tag, "-2025")
+		createDeployment(t, ns, deployment(name, deployOpts{replicas: 2, image: cluster.Registry + "/uniform:" + tag, maxSurge: 1}))
+		waitRolledOut(t, ns, name, 60*time.Second)
+		r := env.Mannequin(ctx, "watch", "deploy/"+name, "-n", ns, "--plain", "--timeout", "8s")
+		if r.Code != 3 || !strings.Contains(r.Stdout, "successfully rolled out") {
+			t.Fatalf("%s: exit %d\n%s%s", tag, r.Code, r.Stdout, r.Stderr)
+		}
+		if strings.Contains(r.Stdout, "pushed again") || strings.Contains(r.Stdout, "WARNING") {
+			t.Errorf("%s, pushed once, is said to be pushed again:\n%s", tag, r.Stdout)
+		}
+	}
+}
+
+// TestARepushedMultiPlatformTagIsSaid: a two-platform tag really pushed
+// again is said, from the index digests, in the view's log, the undo's
+// question and undo --yes's log.
+func TestARepushedMultiPlatformTagIsSaid(t *testing.T) {
+	ns := namespace(t)
+	ref, first := pushOwnIndex(t, "multi-again-"+ns)
+	createDeployment(t, ns, deployment("again", deployOpts{replicas: 2, image: ref, maxSurge: 1}))
+	waitRolledOut(t, ns, "again", 60*time.Second)
+	ctx := ctxFor(t, 2*time.Minute)
+	if r := env.Mannequin(ctx, "watch", "deploy/again", "-n", ns, "--plain", "--timeout", "8s"); strings.Contains(r.Stdout, "pushed again") {
+		t.Fatalf("pushed once, said to be pushed again:\n%s", r.Stdout)
+	}
+	setImage(t, ns, "again", cluster.Registry+"/uniform:never-pushed-"+ns)
+	podOf(t, ns, "again", waiting("ImagePullBackOff"))
+	_, second := pushOwnIndex(t, "multi-again-"+ns)
+	if first == second {
+		t.Fatal("the second push made the same index")
+	}
+
+	r := env.Mannequin(ctx, "watch", "deploy/again", "-n", ns, "--plain", "--timeout", "8s")
+	if want := "the registry's " + ref + " now names " + second[:19] + ", but pods of rev 1 run " + first[:19]; !strings.Contains(r.Stdout, want) {
+		t.Errorf("the view's log should say the re-push (%q):\n%s", want, r.Stdout)
+	}
+	want := "the tag was pushed again: its pods ran " + first[:19] + ", undo would pull " + second[:19]
+	term, err := env.StartTerminal(ctx, 200, 40, "mannequin", "watch", "deploy/again", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	if _, err := term.WaitForScreen(15*time.Second, func(s []string) bool { return contains(s, "ImagePullBackOff") }); err != nil {
+		t.Fatalf("no view: %v", err)
+	}
+	_ = term.Send("u")
+	if s, err := term.WaitForScreen(10*time.Second, func(s []string) bool { return contains(s, "[y/N]") }); err != nil || !strings.Contains(strings.Join(strings.Fields(strings.Join(s, " ")), " "), want) {
+		t.Fatalf("the undo question should say both index digests (%q): %v\n%s", want, err, shown(s))
+	}
+	answer(term, "n")
+	_ = term.Send("q")
+	_, _ = term.Wait(10 * time.Second)
+	u := env.Mannequin(ctx, "undo", "deploy/again", "-n", ns, "--yes")
+	if u.Code != 0 || !strings.Contains(u.Stderr, "registry: WARNING: "+want) {
+		t.Fatalf("undo --yes to a re-pushed multi-platform tag should warn and roll back: exit %d, %q", u.Code, u.Stderr)
+	}
+}
