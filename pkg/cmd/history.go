@@ -61,6 +61,8 @@ type HistoryOptions struct {
 	// Layers: ask the registry what each revision's images hold.
 	Layers   bool
 	Registry string
+	// RegistryInsecure is --registry-insecure.
+	RegistryInsecure []string
 	// registry is where --layers and the undo's preflight ask; tests
 	// replace it.
 	registry       func() *registry.Client
@@ -113,6 +115,7 @@ rolls back to the selected one after a confirmation that names both ends.
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "", "Output format. One of: ("+strings.Join(o.printFlags.AllowedFormats(), ", ")+").")
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	addRegistryFlag(cmd, &o.Registry)
+	addRegistryInsecureFlag(cmd, &o.RegistryInsecure)
 	cmd.Flags().BoolVar(&o.Layers, "layers", false, "Ask the image registry what each revision's images hold: digest, platform, size, and each layer with what made it and whether the revision it replaced has it already (credentials from ~/.docker/config.json)")
 	return cmd
 }
@@ -166,7 +169,7 @@ func (o *HistoryOptions) Validate() error {
 	if err := validColor(o.Color); err != nil {
 		return err
 	}
-	if err := validRegistry(o.Registry); err != nil {
+	if err := validRegistry(o.Registry, o.RegistryInsecure); err != nil {
 		return err
 	}
 	switch {
@@ -314,6 +317,7 @@ func (o *HistoryOptions) lookupClient() *registry.Client {
 		if o.registry != nil {
 			o.registryClient = o.registry()
 		}
+		o.registryClient.WithInsecure(o.RegistryInsecure)
 	}
 	return o.registryClient
 }

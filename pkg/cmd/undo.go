@@ -39,6 +39,8 @@ type UndoOptions struct {
 	// Force rolls back even to images the registry no longer holds.
 	Force    bool
 	Registry string
+	// RegistryInsecure is --registry-insecure.
+	RegistryInsecure []string
 	// images asks the registry; tests replace it.
 	images action.ImageLookup
 
@@ -81,6 +83,7 @@ prints the workload as kubectl does.
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation")
 	cmd.Flags().BoolVar(&o.Force, "force", false, "Without a terminal, roll back even when the registry no longer holds the target's images")
 	addRegistryFlag(cmd, &o.Registry)
+	addRegistryInsecureFlag(cmd, &o.RegistryInsecure)
 	return cmd
 }
 
@@ -102,11 +105,11 @@ func (o *UndoOptions) Validate() error {
 	if _, err := o.printer("rolled back"); err != nil {
 		return usageError(err)
 	}
-	if err := validRegistry(o.Registry); err != nil {
+	if err := validRegistry(o.Registry, o.RegistryInsecure); err != nil {
 		return err
 	}
 	if o.Registry == registryOn && o.images == nil {
-		o.images = registry.New(registryTimeout).Image
+		o.images = registry.New(registryTimeout).WithInsecure(o.RegistryInsecure).Image
 	}
 	return o.resolveTarget("undo", false)
 }

@@ -133,8 +133,8 @@ func TestFlagsAndArgumentsComplete(t *testing.T) {
 	}
 }
 
-// --registry and --registry-auth are checked before anything is read, in
-// every command that has them.
+// --registry, --registry-auth and --registry-insecure are checked before
+// anything is read, in every command that has them.
 func TestRegistryFlagsAreChecked(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -146,6 +146,9 @@ func TestRegistryFlagsAreChecked(t *testing.T) {
 		{[]string{"watch", "deploy/x", "--registry-auth=everything"}, `error: invalid --registry-auth "everything": use none or pull-secrets`},
 		{[]string{"watch", "deploy/x", "--registry-auth=pull-secrets", "--registry=off"}, "error: --registry-auth=pull-secrets asks the registry, which --registry=off forbids: drop one of them"},
 		{[]string{"history", "deploy/x", "--layers", "--registry=off"}, "error: --layers asks the image registry, which --registry=off forbids: drop one of them"},
+		{[]string{"watch", "deploy/x", "--registry-insecure=http://registry.lan:5000"}, `error: invalid --registry-insecure "http://registry.lan:5000": name a registry as HOST or HOST:PORT, as images name it (e.g. registry.lan:5000)`},
+		{[]string{"history", "deploy/x", "--registry-insecure=registry.lan", "--registry-insecure=registry.lan/team"}, `error: invalid --registry-insecure "registry.lan/team": name a registry as HOST or HOST:PORT, as images name it (e.g. registry.lan:5000)`},
+		{[]string{"undo", "deploy/x", "--yes", "--registry-insecure=registry lan"}, `error: invalid --registry-insecure "registry lan": name a registry as HOST or HOST:PORT, as images name it (e.g. registry.lan:5000)`},
 	} {
 		var out, errOut bytes.Buffer
 		code := execute(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, c.args)

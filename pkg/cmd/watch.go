@@ -48,6 +48,9 @@ type WatchOptions struct {
 	// Registry is --registry: "on" asks image registries what the new
 	// revision's images hold; "off" never contacts one.
 	Registry string
+	// RegistryInsecure is --registry-insecure: registries that may be
+	// asked over plain HTTP.
+	RegistryInsecure []string
 	// RegistryAuth is --registry-auth: "pull-secrets" reads the pull
 	// Secrets of pods stuck on their pull and tries each on the registry.
 	RegistryAuth string
@@ -102,6 +105,7 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().StringVar(&o.Color, "color", "auto", "Colour output: auto, always or never (NO_COLOR is honoured)")
 	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
 	addRegistryFlag(cmd, &o.Registry)
+	addRegistryInsecureFlag(cmd, &o.RegistryInsecure)
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Watch every Deployment, StatefulSet and DaemonSet matching this label selector, as one release")
 	cmd.Flags().StringSliceVarP(&o.Filenames, "filename", "f", nil, "Watch the workloads in these manifests (files, directories, URLs, or - for stdin), as kubectl rollout status -f reads them")
 	cmd.Flags().BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directories of -f recursively")
@@ -129,7 +133,7 @@ func (o *WatchOptions) Validate() error {
 	if err := validColor(o.Color); err != nil {
 		return err
 	}
-	if err := validRegistry(o.Registry); err != nil {
+	if err := validRegistry(o.Registry, o.RegistryInsecure); err != nil {
 		return err
 	}
 	switch {
@@ -255,7 +259,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	// already looked up.
 	var reg *registry.Client
 	if o.Registry == registryOn {
-		reg = registry.New(registryTimeout)
+		reg = registry.New(registryTimeout).WithInsecure(o.RegistryInsecure)
 		o.images = reg.Image
 	}
 	if o.release {

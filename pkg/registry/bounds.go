@@ -130,17 +130,16 @@ func joinRef(ref string) string {
 	return ":" + ref
 }
 
-// refusal returns err's refusal by the plugin's own bounds, which a lookup
-// reports as it is, or nil.
+// refusal returns err's refusal by the plugin's own bounds (a size, plain
+// HTTP), which a lookup reports as it is, or nil.
 func refusal(err error) error {
 	var size *TooLargeError
 	if errors.As(err, &size) {
 		return size
 	}
+	var plain *PlainHTTPError
+	if errors.As(err, &plain) {
+		return plain
+	}
 	return nil
-}
-
-// guard is how every request of c leaves: no answer is read past maxRead.
-func (c *Client) guard(t http.RoundTripper) http.RoundTripper {
-	return &bounded{next: t, limit: maxRead}
 }

@@ -67,6 +67,8 @@ type Client struct {
 	timeout  time.Duration
 	// transport carries the requests; tests count them.
 	transport http.RoundTripper
+	// insecure are the hosts the user lets speak plain HTTP.
+	insecure []string
 
 	mu    sync.Mutex
 	cache map[string]*lookup
