@@ -14,40 +14,60 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// pushOwnIndex pushes a two-platform OCI index of images of its own
-// (linux/amd64 and linux/arm64, a random layer each) as
-// REGISTRY/uniform:tag, as buildx pushes nearly every public image, and
-// returns its reference and the index's digest.
-func pushOwnIndex(t *testing.T, tag string) (string, string) {
+// ownImage is an image of its own, one random layer, built for platform
+// arch (linux), as a Docker schema 2 manifest or, with oci, an OCI one.
+func ownImage(t *testing.T, arch string, oci bool) v1.Image {
 	t.Helper()
-	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
-	for _, arch := range []string{"amd64", "arm64"} {
-		layer, err := random.Layer(1000, types.OCILayer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := mutate.AppendLayers(mutate.ConfigMediaType(mutate.MediaType(empty.Image, types.OCIManifestSchema1), types.OCIConfigJSON), layer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg, _ := img.ConfigFile()
-		cfg = cfg.DeepCopy()
-		cfg.OS, cfg.Architecture = "linux", arch
-		if img, err = mutate.ConfigFile(img, cfg); err != nil {
-			t.Fatal(err)
-		}
-		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
+	img, layerType := empty.Image, types.DockerLayer
+	if oci {
+		img, layerType = mutate.ConfigMediaType(mutate.MediaType(img, types.OCIManifestSchema1), types.OCIConfigJSON), types.OCILayer
 	}
+	layer, err := random.Layer(1000, layerType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err = mutate.AppendLayers(img, layer); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := img.ConfigFile()
+	cfg = cfg.DeepCopy()
+	cfg.OS, cfg.Architecture = "linux", arch
+	if img, err = mutate.ConfigFile(img, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// pushAs pushes what write writes as REGISTRY/uniform:tag, and returns
+// the reference and the digest it names.
+func pushAs(t *testing.T, tag string, write func(name.Reference) error, digest func() (v1.Hash, error)) (string, string) {
+	t.Helper()
 	ref := cluster.Registry + "/uniform:" + tag
 	r, err := name.ParseReference(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := remote.WriteIndex(r, idx); err != nil {
+	if err := write(r); err != nil {
 		t.Fatal(err)
 	}
-	d, _ := idx.Digest()
+	d, err := digest()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return ref, d.String()
+}
+
+// pushOwnIndex pushes a two-platform OCI index of images of its own
+// (linux/amd64 and linux/arm64), as buildx pushes nearly every public
+// image, as REGISTRY/uniform:tag, and returns its reference and the
+// index's digest.
+func pushOwnIndex(t *testing.T, tag string) (string, string) {
+	t.Helper()
+	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
+	for _, arch := range []string{"amd64", "arm64"} {
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: ownImage(t, arch, true), Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
+	}
+	return pushAs(t, tag, func(r name.Reference) error { return remote.WriteIndex(r, idx) }, idx.Digest)
 }
 
 // TestMultiPlatformImagesAreNotRepushed: the warehouse's multi-platform

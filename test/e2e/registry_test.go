@@ -17,11 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -214,24 +210,8 @@ func TestWatchShelfSaysWhatNodesPull(t *testing.T) {
 // REGISTRY/uniform:tag and returns its reference and digest.
 func pushOwn(t *testing.T, tag string) (string, string) {
 	t.Helper()
-	layer, err := random.Layer(1000, types.DockerLayer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref := cluster.Registry + "/uniform:" + tag
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(r, img); err != nil {
-		t.Fatal(err)
-	}
-	d, _ := img.Digest()
-	return ref, d.String()
+	img := ownImage(t, "amd64", false)
+	return pushAs(t, tag, func(r name.Reference) error { return remote.Write(r, img) }, img.Digest)
 }
 
 // TestUndoToADeletedImageWarns: the old image was deleted from the
