@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	k8schain "github.com/google/go-containerregistry/pkg/authn/kubernetes"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
 	corev1 "k8s.io/api/core/v1"
 
@@ -275,36 +274,38 @@ const (
 
 // TryPullSecret asks the registry whether secret (a kubernetes.io/
 // dockerconfigjson or dockercfg Secret) opens ref, as a kubelet would use
-// it. The Secret's data is used for this one request and not kept.
+// it: each of its credentials that matches ref's registry and repository
+// path (matching), the longest match first, until one is let in. The
+// Secret's data is used for these requests and not kept.
 func (c *Client) TryPullSecret(ctx context.Context, secret *corev1.Secret, ref string) (Verdict, error) {
 	r, err := name.ParseReference(ref)
 	if err != nil {
 		return "", fmt.Errorf("image %q: %w", ref, err)
 	}
-	kc, err := k8schain.NewFromPullSecrets(ctx, []corev1.Secret{*secret})
+	entries, err := secretEntries(secret)
 	if err != nil {
 		return "", fmt.Errorf("read Secret %s: %w", secret.Name, err)
 	}
-	auth, err := kc.Resolve(r.Context().Registry)
-	if err != nil {
-		return "", err
-	}
-	if auth == authn.Anonymous {
+	auths := matching(entries, r.Context())
+	if len(auths) == 0 {
 		return NoCredentials, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	_, err = remote.Head(r, remote.WithContext(ctx), remote.WithAuth(auth), remote.WithTransport(c.transport), remote.WithUserAgent(userAgent))
-	var e *Error
-	switch err := explain(r, err); {
-	case err == nil:
-		return Accepted, nil
-	case errors.As(err, &e) && e.Problem == Unauthorized:
-		return Refused, nil
-	case errors.As(err, &e) && e.Problem == NotFound:
-		// Let in, and told the image is not there: the key works.
-		return Accepted, nil
-	default:
-		return "", err
+	for _, auth := range auths {
+		_, err = remote.Head(r, remote.WithContext(ctx), remote.WithAuth(authn.FromConfig(auth)), remote.WithTransport(c.transport), remote.WithUserAgent(userAgent))
+		var e *Error
+		switch err := explain(r, err); {
+		case err == nil:
+			return Accepted, nil
+		case errors.As(err, &e) && e.Problem == Unauthorized:
+			continue
+		case errors.As(err, &e) && e.Problem == NotFound:
+			// Let in, and told the image is not there: the key works.
+			return Accepted, nil
+		default:
+			return "", err
+		}
 	}
+	return Refused, nil
 }
