@@ -3,7 +3,11 @@
 # kube-scheduler) with kwok simulating nodes and pods, all as local processes.
 #
 #   CLUSTER_DIR  where state, logs and the kubeconfig go (default: .cluster)
-#   CLUSTER_NODES  number of fake nodes (default: 3)
+#   CLUSTER_NODES  number of fake linux/amd64 nodes (default: 3)
+#   CLUSTER_ARM64_NODES  number of fake linux/arm64 nodes beside them
+#                  (default: 1), tainted kubernetes.io/arch=arm64:NoSchedule
+#                  as GKE taints its Arm nodes, so that only pods that ask
+#                  for arm64 run there
 #   KWOK_EXTRA_CONFIG  optional extra kwokctl config file (e.g. component args)
 #   REGISTRY_ADDR  where the warehouse listens (default: 127.0.0.1:5117, the
 #                  address its pull Secret hack/registry/warehouse-key.yaml opens)
@@ -22,6 +26,7 @@ dir=${CLUSTER_DIR:-$root/.cluster}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 nodes=${CLUSTER_NODES:-3}
+arm64_nodes=${CLUSTER_ARM64_NODES:-1}
 name=mannequin
 export KWOK_WORKDIR="$dir/kwok"
 kubeconfig="$dir/kubeconfig"
@@ -71,28 +76,40 @@ wait_for() { # timeout-seconds description command...
 wait_for 60 "apiserver /readyz" kubectl get --raw /readyz
 wait_for 60 "the default ServiceAccount" kubectl get serviceaccount default -n default
 
-for i in $(seq 0 $((nodes - 1))); do
+node() { # name arch [extra taint lines]
 	cat <<NODE
 apiVersion: v1
 kind: Node
 metadata:
-  name: kwok-node-$i
+  name: $1
   annotations:
     kwok.x-k8s.io/node: fake
   labels:
-    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/hostname: $1
     kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
+    kubernetes.io/arch: $2
     type: kwok
 spec:
   taints:
   - key: kwok.x-k8s.io/node
     value: fake
     effect: NoSchedule
+${3:-}
 ---
 NODE
-done | kubectl apply -f - >/dev/null
-wait_for 60 "$nodes Ready nodes" bash -c "[[ \$(kubectl get nodes --no-headers 2>/dev/null | grep -c ' Ready ') -ge $nodes ]]"
+}
+{
+	for i in $(seq 0 $((nodes - 1))); do
+		node "kwok-node-$i" amd64
+	done
+	for i in $(seq 0 $((arm64_nodes - 1))); do
+		node "kwok-arm64-node-$i" arm64 "  - key: kubernetes.io/arch
+    value: arm64
+    effect: NoSchedule"
+	done
+} | kubectl apply -f - >/dev/null
+all_nodes=$((nodes + arm64_nodes))
+wait_for 60 "$all_nodes Ready nodes" bash -c "[[ \$(kubectl get nodes --no-headers 2>/dev/null | grep -c ' Ready ') -ge $all_nodes ]]"
 # The warehouse. Its Secret names its address, so there is one per
 # machine: a cluster started beside another (the e2e suite's beside a
 # developer's) uses the one already there.
@@ -112,6 +129,6 @@ echo $! >>"$dir/pids"
 wait_for 60 "the puller" grep -q "puller watching" "$dir/puller.log" ||
 	{ cat "$dir/puller.log" >&2; exit 1; }
 ms=$((($(date +%s%N) - start) / 1000000))
-log "ready in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s ($nodes nodes, registry at $registry_addr)"
+log "ready in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s ($nodes amd64 and $arm64_nodes arm64 nodes, registry at $registry_addr)"
 echo "export KUBECONFIG=$kubeconfig"
 echo "export REGISTRY=$registry_addr"

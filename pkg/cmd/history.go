@@ -327,28 +327,34 @@ func (o *HistoryOptions) lookupClient() *registry.Client {
 // learnt.
 func (o *HistoryOptions) lookups(ctx context.Context, revs []revision.Revision, n int) history.Lookup {
 	client := o.lookupClient()
-	var refs []string
-	seen := map[string]bool{}
-	for i := 0; i < len(revs) && i <= n; i++ {
-		for _, c := range revs[i].Containers {
-			if !seen[c.Image] {
-				seen[c.Image] = true
-				refs = append(refs, c.Image)
+	// Each revision's images and those of the one it replaced, for the
+	// platform its pods are pinned to (see history.ImagesOf).
+	type image struct{ ref, platform string }
+	var images []image
+	seen := map[image]bool{}
+	for i := 0; i < len(revs) && i < n; i++ {
+		platform := revs[i].Platform()
+		for j := i; j <= i+1 && j < len(revs); j++ {
+			for _, c := range revs[j].Containers {
+				if im := (image{c.Image, platform}); !seen[im] {
+					seen[im] = true
+					images = append(images, im)
+				}
 			}
 		}
 	}
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
-	for _, ref := range refs {
+	for _, im := range images {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			_, _ = client.Image(ctx, ref)
+			_, _ = client.ImageFor(ctx, im.ref, im.platform)
 		}()
 	}
 	wg.Wait()
-	return func(ref string) (*registry.Image, error) { return client.Image(ctx, ref) }
+	return func(ref, platform string) (*registry.Image, error) { return client.ImageFor(ctx, ref, platform) }
 }
 
 func (o *HistoryOptions) printList(st *workloadState) error {

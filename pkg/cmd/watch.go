@@ -237,7 +237,7 @@ func (o *WatchOptions) newWatcher(kind workload.Kind, namespace, name string, re
 		w = w.WithConnection(o.clients.conn)
 	}
 	if reg != nil {
-		w = w.WithImageLookup(reg.Image)
+		w = w.WithImageLookup(reg.ImageFor)
 		if o.RegistryAuth == registryAuthPullSecrets {
 			w = w.WithPullSecretCheck(o.tryPullSecret(reg))
 		}

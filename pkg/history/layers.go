@@ -38,14 +38,18 @@ type ImageLayer struct {
 	Shared bool `json:"shared"`
 }
 
-// Lookup answers what the registry holds for an image reference.
-type Lookup func(ref string) (*registry.Image, error)
+// Lookup answers what the registry holds for an image reference, for a
+// platform ("linux/arm64"; "" for the registry client's own).
+type Lookup func(ref, platform string) (*registry.Image, error)
 
 // ImagesOf asks the registry about each container of revs[i] and compares
 // it with the same container in revs[i+1], the revision it replaced (revs
-// are newest first, as the history lists them).
+// are newest first, as the history lists them). Both are looked up for
+// the platform the revision's pods are pinned to, if any: a node of that
+// platform has the replaced revision's layers for it.
 func ImagesOf(revs []Revision, i int, look Lookup) []ContainerImage {
 	r := &revs[i]
+	platform := r.Platform()
 	var older *Revision
 	if i+1 < len(revs) {
 		older = &revs[i+1]
@@ -53,7 +57,7 @@ func ImagesOf(revs []Revision, i int, look Lookup) []ContainerImage {
 	var out []ContainerImage
 	for _, c := range r.Containers {
 		ci := ContainerImage{Container: c.Name, Image: c.Image}
-		img, err := look(c.Image)
+		img, err := look(c.Image, platform)
 		if err != nil {
 			ci.Problem = problem(err)
 			out = append(out, ci)
@@ -64,7 +68,7 @@ func ImagesOf(revs []Revision, i int, look Lookup) []ContainerImage {
 			ci.Replaces = older.Number
 			for _, oc := range older.Containers {
 				if oc.Name == c.Name {
-					before, _ = look(oc.Image)
+					before, _ = look(oc.Image, platform)
 				}
 			}
 		}

@@ -98,14 +98,23 @@ func (c *Client) WithTransport(t http.RoundTripper) *Client {
 	return c
 }
 
-// Image looks ref up, or returns the answer already had. Concurrent calls
-// for one reference make one request.
+// Image looks ref up for the client's platform (linux/amd64 unless told
+// otherwise), or returns the answer already had.
 func (c *Client) Image(ctx context.Context, ref string) (*Image, error) {
+	return c.ImageFor(ctx, ref, "")
+}
+
+// ImageFor looks ref up for platform ("linux/arm64", "linux/arm64/v8"; ""
+// for the client's), or returns the answer already had: the layers and
+// sizes of a multi-platform image are the platform's own. Concurrent calls
+// for one reference and platform make one request.
+func (c *Client) ImageFor(ctx context.Context, ref, platform string) (*Image, error) {
+	key := ref + " " + platform
 	c.mu.Lock()
-	l, ok := c.cache[ref]
+	l, ok := c.cache[key]
 	if !ok {
 		l = &lookup{done: make(chan struct{})}
-		c.cache[ref] = l
+		c.cache[key] = l
 	}
 	c.mu.Unlock()
 	if ok {
@@ -116,29 +125,37 @@ func (c *Client) Image(ctx context.Context, ref string) (*Image, error) {
 			return nil, ctx.Err()
 		}
 	}
-	l.img, l.err = c.fetch(ctx, ref)
+	l.img, l.err = c.fetch(ctx, ref, platform)
 	close(l.done)
 	// A caller that gave up (its own deadline, a cancelled view) learnt
 	// nothing about the image: the next caller asks again.
 	if errors.Is(l.err, context.Canceled) || errors.Is(l.err, context.DeadlineExceeded) {
 		c.mu.Lock()
-		if c.cache[ref] == l {
-			delete(c.cache, ref)
+		if c.cache[key] == l {
+			delete(c.cache, key)
 		}
 		c.mu.Unlock()
 	}
 	return l.img, l.err
 }
 
-func (c *Client) fetch(ctx context.Context, ref string) (*Image, error) {
+func (c *Client) fetch(ctx context.Context, ref, platform string) (*Image, error) {
 	r, err := name.ParseReference(ref)
 	if err != nil {
 		return nil, fmt.Errorf("image %q: %w", ref, err)
 	}
+	want := c.platform
+	if platform != "" {
+		p, err := v1.ParsePlatform(platform)
+		if err != nil {
+			return nil, fmt.Errorf("platform %q: %w", platform, err)
+		}
+		want = *p
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	desc, err := remote.Get(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.keychain),
-		remote.WithPlatform(c.platform), remote.WithTransport(c.transport), remote.WithUserAgent(userAgent))
+		remote.WithPlatform(want), remote.WithTransport(c.transport), remote.WithUserAgent(userAgent))
 	if err != nil {
 		return nil, explain(r, err)
 	}

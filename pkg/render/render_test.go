@@ -229,4 +229,9 @@ func TestShelfTitleSaysWhatNodesPull(t *testing.T) {
 		t.Fatalf("no pull size on the new shelf:\n%s", frame)
 	}
 	checkFrame(t, Frame(s, 30, 30, Style{Unicode: true}), 30, 30, Style{Unicode: true})
+	// The layers are one platform's, and the shelf says which.
+	s.Revisions[0].Pull.Platform = "linux/arm64"
+	if frame := Frame(s, 140, 30, Style{Unicode: true}); !strings.Contains(frame, "pull 421 kB new (linux/arm64), 2 layers shared") {
+		t.Fatalf("the pull does not name its platform:\n%s", frame)
+	}
 }

@@ -200,6 +200,10 @@ func (r *renderer) shelfTitle(sh *shelf) string {
 // pull says what a node running the replaced revision fetches. In words:
 // the arrows already mean pods stepping in and out.
 func (r *renderer) pull(p *snapshot.Pull) string {
+	if p.Platform != "" {
+		// The layers are one platform's: a node of another pulls others.
+		return fmt.Sprintf("pull %s new (%s), %s shared", humanize.Bytes(uint64(p.Bytes)), p.Platform, plural(p.Shared, "layer", "layers"))
+	}
 	return fmt.Sprintf("pull %s new, %s shared", humanize.Bytes(uint64(p.Bytes)), plural(p.Shared, "layer", "layers"))
 }
 

@@ -221,6 +221,9 @@ type Pull struct {
 	Bytes  int64
 	Layers int
 	Shared int
+	// Platform is the one the layers are for, e.g. linux/arm64; sanitized
+	// where shown, as a registry writes it.
+	Platform string
 }
 
 // Active reports whether the revision has anything to show in a live view.

@@ -5,11 +5,26 @@ import (
 	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// ImageLookup answers what a registry holds for an image reference.
-type ImageLookup func(ctx context.Context, ref string) (*registry.Image, error)
+// ImageLookup answers what a registry holds for an image reference, for
+// a platform ("linux/arm64"; "" for the registry client's own).
+type ImageLookup func(ctx context.Context, ref, platform string) (*registry.Image, error)
+
+// imageKey is an image as looked up: its layers are the platform's.
+type imageKey struct{ ref, platform string }
+
+// lookupPlatform is the platform the images of s are looked up for: that
+// of the nodes the revision being rolled out runs on, as its template pins
+// them; a node there has the replaced revision's layers of that platform.
+func lookupPlatform(s *snapshot.Snapshot) string {
+	if cur, _ := pullPair(s); cur != nil {
+		return cur.Platform()
+	}
+	return ""
+}
 
 // imageLookups bounds the registry requests in flight: the view never
 // waits for them, and a registry should not see a burst from one watch.
@@ -74,15 +89,17 @@ func (w *Workload) lookupImages(s *snapshot.Snapshot) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	platform := lookupPlatform(s)
 	eachImage(s, func(_ *snapshot.Revision, image string) {
-		if _, asked := w.images[image]; !asked {
-			w.images[image] = nil // asked; nil until the registry answers
-			go w.lookupImage(image)
+		key := imageKey{image, platform}
+		if _, asked := w.images[key]; !asked {
+			w.images[key] = nil // asked; nil until the registry answers
+			go w.lookupImage(key)
 		}
 	})
 }
 
-func (w *Workload) lookupImage(ref string) {
+func (w *Workload) lookupImage(key imageKey) {
 	select {
 	case w.imageSlots <- struct{}{}:
 	case <-w.ctx.Done():
@@ -91,12 +108,12 @@ func (w *Workload) lookupImage(ref string) {
 	defer func() { <-w.imageSlots }()
 	ctx, cancel := context.WithTimeout(w.ctx, imageTimeout)
 	defer cancel()
-	img, err := w.imageLookup(ctx, ref)
+	img, err := w.imageLookup(ctx, key.ref, key.platform)
 	if err != nil {
 		img = nil // the shelf says nothing rather than something wrong
 	}
 	w.mu.Lock()
-	w.images[ref] = img
+	w.images[key] = img
 	w.mu.Unlock()
 	w.wake()
 }
@@ -110,8 +127,9 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	platform := lookupPlatform(s)
 	eachImage(s, func(r *snapshot.Revision, image string) {
-		if img := w.images[image]; img != nil {
+		if img := w.images[imageKey{image, platform}]; img != nil {
 			if r.Registry == nil {
 				r.Registry = map[string]snapshot.Resolved{}
 			}
@@ -124,7 +142,7 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	}
 	before := map[string]*registry.Image{}
 	for _, c := range old.Containers {
-		img := w.images[c.Image]
+		img := w.images[imageKey{c.Image, platform}]
 		if img == nil {
 			return
 		}
@@ -132,7 +150,7 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	}
 	p := &snapshot.Pull{From: old.Number}
 	for _, c := range cur.Containers {
-		img := w.images[c.Image]
+		img := w.images[imageKey{c.Image, platform}]
 		if img == nil {
 			return
 		}
@@ -140,6 +158,7 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 		p.Bytes += d.Bytes
 		p.Layers += d.Layers
 		p.Shared += d.Shared
+		p.Platform = sanitize.Text(img.Platform) // a registry writes it
 	}
 	cur.Pull = p
 }

@@ -24,7 +24,7 @@ func TestPullIsLearntInTheBackgroundOnce(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
 	asked := map[string]int{}
-	look := func(ctx context.Context, ref string) (*registry.Image, error) {
+	look := func(ctx context.Context, ref, _ string) (*registry.Image, error) {
 		mu.Lock()
 		asked[ref]++
 		mu.Unlock()

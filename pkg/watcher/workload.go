@@ -60,7 +60,7 @@ type Workload struct {
 
 	imageLookup ImageLookup
 	imageSlots  chan struct{}
-	images      map[string]*registry.Image // by reference; guarded by mu
+	images      map[imageKey]*registry.Image // by reference and platform; guarded by mu
 
 	pullSecretCheck PullSecretCheck
 	pullSecrets     recheck[string] // verdicts by Secret and image; guarded by mu
@@ -101,7 +101,7 @@ func New(client kubernetes.Interface, kind workload.Kind, namespace, name string
 		problems:        map[string]problem{},
 		secrets:         recheck[bool]{},
 		serviceAccounts: recheck[[]string]{},
-		images:          map[string]*registry.Image{},
+		images:          map[imageKey]*registry.Image{},
 		pullSecrets:     recheck[string]{},
 	}
 }

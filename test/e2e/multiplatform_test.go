@@ -1,9 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dustin/go-humanize"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -136,4 +141,91 @@ func TestARepushedMultiPlatformTagIsSaid(t *testing.T) {
 	if u.Code != 0 || !strings.Contains(u.Stderr, "registry: WARNING: "+want) {
 		t.Fatalf("undo --yes to a re-pushed multi-platform tag should warn and roll back: exit %d, %q", u.Code, u.Stderr)
 	}
+}
+
+// platformManifest is what the warehouse holds of ref for platform (with
+// its key, which opens private/ too).
+func platformManifest(t *testing.T, ref string, p v1.Platform) *v1.Manifest {
+	t.Helper()
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := remote.Image(r, remote.WithPlatform(p))
+	if err != nil {
+		t.Fatalf("the warehouse does not hold %s for %s: %v", ref, p, err)
+	}
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestArm64PodsGetArm64Facts: pods pinned to the cluster's arm64 nodes (a
+// nodeSelector on kubernetes.io/arch, the taint tolerated) run there, and
+// what the registry is asked for them is linux/arm64's: history --layers
+// names linux/arm64 with the arm64 build's layers, and the live view's
+// new shelf says what an arm64 node pulls.
+func TestArm64PodsGetArm64Facts(t *testing.T) {
+	ns := namespace(t)
+	gala, spring := cluster.Registry+"/uniform:gala-2025", cluster.Registry+"/uniform:spring-2025"
+	d := deployment("arm", deployOpts{replicas: 2, image: gala, maxSurge: 1})
+	spec := &d.Spec.Template.Spec
+	spec.NodeSelector = map[string]string{"kubernetes.io/arch": "arm64"}
+	spec.Tolerations = append(spec.Tolerations, corev1.Toleration{Key: "kubernetes.io/arch", Operator: corev1.TolerationOpEqual, Value: "arm64", Effect: corev1.TaintEffectNoSchedule})
+	createDeployment(t, ns, d)
+	waitRolledOut(t, ns, "arm", 60*time.Second)
+	p := podOf(t, ns, "arm", func(s corev1.ContainerStatus) bool { return s.Ready })
+	node, err := cluster.Client.CoreV1().Nodes().Get(context.Background(), p.Spec.NodeName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if node.Status.NodeInfo.Architecture != "arm64" {
+		t.Fatalf("the pod runs on %s, an %s node", node.Name, node.Status.NodeInfo.Architecture)
+	}
+	setImage(t, ns, "arm", spring)
+	waitRolledOut(t, ns, "arm", 60*time.Second)
+	arm64 := v1.Platform{OS: "linux", Architecture: "arm64"}
+	galaArm, springArm := platformManifest(t, gala, arm64), platformManifest(t, spring, arm64)
+	springAmd := platformManifest(t, spring, v1.Platform{OS: "linux", Architecture: "amd64"})
+	ctx := ctxFor(t, time.Minute)
+
+	r := env.Mannequin(ctx, "history", "deploy/arm", "-n", ns, "--layers")
+	if r.Code != 0 {
+		t.Fatalf("history --layers: exit %d: %s", r.Code, r.Stderr)
+	}
+	var total int64
+	for _, l := range springArm.Layers {
+		total += l.Size
+	}
+	for _, want := range []string{
+		"linux/arm64/v8 · " + humanize.Bytes(uint64(total)) + " in 3 layers",
+		"base: a slim Debian 12 root filesystem for arm64",
+		"a node running rev 1 pulls " + humanize.Bytes(uint64(springArm.Layers[2].Size)) + " (1 layer, 2 shared)",
+	} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("history --layers lacks %q:\n%s", want, r.Stdout)
+		}
+	}
+	if strings.Contains(r.Stdout, "linux/amd64") || springAmd.Layers[2].Size == springArm.Layers[2].Size {
+		t.Errorf("arm64 pods were given amd64 facts:\n%s", r.Stdout)
+	}
+	if galaArm.Layers[0].Digest != springArm.Layers[0].Digest {
+		t.Fatalf("the arm64 builds should share their base layer")
+	}
+
+	// A rollout back to gala, watched: the shelf says what an arm64 node pulls.
+	setImage(t, ns, "arm", gala)
+	term, err := env.StartTerminal(ctx, 200, 40, "mannequin", "watch", "deploy/arm", "-n", ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	want := "new (linux/arm64), 2 layers shared"
+	if s, err := term.WaitForScreen(30*time.Second, func(s []string) bool { return contains(s, want) }); err != nil {
+		t.Fatalf("the new shelf never said %q: %v\n%s", want, err, shown(s))
+	}
+	_ = term.Send("q")
+	_, _ = term.Wait(10 * time.Second)
 }

@@ -193,7 +193,7 @@ func TestWatchShelfSaysWhatNodesPull(t *testing.T) {
 	}
 	defer term.Close()
 	summer, _ := manifestOf(t, summerRef)
-	want := "pull " + humanize.Bytes(uint64(summer.Layers[2].Size)) + " new, 2 layers shared"
+	want := "pull " + humanize.Bytes(uint64(summer.Layers[2].Size)) + " new (linux/amd64), 2 layers shared"
 	if s, err := term.WaitForScreen(30*time.Second, func(s []string) bool { return contains(s, want) }); err != nil {
 		t.Fatalf("the new shelf never said %q: %v\n%s", want, err, shown(s))
 	}
