@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// clusterVersion is every resourceVersion in ns: bad input must change none.
+// clusterVersion is every Deployment's and ReplicaSet's generation in ns:
+// bad input must change none. Generations, not resourceVersions, because the
+// controllers still write status (terminatingReplicas, conditions) after a
+// rollout is reported done, and a status write is not ours.
 func clusterVersion(t *testing.T, ns string) string {
 	t.Helper()
 	ctx := context.Background()
@@ -22,14 +26,14 @@ func clusterVersion(t *testing.T, ns string) string {
 		t.Fatal(err)
 	}
 	for _, d := range ds.Items {
-		b.WriteString(d.Name + "=" + d.ResourceVersion + " ")
+		b.WriteString(fmt.Sprintf("%s=%d ", d.Name, d.Generation))
 	}
 	rss, err := cluster.Client.AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, rs := range rss.Items {
-		b.WriteString(rs.Name + "=" + rs.ResourceVersion + " ")
+		b.WriteString(fmt.Sprintf("%s=%d ", rs.Name, rs.Generation))
 	}
 	return b.String()
 }
@@ -224,7 +228,7 @@ func TestTerminalEdgeCases(t *testing.T) {
 	})
 
 	t.Run("SIGINT at the confirmation", func(t *testing.T) {
-		before := getDeployment(t, ns, "clerks").ResourceVersion
+		before := getDeployment(t, ns, "clerks").Generation
 		term, err := env.StartTerminal(ctx, 100, 30, "mannequin", "undo", "deploy/clerks", "-n", ns)
 		if err != nil {
 			t.Fatal(err)
@@ -241,7 +245,7 @@ func TestTerminalEdgeCases(t *testing.T) {
 		if ok, _ := term.ModeRestored(); !ok {
 			t.Errorf("terminal mode not restored after SIGINT")
 		}
-		if after := getDeployment(t, ns, "clerks").ResourceVersion; after != before {
+		if after := getDeployment(t, ns, "clerks").Generation; after != before {
 			t.Errorf("SIGINT at the confirmation changed the deployment")
 		}
 	})
