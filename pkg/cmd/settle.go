@@ -12,9 +12,10 @@ import (
 // mannequins of a moment the status has already left behind.
 const settleGrace = 10 * time.Second
 
-// settleGraceReconnecting is the bound while the connection is still down:
-// after apiserver restarts, a watch's back-off can keep it away for tens of
-// seconds, and the last frame would show pods of before the outage.
+// settleGraceReconnecting is the bound while the connection is still down
+// or one of the watches is not open again: after apiserver restarts, a
+// watch's back-off can keep it away for tens of seconds, and the last frame
+// would show pods of before the outage.
 const settleGraceReconnecting = time.Minute
 
 // settle decides when --until-done may end the watch.

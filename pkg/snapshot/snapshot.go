@@ -56,8 +56,9 @@ type Snapshot struct {
 	Rollout Rollout
 	// Problems lists what the watcher could not see (e.g. forbidden pods).
 	Problems []string
-	// Reconnecting: the API server has not answered lately, so the watches
-	// may be behind.
+	// Reconnecting: the API server has not answered lately, or one of the
+	// watches the picture is drawn from is not open again yet, so the
+	// picture may be behind.
 	Reconnecting bool
 	// PodsHidden: the pods may not be listed, so only counts are known.
 	PodsHidden bool

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,12 @@ type Connection struct {
 	onChange map[int]func()
 	onWatch  map[int]func(resource string)
 	listener int // the key of the last listener
+	// open counts the watches whose answer is still being read, by URL
+	// path. A reflector whose watch ends waits out its back-off before it
+	// lists and watches again (up to a minute after a few apiserver
+	// restarts) and tells nobody: an informer's cache is behind for that
+	// long while every other request succeeds.
+	open map[string]int
 }
 
 // listen adds a watcher's functions until unlisten is called.
@@ -69,7 +76,9 @@ func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
 		if req.Context().Err() == nil {
 			c.observe(err)
 		}
-		if err == nil && resp.StatusCode == http.StatusOK && req.URL.Query().Get("watch") == "true" {
+		watch := err == nil && resp.StatusCode == http.StatusOK && req.URL.Query().Get("watch") == "true"
+		if watch {
+			c.opened(req.URL.Path)
 			_, onWatch := c.heard()
 			for _, f := range onWatch {
 				f(path.Base(req.URL.Path))
@@ -78,16 +87,52 @@ func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
 		if err == nil && resp.Body != nil {
 			// A watch is one long response: the server going away shows up
 			// as a failed read of its body, not as a failed request.
-			resp.Body = &watchedBody{ReadCloser: resp.Body, req: req, conn: c}
+			b := &watchedBody{ReadCloser: resp.Body, req: req, conn: c}
+			if watch {
+				b.watch = req.URL.Path
+			}
+			resp.Body = b
 		}
 		return resp, err
 	})
 }
 
+func (c *Connection) opened(path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.open == nil {
+		c.open = map[string]int{}
+	}
+	c.open[path]++
+}
+
+func (c *Connection) closed(path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.open[path]--; c.open[path] <= 0 {
+		delete(c.open, path)
+	}
+}
+
+// Watching reports whether a watch of path (as the request's URL path
+// ends: /namespaces/shop/pods, or /v1/pods across namespaces) is open now.
+func (c *Connection) Watching(path string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for p := range c.open {
+		if strings.HasSuffix(p, path) {
+			return true
+		}
+	}
+	return false
+}
+
 type watchedBody struct {
 	io.ReadCloser
-	req  *http.Request
-	conn *Connection
+	req   *http.Request
+	conn  *Connection
+	watch string // the watch's URL path; "" for any other answer
+	done  sync.Once
 }
 
 func (b *watchedBody) Read(p []byte) (int, error) {
@@ -95,7 +140,23 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 	if err != nil && !errors.Is(err, io.EOF) && b.req.Context().Err() == nil {
 		b.conn.observe(err)
 	}
+	if err != nil {
+		b.ended()
+	}
 	return n, err
+}
+
+func (b *watchedBody) Close() error {
+	b.ended()
+	return b.ReadCloser.Close()
+}
+
+// ended: the watch's answer is over, whether read to its end, failed, or
+// closed by its reader.
+func (b *watchedBody) ended() {
+	if b.watch != "" {
+		b.done.Do(func() { b.conn.closed(b.watch) })
+	}
 }
 
 func (c *Connection) observe(err error) {

@@ -118,3 +118,59 @@ func TestConnectionLineShowsAProxysWordsInert(t *testing.T) {
 		t.Errorf("connection line holds %U raw: %q", []rune(line[i:])[0], line)
 	}
 }
+
+// After an outage each informer's reflector waits out its own back-off
+// before it watches again, without a word: the connection answers, yet the
+// pods' cache is of before. Until the workload's, its revisions' and its
+// pods' watches are all open, the snapshot says it may be behind, so
+// --until-done's last frame waits for them.
+func TestAWatchNotOpenAgainIsReconnecting(t *testing.T) {
+	var bodies []*io.PipeWriter
+	server := roundTripper(func(req *http.Request) (*http.Response, error) {
+		r, w := io.Pipe()
+		bodies = append(bodies, w)
+		return &http.Response{StatusCode: http.StatusOK, Body: r, Request: req}, nil
+	})
+	conn := &Connection{}
+	rt := conn.Wrap(server)
+	w, _ := startWatch(t, fake.NewClientset(rollout()...))
+	w.WithConnection(conn)
+	open := func(url string) *http.Response {
+		t.Helper()
+		resp, err := rt.RoundTrip(httptest.NewRequest(http.MethodGet, url, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	reconnecting := func() bool { return w.Snapshot(time.Now(), time.Now()).Reconnecting }
+
+	if !reconnecting() {
+		t.Fatal("no watch is open, yet the picture is said to be current")
+	}
+	open("https://api/apis/apps/v1/namespaces/shop/deployments?fieldSelector=metadata.name%3Dclerk-squad&watch=true")
+	open("https://api/apis/apps/v1/namespaces/shop/replicasets?watch=true")
+	open("https://api/api/v1/namespaces/shop/pods?labelSelector=app%3Dclerk-squad") // a list is no watch
+	if !reconnecting() {
+		t.Fatal("the pods' watch is not open, yet the picture is said to be current")
+	}
+	pods := open("https://api/api/v1/namespaces/shop/pods?labelSelector=app%3Dclerk-squad&watch=true")
+	if reconnecting() {
+		t.Fatal("every watch is open, yet the picture is said to be behind")
+	}
+
+	// The server ends the pods' watch: its body reads to an error.
+	_ = bodies[len(bodies)-1].CloseWithError(io.ErrUnexpectedEOF)
+	if _, err := pods.Body.Read(make([]byte, 1)); err == nil {
+		t.Fatal("the ended watch still reads")
+	}
+	if !reconnecting() {
+		t.Fatal("the pods' watch ended, yet the picture is said to be current")
+	}
+	_ = pods.Body.Close() // closing it as well counts once
+	// A release's informer watches the pods of every namespace.
+	open("https://api/api/v1/pods?labelSelector=app%3Dclerk-squad&watch=true")
+	if reconnecting() {
+		t.Fatal("a cluster-wide pods watch is open, yet the picture is said to be behind")
+	}
+}

@@ -539,6 +539,8 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		if since, err := w.conn.Down(); err != nil {
 			s.Reconnecting = true
 			s.Problems = append(s.Problems, fmt.Sprintf("reconnecting to the API server (for %s): %v", now.Sub(since).Round(time.Second), err))
+		} else if !w.watchesOpen(podsHidden) {
+			s.Reconnecting = true
 		}
 	}
 	// Matching events needs every owned UID: only when there are events.
@@ -551,6 +553,26 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	w.knownImages(&s)
 	w.clock.Stamp(&s)
 	return s
+}
+
+// watchesOpen reports whether the watches the picture is drawn from (the
+// workload, its revisions, its pods) are all open: after an outage each
+// informer comes back on its own back-off, quietly, so the connection can
+// be fine while the pods' cache is still of before it. Pods that may not be
+// listed have no watch to wait for.
+func (w *Workload) watchesOpen(podsHidden bool) bool {
+	resources := []string{w.kind.Resource(), w.kind.RevisionResource()}
+	if !podsHidden {
+		resources = append(resources, "pods")
+	}
+	for _, r := range resources {
+		// Its own informers watch the namespace; a release's may watch
+		// every namespace.
+		if !w.conn.Watching("/namespaces/"+w.namespace+"/"+r) && !w.conn.Watching("/v1/"+r) {
+			return false
+		}
+	}
+	return true
 }
 
 // holds tells whether obj, from a revision or pod cache, is the workload's:
