@@ -12,7 +12,6 @@ import (
 	// which exec plugin replaced them), as kubectl registers them.
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/metadata"
 	_ "k8s.io/client-go/plugin/pkg/client/auth"
 	"k8s.io/client-go/rest"
 )
@@ -20,9 +19,10 @@ import (
 // clients are what a command talks to the cluster with.
 type clients struct {
 	kube kubernetes.Interface
-	// metadata reads objects' metadata only (a Secret's existence, never
-	// its data); nil in tests that do not need it.
-	metadata metadata.Interface
+	// secrets reads Secrets (their existence, and pull Secrets' data with
+	// --registry-auth=pull-secrets) without logging their bodies at any
+	// -v; nil in tests that do not need it.
+	secrets *quietSecrets
 	// conn follows the health of the connection; nil in tests.
 	conn *watcher.Connection
 }
@@ -59,7 +59,7 @@ func newClients(f *genericclioptions.ConfigFlags, quiet bool) (*clients, error) 
 	if c.kube, err = kubernetes.NewForConfig(typed); err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
-	if c.metadata, err = metadata.NewForConfig(cfg); err != nil {
+	if c.secrets, err = newQuietSecrets(cfg); err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
 	return c, nil

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -182,10 +181,10 @@ func (o *WatchOptions) Validate() error {
 // secretExists asks for a Secret's metadata only: a hint needs to know that
 // it exists, never what it holds. Forbidden or failed means unknown.
 func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string) (exists, known bool) {
-	if o.clients.metadata == nil {
+	if o.clients.secrets == nil {
 		return false, false
 	}
-	_, err := o.clients.metadata.Resource(corev1.SchemeGroupVersion.WithResource("secrets")).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	_, err := o.clients.secrets.get(ctx, namespace, name, true)
 	switch {
 	case err == nil:
 		return true, true
@@ -216,7 +215,7 @@ func (o *WatchOptions) serviceAccountPullSecrets(ctx context.Context, namespace,
 // cannot be read (forbidden, gone) gives no verdict.
 func (o *WatchOptions) tryPullSecret(reg *registry.Client) watcher.PullSecretCheck {
 	return func(ctx context.Context, namespace, name, image string) (string, bool) {
-		secret, err := o.client.CoreV1().Secrets(namespace).Get(ctx, name, metav1.GetOptions{})
+		secret, err := o.clients.secrets.get(ctx, namespace, name, false)
 		if err != nil {
 			return "", false
 		}

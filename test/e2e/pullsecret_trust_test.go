@@ -2,7 +2,11 @@ package e2e
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +68,63 @@ func TestPullSecretsMatchByRepositoryPath(t *testing.T) {
 		r := env.Mannequin(ctx, "watch", "deploy/"+app, "-n", ns, "--plain", "--timeout", "8s", "--registry-auth=pull-secrets")
 		if r.Code != 3 || !strings.Contains(r.Stdout, want) {
 			t.Errorf("%s: want %q: exit %d\n%s%s", app, want, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+}
+
+// hexDumped is the bytes of every hex dump in a log (client-go dumps a
+// protobuf body so), joined: a password split across two of its lines is
+// whole here.
+func hexDumped(log string) string {
+	var b strings.Builder
+	for _, m := range regexp.MustCompile(`(?m)^\s*[0-9a-f]{8}((?:\s{1,2}[0-9a-f]{2}){1,16})\s+\|`).FindAllStringSubmatch(log, -1) {
+		raw, err := hex.DecodeString(strings.Join(strings.Fields(m[1]), ""))
+		if err == nil {
+			b.Write(raw)
+		}
+	}
+	return b.String()
+}
+
+// TestSecretDataStaysOutOfTheLogs: with --registry-auth=pull-secrets at
+// -v=8 and -v=9, where client-go logs response bodies, the pull Secret is
+// read and opens the registry, but neither its password nor its data
+// (base64, as JSON carries it, or raw in a protobuf dump) reaches stdout or
+// stderr; the rest of -v is kubectl's: requests, and other bodies, are
+// logged. The Secret is applied with kubectl, so that its data is in its
+// last-applied annotation too, which a metadata read carries.
+func TestSecretDataStaysOutOfTheLogs(t *testing.T) {
+	ns := namespace(t)
+	ctx := ctxFor(t, 3*time.Minute)
+	refusedWith(t, ns, "early", "warehouse-key")
+	if k := env.Kubectl(ctx, "apply", "-n", ns, "-f", filepath.Join(cluster.Root, "hack", "registry", "warehouse-key.yaml")); k.Code != 0 {
+		t.Fatalf("apply the warehouse's key: %s", k.Stderr)
+	}
+	s, err := cluster.Client.CoreV1().Secrets(ns).Get(ctx, "warehouse-key", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := s.Data[corev1.DockerConfigJsonKey]
+	secrets := map[string]string{
+		"the password":                         "mannequin-keeper",
+		"the data, base64":                     base64.StdEncoding.EncodeToString(data),
+		"the data's start, base64":             base64.StdEncoding.EncodeToString(data)[:24],
+		"the user and password, base64 (auth)": base64.StdEncoding.EncodeToString([]byte("warehouse:mannequin-keeper")),
+	}
+	for _, v := range []string{"-v=8", "-v=9"} {
+		r := env.Mannequin(ctx, "watch", "deploy/early", "-n", ns, "--registry-auth=pull-secrets", v, "--plain", "--until-done", "--timeout", "10s")
+		if r.Code != 3 || !strings.Contains(r.Stdout, "Secret warehouse-key opens "+cluster.Registry+" now") {
+			t.Fatalf("%s: the Secret should have been read and tried: exit %d\n%s", v, r.Code, r.Stdout)
+		}
+		for what, secret := range secrets {
+			for stream, out := range map[string]string{"stdout": r.Stdout, "stderr": r.Stderr, "a hex dump on stderr": hexDumped(r.Stderr)} {
+				if strings.Contains(out, secret) {
+					t.Errorf("%s: %s reached %s", v, what, stream)
+				}
+			}
+		}
+		if !strings.Contains(r.Stderr, "/api/v1/namespaces/"+ns+"/secrets/warehouse-key") || !strings.Contains(r.Stderr, "Response Body") {
+			t.Errorf("%s: the requests, and bodies other than the Secret's, should still be logged:\n%.3000s", v, r.Stderr)
 		}
 	}
 }
