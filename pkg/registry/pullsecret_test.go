@@ -3,10 +3,6 @@ package registry
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,7 +10,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
-	ggcr "github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	corev1 "k8s.io/api/core/v1"
@@ -93,17 +88,7 @@ func TestPullSecretEntriesMatchAsTheKubeletMatchesThem(t *testing.T) {
 // A key filed under the repository's path opens it, and each matching key
 // is tried until one is let in.
 func TestTryPullSecretByRepositoryPath(t *testing.T) {
-	reg := ggcr.New(ggcr.Logger(log.New(io.Discard, "", 0)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != "keeper" || p != "right" {
-			w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
+	host := keeperRegistry(t)
 	img, _ := random.Image(100, 1)
 	ref := host + "/private/uniform:winter"
 	r, _ := name.ParseReference(ref)

@@ -147,17 +147,7 @@ func pullSecret(t *testing.T, host, user, password string) *corev1.Secret {
 // the right password, refuses a wrong one, and a Secret for another
 // registry holds nothing for this one.
 func TestTryPullSecret(t *testing.T) {
-	reg := ggcr.New(ggcr.Logger(log.New(io.Discard, "", 0)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != "keeper" || p != "right" {
-			w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
+	host := keeperRegistry(t)
 	img, _ := random.Image(100, 1)
 	ref, _ := name.ParseReference(host + "/private/uniform:winter")
 	if err := remote.Write(ref, img, remote.WithAuth(&authn.Basic{Username: "keeper", Password: "right"})); err != nil {
@@ -191,4 +181,30 @@ func TestAnAbandonedLookupIsAskedAgain(t *testing.T) {
 	if img, err := c.Image(context.Background(), addr+"/uniform:winter"); err != nil || len(img.Layers) != 2 {
 		t.Fatalf("after a cancelled lookup: %v %+v", err, img)
 	}
+}
+
+// keeperRegistry serves an in-process registry on loopback that lets in
+// only the user keeper with the password right, and returns its host.
+func keeperRegistry(t *testing.T) string {
+	t.Helper()
+	reg := ggcr.New(ggcr.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !letInKeeper(w, r) {
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// letInKeeper tells whether r carries the user keeper's password, and
+// answers 401 with a Basic challenge when it does not.
+func letInKeeper(w http.ResponseWriter, r *http.Request) bool {
+	if u, p, ok := r.BasicAuth(); ok && u == "keeper" && p == "right" {
+		return true
+	}
+	w.Header().Set("WWW-Authenticate", `Basic realm="x"`)
+	w.WriteHeader(http.StatusUnauthorized)
+	return false
 }

@@ -195,10 +195,7 @@ func TestArm64PodsGetArm64Facts(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("history --layers: exit %d: %s", r.Code, r.Stderr)
 	}
-	var total int64
-	for _, l := range springArm.Layers {
-		total += l.Size
-	}
+	total := layersSize(springArm)
 	for _, want := range []string{
 		"linux/arm64/v8 · " + humanize.Bytes(uint64(total)) + " in 3 layers",
 		"base: a slim Debian 12 root filesystem for arm64",

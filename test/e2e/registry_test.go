@@ -63,10 +63,7 @@ func TestHistoryLayersFromTheWarehouse(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("history --layers: exit %d: %s", r.Code, r.Stderr)
 	}
-	var total int64
-	for _, l := range winter.Layers {
-		total += l.Size
-	}
+	total := layersSize(winter)
 	for _, want := range []string{
 		"rev 2 · uniform · " + winterRef,
 		strings.TrimPrefix(winterDigest, "sha256:")[:12] + " · linux/amd64 · " + humanize.Bytes(uint64(total)) + " in 3 layers",
@@ -556,4 +553,13 @@ func TestServiceAccountPullSecretsAreSaid(t *testing.T) {
 	if out := watch(); !strings.Contains(out, "ServiceAccount default lists pull Secret warehouse-key, but the pod was created before: restart it") {
 		t.Errorf("the ServiceAccount's Secret that never reached the pod should be said:\n%s", out)
 	}
+}
+
+// layersSize is what a node that has none of an image's layers pulls.
+func layersSize(m *v1.Manifest) int64 {
+	var total int64
+	for _, l := range m.Layers {
+		total += l.Size
+	}
+	return total
 }
