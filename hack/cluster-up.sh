@@ -9,6 +9,9 @@
 #                  as GKE taints its Arm nodes, so that only pods that ask
 #                  for arm64 run there
 #   KWOK_EXTRA_CONFIG  optional extra kwokctl config file (e.g. component args)
+#   CLUSTER_CONTROL_PLANE  "skew" runs the older control plane
+#                  (K8S_SKEW_VERSION in hack/versions.sh) with the same etcd,
+#                  kwok and stages; default: K8S_VERSION
 #   REGISTRY_ADDR  where the warehouse listens (default: 127.0.0.1:5117, the
 #                  address its pull Secret hack/registry/warehouse-key.yaml opens)
 #
@@ -22,6 +25,20 @@ root=$(cd "$here/.." && pwd)
 source "$here/versions.sh"
 
 bin=$("$here/cluster-binaries.sh")
+# The kube-* binaries; etcd and kwok are always $bin's.
+kube=$bin
+case ${CLUSTER_CONTROL_PLANE:-} in
+"") ;;
+skew)
+	kube=$("$here/cluster-binaries.sh" --skew)
+	# kwokctl writes each component's flags for this version.
+	export KWOK_KUBE_VERSION=$K8S_SKEW_VERSION
+	;;
+*)
+	echo "[cluster-up] CLUSTER_CONTROL_PLANE=$CLUSTER_CONTROL_PLANE: want skew or nothing" >&2
+	exit 1
+	;;
+esac
 dir=${CLUSTER_DIR:-$root/.cluster}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
@@ -45,9 +62,9 @@ configs=(-c "$root/hack/kwok/stages.yaml" -c "$root/hack/kwok/kwokctl.yaml")
 [[ -n "${KWOK_EXTRA_CONFIG:-}" ]] && configs+=(-c "$KWOK_EXTRA_CONFIG")
 log "creating cluster in $dir"
 if ! "$bin/kwokctl" create cluster --name "$name" --runtime binary \
-	--kube-apiserver-binary "$bin/kube-apiserver" \
-	--kube-controller-manager-binary "$bin/kube-controller-manager" \
-	--kube-scheduler-binary "$bin/kube-scheduler" \
+	--kube-apiserver-binary "$kube/kube-apiserver" \
+	--kube-controller-manager-binary "$kube/kube-controller-manager" \
+	--kube-scheduler-binary "$kube/kube-scheduler" \
 	--etcd-binary "$bin/etcd" \
 	--kwok-controller-binary "$bin/kwok" \
 	--kubeconfig "$kubeconfig" \

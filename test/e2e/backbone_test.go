@@ -27,13 +27,13 @@ func TestVersionShowsClientAndServer(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
-	for _, want := range []string{"Client Version: " + pluginVersion, "Server Version: v1.37.2", "Go Version: go1."} {
+	for _, want := range []string{"Client Version: " + pluginVersion, "Server Version: " + serverVersion, "Go Version: go1."} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("missing %q in:\n%s", want, r.Stdout)
 		}
 	}
 	j := env.Mannequin(ctxFor(t, time.Minute), "version", "-o", "json")
-	if j.Code != 0 || !strings.Contains(j.Stdout, `"clientVersion": "`+pluginVersion+`"`) || !strings.Contains(j.Stdout, `"serverVersion": "v1.37.2"`) {
+	if j.Code != 0 || !strings.Contains(j.Stdout, `"clientVersion": "`+pluginVersion+`"`) || !strings.Contains(j.Stdout, `"serverVersion": "`+serverVersion+`"`) {
 		t.Fatalf("version -o json: exit %d\n%s%s", j.Code, j.Stdout, j.Stderr)
 	}
 }

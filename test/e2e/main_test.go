@@ -24,6 +24,10 @@ const pluginVersion = "v0.0.0-e2e"
 var (
 	cluster *framework.Cluster
 	env     framework.Env
+	// serverVersion is the control plane's version as hack/versions.sh
+	// pins it: K8S_VERSION, or K8S_SKEW_VERSION when the suite runs on the
+	// older control plane (CLUSTER_CONTROL_PLANE=skew, make e2e-skew).
+	serverVersion string
 )
 
 func TestMain(m *testing.M) {
@@ -48,6 +52,14 @@ func run(m *testing.M) int {
 
 	binDir := filepath.Join(tmp, "bin")
 	if err := framework.BuildPlugin(ctx, root, binDir, pluginVersion); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	pin := "K8S_VERSION"
+	if os.Getenv("CLUSTER_CONTROL_PLANE") == "skew" {
+		pin = "K8S_SKEW_VERSION"
+	}
+	if serverVersion, err = framework.PinnedVersion(root, pin); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -76,7 +88,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	fmt.Fprintf(os.Stderr, "e2e: cluster ready in %s\n", time.Since(start).Round(100*time.Millisecond))
+	fmt.Fprintf(os.Stderr, "e2e: cluster (%s) ready in %s\n", serverVersion, time.Since(start).Round(100*time.Millisecond))
 	env = framework.Env{PluginDir: binDir, Kubeconfig: cluster.Kubeconfig}
 	return m.Run()
 }

@@ -132,3 +132,19 @@ func Eventually(timeout time.Duration, cond func() (bool, error)) error {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// PinnedVersion reads a version that hack/versions.sh pins (name is the
+// variable: K8S_VERSION, K8S_SKEW_VERSION), so that tests know which
+// control plane they are on from the same line the build reads.
+func PinnedVersion(root, name string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(root, "hack", "versions.sh"))
+	if err != nil {
+		return "", fmt.Errorf("read the pinned versions: %w", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+"="); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("hack/versions.sh pins no %s", name)
+}
