@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,11 @@ type registryResult struct {
 // measureRegistry times the first frame with registry lookups on and off
 // (they must not be on its path), and counts the registry's requests while
 // a watch idles after its first lookups (no polling).
+// pullSize is the shelf's pull size, with the platform it is for since the
+// facts became the pods' platform's: "pull 432 kB new (linux/amd64), 2
+// layers shared".
+var pullSize = regexp.MustCompile(`pull \S+ \S+ new( \([^)]*\))?, \d+ layers? shared`)
+
 func measureRegistry(ctx context.Context, b *bench, cfg config, res *results) error {
 	reg := b.cluster.Registry
 	d := deployment(shipped, 4, reg+"/uniform:summer-2023", "")
@@ -85,7 +91,7 @@ func measureRegistry(ctx context.Context, b *bench, cfg config, res *results) er
 	if err != nil {
 		return err
 	}
-	if _, err := view.waitScreen(ctx, 30*time.Second, "the shelf's pull size", func(s string) bool { return strings.Contains(s, " new, ") && strings.Contains(s, "shared") }); err != nil {
+	if _, err := view.waitScreen(ctx, 30*time.Second, "the shelf's pull size", func(s string) bool { return pullSize.MatchString(s) }); err != nil {
 		return err
 	}
 	settled, err := registryRequests(reg)
