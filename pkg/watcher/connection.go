@@ -87,11 +87,7 @@ func (c *Connection) Wrap(rt http.RoundTripper) http.RoundTripper {
 		if err == nil && resp.Body != nil {
 			// A watch is one long response: the server going away shows up
 			// as a failed read of its body, not as a failed request.
-			b := &watchedBody{ReadCloser: resp.Body, req: req, conn: c}
-			if watch {
-				b.watch = req.URL.Path
-			}
-			resp.Body = b
+			resp.Body = &watchedBody{ReadCloser: resp.Body, req: req, conn: c, watch: watch}
 		}
 		return resp, err
 	})
@@ -131,7 +127,7 @@ type watchedBody struct {
 	io.ReadCloser
 	req   *http.Request
 	conn  *Connection
-	watch string // the watch's URL path; "" for any other answer
+	watch bool // an accepted watch, counted open until its answer ends
 	done  sync.Once
 }
 
@@ -154,8 +150,8 @@ func (b *watchedBody) Close() error {
 // ended: the watch's answer is over, whether read to its end, failed, or
 // closed by its reader.
 func (b *watchedBody) ended() {
-	if b.watch != "" {
-		b.done.Do(func() { b.conn.closed(b.watch) })
+	if b.watch {
+		b.done.Do(func() { b.conn.closed(b.req.URL.Path) })
 	}
 }
 

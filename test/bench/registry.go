@@ -31,14 +31,14 @@ type registryResult struct {
 	bad []badRegistry
 }
 
-// measureRegistry times the first frame with registry lookups on and off
-// (they must not be on its path), and counts the registry's requests while
-// a watch idles after its first lookups (no polling).
 // pullSize is the shelf's pull size, with the platform it is for since the
 // facts became the pods' platform's: "pull 432 kB new (linux/amd64), 2
 // layers shared".
 var pullSize = regexp.MustCompile(`pull \S+ \S+ new( \([^)]*\))?, \d+ layers? shared`)
 
+// measureRegistry times the first frame with registry lookups on and off
+// (they must not be on its path), and counts the registry's requests while
+// a watch idles after its first lookups (no polling).
 func measureRegistry(ctx context.Context, b *bench, cfg config, res *results) error {
 	reg := b.cluster.Registry
 	d := deployment(shipped, 4, reg+"/uniform:summer-2023", "")

@@ -26,14 +26,14 @@ func clusterVersion(t *testing.T, ns string) string {
 		t.Fatal(err)
 	}
 	for _, d := range ds.Items {
-		b.WriteString(fmt.Sprintf("%s=%d ", d.Name, d.Generation))
+		fmt.Fprintf(&b, "%s=%d ", d.Name, d.Generation)
 	}
 	rss, err := cluster.Client.AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, rs := range rss.Items {
-		b.WriteString(fmt.Sprintf("%s=%d ", rs.Name, rs.Generation))
+		fmt.Fprintf(&b, "%s=%d ", rs.Name, rs.Generation)
 	}
 	return b.String()
 }
