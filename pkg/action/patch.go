@@ -12,19 +12,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
-	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // DryRun mirrors kubectl's --dry-run strategies.
@@ -36,30 +33,13 @@ const (
 	DryRunServer
 )
 
-// keptAnnotations are the Deployment's own annotations that an undo keeps;
-// every other annotation comes from the ReplicaSet, as in kubectl.
-var keptAnnotations = []string{
-	corev1.LastAppliedConfigAnnotation,
-	deploymentutil.RevisionAnnotation,
-	deploymentutil.RevisionHistoryAnnotation,
-	deploymentutil.DesiredReplicasAnnotation,
-	deploymentutil.MaxReplicasAnnotation,
-	appsv1.DeprecatedRollbackTo,
-}
-
-type jsonOp struct {
-	Op    string `json:"op"`
-	Path  string `json:"path"`
-	Value any    `json:"value,omitempty"`
-}
-
 // preconditions test the identity and generation of the object as read
 // just before the patch. The generation moves with every spec change but
 // not with status updates, so a rollout in progress does not fail them; a
 // spec change between the read and the patch does, and the caller reads
 // again and decides anew (see applyShown and Undo).
-func preconditions(obj metav1.Object) []jsonOp {
-	return []jsonOp{
+func preconditions(obj metav1.Object) []workload.PatchOp {
+	return []workload.PatchOp{
 		{Op: "test", Path: "/metadata/uid", Value: string(obj.GetUID())},
 		{Op: "test", Path: "/metadata/generation", Value: obj.GetGeneration()},
 	}
@@ -90,7 +70,7 @@ func (e *Changed) Error() string {
 // any spec change between the read and the patch fails the guard, and the
 // next read decides anew, so a template changed after the user looked is
 // never patched over.
-func applyShown(ctx context.Context, c kubernetes.Interface, kind Kind, shown metav1.Object, pausedToo bool, build func(fresh metav1.Object) ([]byte, error), dryRun DryRun) error {
+func applyShown(ctx context.Context, c kubernetes.Interface, kind workload.Kind, shown metav1.Object, pausedToo bool, build func(fresh metav1.Object) ([]byte, error), dryRun DryRun) error {
 	for attempt := 1; ; attempt++ {
 		fresh, err := kind.Get(ctx, c, shown.GetNamespace(), shown.GetName())
 		if err != nil {
@@ -118,7 +98,7 @@ func applyShown(ctx context.Context, c kubernetes.Interface, kind Kind, shown me
 
 // samePause returns *Changed when fresh is paused and shown was not, or
 // the other way round: someone else paused or resumed in between.
-func samePause(kind Kind, shown, fresh metav1.Object) error {
+func samePause(kind workload.Kind, shown, fresh metav1.Object) error {
 	was, _ := kind.Paused(shown)
 	now, _ := kind.Paused(fresh)
 	if now == was {
@@ -128,12 +108,12 @@ func samePause(kind Kind, shown, fresh metav1.Object) error {
 	if now {
 		state = "paused"
 	}
-	return &Changed{Kind: lower(kind), Name: shown.GetName(), Now: state}
+	return &Changed{Kind: workload.Lower(kind), Name: shown.GetName(), Now: state}
 }
 
 // send sends a JSON patch to a workload and returns it as patched (or as
 // it would be, in a server dry run).
-func send(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, patch []byte, dryRun DryRun) (runtime.Object, error) {
+func send(ctx context.Context, c kubernetes.Interface, kind workload.Kind, obj metav1.Object, patch []byte, dryRun DryRun) (runtime.Object, error) {
 	opts := metav1.PatchOptions{}
 	if dryRun == DryRunServer {
 		opts.DryRun = []string{metav1.DryRunAll}
@@ -143,24 +123,21 @@ func send(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Obj
 
 // describeError says in a user's words why verb (get, patch) failed on a
 // workload; nil stays nil.
-func describeError(err error, verb string, kind Kind, obj metav1.Object) error {
+func describeError(err error, verb string, kind workload.Kind, obj metav1.Object) error {
 	switch {
 	case err == nil:
 		return nil
 	case apierrors.IsForbidden(err):
-		return fmt.Errorf("forbidden: you may not %s %ss in namespace %q (%s)", verb, lower(kind), obj.GetNamespace(), apierrors.ReasonForError(err))
+		return fmt.Errorf("forbidden: you may not %s %ss in namespace %q (%s)", verb, workload.Lower(kind), obj.GetNamespace(), apierrors.ReasonForError(err))
 	case apierrors.IsNotFound(err):
-		return fmt.Errorf("%s/%s no longer exists in namespace %q", lower(kind), obj.GetName(), obj.GetNamespace())
+		return fmt.Errorf("%s/%s no longer exists in namespace %q", workload.Lower(kind), obj.GetName(), obj.GetNamespace())
 	}
-	return fmt.Errorf("%s %s %q: %w", verb, lower(kind), obj.GetName(), err)
+	return fmt.Errorf("%s %s %q: %w", verb, workload.Lower(kind), obj.GetName(), err)
 }
-
-// lower is the kind as kubectl writes it in messages: "deployment".
-func lower(k Kind) string { return strings.ToLower(k.Name()) }
 
 // PausePatch pauses or resumes the rollout, as `kubectl rollout pause|resume`.
 func PausePatch(obj metav1.Object, pause bool) ([]byte, error) {
-	return json.Marshal(append(preconditions(obj), jsonOp{Op: "replace", Path: "/spec/paused", Value: pause}))
+	return json.Marshal(append(preconditions(obj), workload.PatchOp{Op: "replace", Path: "/spec/paused", Value: pause}))
 }
 
 // RestartPatch restarts every pod, as `kubectl rollout restart`: a new
@@ -169,9 +146,9 @@ func PausePatch(obj metav1.Object, pause bool) ([]byte, error) {
 func RestartPatch(obj metav1.Object, templateAnnotations map[string]string, now time.Time) ([]byte, error) {
 	ops := preconditions(obj)
 	if templateAnnotations == nil {
-		ops = append(ops, jsonOp{Op: "add", Path: "/spec/template/metadata/annotations", Value: map[string]string{}})
+		ops = append(ops, workload.PatchOp{Op: "add", Path: "/spec/template/metadata/annotations", Value: map[string]string{}})
 	}
-	ops = append(ops, jsonOp{
+	ops = append(ops, workload.PatchOp{
 		Op:    "add",
 		Path:  "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt",
 		Value: now.Format(time.RFC3339),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 func rev(n int64, image string, current bool, ann map[string]string) history.Revision {
@@ -57,7 +58,7 @@ func TestPlanUndoFollowsKubectl(t *testing.T) {
 		{to: -1, revs: revs, wantErr: "unable to find specified revision -1 in history"},
 		{to: 0, revs: revs[:1], wantErr: `no rollout history found for deployment "clerk-squad"`},
 	} {
-		p, err := PlanUndo(nil, d, tc.revs, tc.to)
+		p, err := PlanUndo(workload.Deployment, d, tc.revs, tc.to)
 		if tc.wantErr != "" {
 			if err == nil || err.Error() != tc.wantErr {
 				t.Errorf("to %d: error %v, want %q", tc.to, err, tc.wantErr)
@@ -72,19 +73,19 @@ func TestPlanUndoFollowsKubectl(t *testing.T) {
 
 func TestCheckRefusesPausedAndSkipsSameTemplate(t *testing.T) {
 	d := deploy("autumn")
-	p, _ := PlanUndo(nil, d, revs, 3)
+	p, _ := PlanUndo(workload.Deployment, d, revs, 3)
 	if skip, err := p.Check(); err != nil || skip != "skipped rollback (current template already matches revision 3)" {
 		t.Errorf("same template: %q %v", skip, err)
 	}
 	d.Spec.Paused = true
-	p, _ = PlanUndo(nil, d, revs, 1)
+	p, _ = PlanUndo(workload.Deployment, d, revs, 1)
 	if _, err := p.Check(); err == nil || err.Error() != "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again" {
 		t.Errorf("paused: %v", err)
 	}
 }
 
 func TestPatchIsKubectlsWithPreconditions(t *testing.T) {
-	p, _ := PlanUndo(nil, deploy("autumn"), revs, 2)
+	p, _ := PlanUndo(workload.Deployment, deploy("autumn"), revs, 2)
 	raw, err := p.Patch(p.Object)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/prompt"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 )
@@ -39,17 +40,17 @@ func (p *Pending) Apply(ctx context.Context, c kubernetes.Interface, dryRun DryR
 // Pause plans `kubectl rollout pause` or `resume`, whichever the workload
 // as shown needs. It applies only while the workload's pod template and
 // spec.paused are still as shown; a scale in between does not block it.
-func Pause(kind Kind, obj metav1.Object) (*Pending, error) {
+func Pause(kind workload.Kind, obj metav1.Object) (*Pending, error) {
 	paused, ok := kind.Paused(obj)
 	if !ok {
-		return nil, fmt.Errorf("%s/%s: pausing is only supported for deployments, as in kubectl", lower(kind), obj.GetName())
+		return nil, fmt.Errorf("%s/%s: pausing is only supported for deployments, as in kubectl", workload.Lower(kind), obj.GetName())
 	}
 	verb, done := "Pause", "paused"
 	if paused {
 		verb, done = "Resume", "resumed"
 	}
 	return &Pending{
-		Question: fmt.Sprintf("%s the rollout of %s/%s?", verb, lower(kind), obj.GetName()),
+		Question: fmt.Sprintf("%s the rollout of %s/%s?", verb, workload.Lower(kind), obj.GetName()),
 		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
 			build := func(fresh metav1.Object) ([]byte, error) { return PausePatch(fresh, !paused) }
 			if err := applyShown(ctx, c, kind, obj, true, build, dryRun); err != nil {
@@ -63,9 +64,9 @@ func Pause(kind Kind, obj metav1.Object) (*Pending, error) {
 // Restart plans `kubectl rollout restart`, applied only while the pod
 // template it stamps is still the one shown; a scale in between does not
 // block it. now stamps the restart when it is applied.
-func Restart(kind Kind, obj metav1.Object, now func() time.Time) *Pending {
+func Restart(kind workload.Kind, obj metav1.Object, now func() time.Time) *Pending {
 	return &Pending{
-		Question: fmt.Sprintf("Restart every pod of %s/%s?", lower(kind), obj.GetName()),
+		Question: fmt.Sprintf("Restart every pod of %s/%s?", workload.Lower(kind), obj.GetName()),
 		apply: func(ctx context.Context, c kubernetes.Interface, dryRun DryRun) (string, error) {
 			build := func(fresh metav1.Object) ([]byte, error) {
 				return RestartPatch(fresh, kind.Template(fresh).Annotations, now())
@@ -86,7 +87,7 @@ func Restart(kind Kind, obj metav1.Object, now func() time.Time) *Pending {
 //
 // With look, the question also says whether the registry still holds the
 // target's images (see Preflight).
-func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav1.Object, look ImageLookup) (*Pending, error) {
+func UndoShown(ctx context.Context, c kubernetes.Interface, kind workload.Kind, obj metav1.Object, look ImageLookup) (*Pending, error) {
 	fresh, err := kind.Get(ctx, c, obj.GetNamespace(), obj.GetName())
 	if err != nil {
 		return nil, describeError(err, "get", kind, obj)
@@ -96,7 +97,7 @@ func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav
 	}
 	revs, _, err := kind.History(ctx, c, fresh)
 	if err != nil {
-		return nil, fmt.Errorf("read the history of %s/%s: %w", lower(kind), obj.GetName(), err)
+		return nil, fmt.Errorf("read the history of %s/%s: %w", workload.Lower(kind), obj.GetName(), err)
 	}
 	plan, skip, err := PlanFor(kind, obj, revs, 0)
 	if err == nil && skip != "" {
@@ -120,8 +121,8 @@ func UndoShown(ctx context.Context, c kubernetes.Interface, kind Kind, obj metav
 // PlanFor picks the target revision with kubectl's rules and refusals
 // (paused, already there) against obj as read or shown; skip says that
 // there is nothing to do, in kubectl's words.
-func PlanFor(kind Kind, obj metav1.Object, revs []revision.Revision, toRevision int64) (*Plan, string, error) {
-	p, err := kind.PlanUndo(obj, revs, toRevision)
+func PlanFor(kind workload.Kind, obj metav1.Object, revs []revision.Revision, toRevision int64) (*Plan, string, error) {
+	p, err := PlanUndo(kind, obj, revs, toRevision)
 	if err != nil {
 		return nil, "", err
 	}

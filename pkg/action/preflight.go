@@ -13,6 +13,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -176,7 +177,7 @@ func (pf *Preflight) GoneError(p *Plan) error {
 		out[i] = sanitize.Text(r)
 	}
 	return fmt.Errorf("not rolling back %s/%s to %s: %s not in the registry any more (not found), so its pods would not start; pass --force to roll back anyway",
-		lower(p.Kind), p.Object.GetName(), p.Target.Label(), strings.Join(out, ", "))
+		workload.Lower(p.Kind), p.Object.GetName(), p.Target.Label(), strings.Join(out, ", "))
 }
 
 func count(n int, word string) string {

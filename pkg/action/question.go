@@ -6,6 +6,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/prompt"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // Prompt is the undo's question in parts, so that a small screen shortens
@@ -21,7 +22,7 @@ func (p *Plan) Prompt() prompt.Prompt {
 		toImages = revision.ShortImages(p.Target.SafeImages())
 	}
 	q := prompt.Prompt{
-		{Text: fmt.Sprintf("Roll back %s/%s from %s", lower(p.Kind), p.Object.GetName(), from)},
+		{Text: fmt.Sprintf("Roll back %s/%s from %s", workload.Lower(p.Kind), p.Object.GetName(), from)},
 		{Text: fromImages, Label: true},
 		{Text: " to " + to},
 		{Text: toImages, Label: true},

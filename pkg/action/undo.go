@@ -3,14 +3,13 @@ package action
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -18,39 +17,16 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 )
 
-// Kind is what the actions need of a kind of workload; pkg/workload's kinds
-// provide it.
-type Kind interface {
-	Name() string
-	Get(ctx context.Context, c kubernetes.Interface, namespace, name string) (metav1.Object, error)
-	Template(obj metav1.Object) *corev1.PodTemplateSpec
-	Patch(ctx context.Context, c kubernetes.Interface, namespace, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions) (runtime.Object, error)
-	Describe(obj metav1.Object) string
-	// Selector picks the workload's pods, among which the target's.
-	Selector(obj metav1.Object) *metav1.LabelSelector
-	// Paused says whether a rollout is paused; ok is false for kinds that
-	// cannot pause (kubectl pauses only Deployments).
-	Paused(obj metav1.Object) (paused, ok bool)
-	// History reads the revisions an undo may target.
-	History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]revision.Revision, []string, error)
-	// PlanUndo picks the target with the kind's kubectl rules.
-	PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*Plan, error)
-}
-
 // Plan is an undo worked out against the workload as the user saw it.
 type Plan struct {
-	Kind   Kind
+	Kind   workload.Kind
 	Object metav1.Object // the workload as shown
 	// Shown is the workload's pod template as shown: the state an undo
 	// replaces, and so the state it must still find.
-	Shown *corev1.PodTemplateSpec
-	// Deployment is set for Deployments: a paused one refuses, and an undo
-	// also rebuilds its annotations, as kubectl's does.
-	Deployment *appsv1.Deployment
+	Shown      *corev1.PodTemplateSpec
 	ToRevision int64 // as asked; 0 means the previous revision
 	// Revisions are all of the workload's, to tell its pods apart.
 	Revisions []revision.Revision
@@ -64,22 +40,13 @@ type Plan struct {
 	Preflight *Preflight
 }
 
-// PlanUndo picks a Deployment's target revision with kubectl's rules and
-// messages: 0 means the second-highest revision.
-func PlanUndo(kind Kind, d *appsv1.Deployment, revs []revision.Revision, toRevision int64) (*Plan, error) {
-	p := &Plan{Kind: kind, Object: d, Shown: &d.Spec.Template, Deployment: d, ToRevision: toRevision}
+// PlanUndo picks the target revision of an undo of obj, as shown, with
+// kubectl's rules and its kind's messages: 0 means the one before the
+// newest.
+func PlanUndo(kind workload.Kind, obj metav1.Object, revs []revision.Revision, toRevision int64) (*Plan, error) {
+	p := &Plan{Kind: kind, Object: obj, Shown: kind.Template(obj), ToRevision: toRevision}
 	if toRevision == 0 && len(revs) < 2 {
-		return nil, fmt.Errorf("no rollout history found for deployment %q", d.Name)
-	}
-	return p, p.pick(revs)
-}
-
-// PlanRevisionUndo picks a StatefulSet's or DaemonSet's target revision with
-// the rules and messages of kubectl's rollbackers.
-func PlanRevisionUndo(kind Kind, obj metav1.Object, shown *corev1.PodTemplateSpec, revs []revision.Revision, toRevision int64) (*Plan, error) {
-	p := &Plan{Kind: kind, Object: obj, Shown: shown, ToRevision: toRevision}
-	if toRevision == 0 && len(revs) < 2 {
-		return nil, errors.New("no last revision to roll back to")
+		return nil, kind.NoHistory(obj)
 	}
 	return p, p.pick(revs)
 }
@@ -121,8 +88,8 @@ func sameNumber(revs []revision.Revision, n int64) []string {
 // goes to that very object (found by its UID among revs), never to
 // whichever revision carries its number, which another may share or which
 // may be missing (0, which means "the previous one" to kubectl).
-func PlanForTarget(kind Kind, obj metav1.Object, revs []revision.Revision, target *revision.Revision) (*Plan, string, error) {
-	p, err := kind.PlanUndo(obj, revs, 0)
+func PlanForTarget(kind workload.Kind, obj metav1.Object, revs []revision.Revision, target *revision.Revision) (*Plan, string, error) {
+	p, err := PlanUndo(kind, obj, revs, 0)
 	if err != nil {
 		return nil, "", err
 	}
@@ -133,18 +100,18 @@ func PlanForTarget(kind Kind, obj metav1.Object, revs []revision.Revision, targe
 		}
 	}
 	if p.Target == nil {
-		return nil, "", fmt.Errorf("%s is no longer in the history of %s/%s; look again", sanitize.Text(target.Name), lower(kind), obj.GetName())
+		return nil, "", fmt.Errorf("%s is no longer in the history of %s/%s; look again", sanitize.Text(target.Name), workload.Lower(kind), obj.GetName())
 	}
 	skip, err := p.Check()
 	return p, skip, err
 }
 
-// Check applies kubectl's refusals after the target is known: a paused
-// Deployment cannot be rolled back. skip says (with kubectl's message) that
+// Check applies kubectl's refusals after the target is known (a paused
+// Deployment cannot be rolled back). skip says (with kubectl's message) that
 // the target already is the current template.
 func (p *Plan) Check() (skip string, err error) {
-	if p.Deployment != nil && p.Deployment.Spec.Paused {
-		return "", errors.New("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
+	if err := p.Kind.RefuseUndo(p.Object); err != nil {
+		return "", err
 	}
 	if revision.EqualIgnoreHash(p.Target.Template, p.Shown) {
 		return fmt.Sprintf("skipped rollback (current template already matches revision %d)", p.ToRevision), nil
@@ -152,8 +119,8 @@ func (p *Plan) Check() (skip string, err error) {
 	return "", nil
 }
 
-// Patch is kubectl's rollback (replace the pod template with the target's;
-// for Deployments, also rebuild the annotations) preceded by tests that the
+// Patch is kubectl's rollback (replace the pod template with the target's,
+// and what else the kind's undo patches) preceded by tests that the
 // object is fresh: the same object, at the generation fresh was read at.
 // Undo reads fresh and checks its template against Shown just before, so
 // together they test the state the user was shown; a scale in between moves
@@ -161,20 +128,8 @@ func (p *Plan) Check() (skip string, err error) {
 func (p *Plan) Patch(fresh metav1.Object) ([]byte, error) {
 	tpl := p.Target.Template.DeepCopy()
 	delete(tpl.Labels, appsv1.DefaultDeploymentUniqueLabelKey)
-	ops := append(preconditions(fresh), jsonOp{Op: "replace", Path: "/spec/template", Value: tpl})
-	if p.Deployment != nil {
-		ann := map[string]string{}
-		for _, k := range keptAnnotations {
-			if v, ok := fresh.GetAnnotations()[k]; ok {
-				ann[k] = v
-			}
-		}
-		for k, v := range targetAnnotations(p) {
-			ann[k] = v
-		}
-		ops = append(ops, jsonOp{Op: "replace", Path: "/metadata/annotations", Value: ann})
-	}
-	return json.Marshal(ops)
+	ops := append(preconditions(fresh), workload.PatchOp{Op: "replace", Path: "/spec/template", Value: tpl})
+	return json.Marshal(append(ops, p.Kind.UndoOps(fresh, p.Target)...))
 }
 
 // undoAttempts bounds the retries when something other than the template
@@ -213,23 +168,11 @@ func Undo(ctx context.Context, c kubernetes.Interface, p *Plan, dryRun DryRun) (
 // was shown: another object, or another pod template than shownTemplate
 // (what an undo replaces). Changes that leave the template alone (a scale)
 // do not count.
-func StillShown(kind Kind, shown metav1.Object, shownTemplate *corev1.PodTemplateSpec, fresh metav1.Object) error {
+func StillShown(kind workload.Kind, shown metav1.Object, shownTemplate *corev1.PodTemplateSpec, fresh metav1.Object) error {
 	if fresh.GetUID() != shown.GetUID() || !equality.Semantic.DeepEqual(kind.Template(fresh), shownTemplate) {
-		return &Changed{Kind: lower(kind), Name: shown.GetName(), Now: kind.Describe(fresh)}
+		return &Changed{Kind: workload.Lower(kind), Name: shown.GetName(), Now: kind.Describe(fresh)}
 	}
 	return nil
-}
-
-// targetAnnotations are the ReplicaSet's annotations that an undo copies
-// to the Deployment, as kubectl's does.
-func targetAnnotations(p *Plan) map[string]string {
-	out := map[string]string{}
-	for k, v := range p.Target.Annotations {
-		if !slices.Contains(keptAnnotations, k) {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // Preview is the workload as the undo would leave it, worked out here from

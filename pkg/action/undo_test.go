@@ -61,7 +61,7 @@ func getSTS(t *testing.T, c *fake.Clientset) *appsv1.StatefulSet {
 // planShown plans the undo to revision 1 against the StatefulSet as shown.
 func planShown(t *testing.T, shown *appsv1.StatefulSet) *action.Plan {
 	t.Helper()
-	p, err := workload.StatefulSet.PlanUndo(shown, stsRevs(), 1)
+	p, err := action.PlanUndo(workload.StatefulSet, shown, stsRevs(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestUndoDeploymentKeepsKubectlsAnnotations(t *testing.T) {
 		rev(2, "winter", false, map[string]string{"deployment.kubernetes.io/revision": "2", "kubernetes.io/change-cause": "winter"}),
 	}
 	c := fake.NewClientset(d.DeepCopy())
-	p, err := workload.Deployment.PlanUndo(d, revs, 2)
+	p, err := action.PlanUndo(workload.Deployment, d, revs, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,7 +431,7 @@ func TestUndoShownNeedsTwoRevisions(t *testing.T) {
 func TestPreviewIsTheUndoWithoutTheServer(t *testing.T) {
 	d := deployment("autumn", 3, false)
 	revs := []revision.Revision{rev(3, "autumn", true, nil), rev(2, "winter", false, map[string]string{"kubernetes.io/change-cause": "winter"})}
-	p, err := workload.Deployment.PlanUndo(d, revs, 2)
+	p, err := action.PlanUndo(workload.Deployment, d, revs, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

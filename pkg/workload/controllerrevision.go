@@ -2,6 +2,7 @@ package workload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,7 +14,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -53,9 +53,16 @@ func (k revisionKind[T, L]) History(ctx context.Context, c kubernetes.Interface,
 	})
 }
 
-func (k revisionKind[T, L]) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*action.Plan, error) {
-	return action.PlanRevisionUndo(k, obj, k.Template(obj), revs, toRevision)
+// NoHistory is the message of kubectl's rollbackers for these kinds.
+func (revisionKind[T, L]) NoHistory(metav1.Object) error {
+	return errors.New("no last revision to roll back to")
 }
+
+// RefuseUndo: kubectl rolls these kinds back in any state.
+func (revisionKind[T, L]) RefuseUndo(metav1.Object) error { return nil }
+
+// UndoOps: their undo is the pod template alone.
+func (revisionKind[T, L]) UndoOps(metav1.Object, *revision.Revision) []PatchOp { return nil }
 
 // controllerRevisionHistory reads the ControllerRevisions that obj controls
 // (as kubectl's history viewer finds them) and its pods, which say how many

@@ -2,7 +2,9 @@ package workload
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -13,7 +15,6 @@ import (
 	"k8s.io/client-go/tools/cache"
 	deploymentutil "k8s.io/kubectl/pkg/util/deployment"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -69,8 +70,44 @@ func (deploymentKind) History(ctx context.Context, c kubernetes.Interface, obj m
 	return revision.Usable(revs), warnings, nil
 }
 
-func (k deploymentKind) PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*action.Plan, error) {
-	return action.PlanUndo(k, obj.(*appsv1.Deployment), revs, toRevision)
+func (deploymentKind) NoHistory(obj metav1.Object) error {
+	return fmt.Errorf("no rollout history found for deployment %q", obj.GetName())
+}
+
+func (deploymentKind) RefuseUndo(obj metav1.Object) error {
+	if obj.(*appsv1.Deployment).Spec.Paused {
+		return errors.New("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again")
+	}
+	return nil
+}
+
+// keptAnnotations are the Deployment's own annotations that an undo keeps;
+// every other annotation comes from the ReplicaSet, as in kubectl.
+var keptAnnotations = []string{
+	corev1.LastAppliedConfigAnnotation,
+	deploymentutil.RevisionAnnotation,
+	deploymentutil.RevisionHistoryAnnotation,
+	deploymentutil.DesiredReplicasAnnotation,
+	deploymentutil.MaxReplicasAnnotation,
+	appsv1.DeprecatedRollbackTo,
+}
+
+// UndoOps rebuild the annotations as kubectl's rollback does: the
+// Deployment keeps its own (keptAnnotations) and takes every other one
+// from the target ReplicaSet.
+func (deploymentKind) UndoOps(fresh metav1.Object, target *revision.Revision) []PatchOp {
+	ann := map[string]string{}
+	for _, k := range keptAnnotations {
+		if v, ok := fresh.GetAnnotations()[k]; ok {
+			ann[k] = v
+		}
+	}
+	for k, v := range target.Annotations {
+		if !slices.Contains(keptAnnotations, k) {
+			ann[k] = v
+		}
+	}
+	return []PatchOp{{Op: "replace", Path: "/metadata/annotations", Value: ann}}
 }
 
 func (deploymentKind) Paused(obj metav1.Object) (bool, bool) {

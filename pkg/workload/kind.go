@@ -21,7 +21,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -59,12 +58,28 @@ type Kind interface {
 	// History reads an object's revisions, newest first, with kubectl's
 	// rules for which belong to it, and warnings about revisions skipped.
 	History(ctx context.Context, c kubernetes.Interface, obj metav1.Object) ([]revision.Revision, []string, error)
-	// PlanUndo picks the revision an undo of obj goes to, with kubectl's
-	// rules and messages (0: the previous one).
-	PlanUndo(obj metav1.Object, revs []revision.Revision, toRevision int64) (*action.Plan, error)
+	// NoHistory is kubectl's refusal, for this kind, of an undo to the
+	// previous revision when obj has fewer than two.
+	NoHistory(obj metav1.Object) error
+	// RefuseUndo is kubectl's refusal to roll obj back as it is (a paused
+	// Deployment), or nil.
+	RefuseUndo(obj metav1.Object) error
+	// UndoOps are what an undo to target patches beside the pod template,
+	// read against fresh (a Deployment's also rebuilds its annotations, as
+	// kubectl's does); nil for kinds whose undo is the template alone.
+	UndoOps(fresh metav1.Object, target *revision.Revision) []PatchOp
 	// Paused tells whether obj's rollout is paused; ok is false for kinds
 	// that kubectl cannot pause.
 	Paused(obj metav1.Object) (paused, ok bool)
+}
+
+// PatchOp is one operation of a JSON patch (RFC 6902), the form in which
+// every change the plugin makes is sent, so that it can carry tests of what
+// the user was shown.
+type PatchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value,omitempty"`
 }
 
 // Kinds are the kinds the plugin supports, in the order help lists them.

@@ -1,4 +1,4 @@
-package workload
+package workload_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 var labels = map[string]string{"app": "shop"}
@@ -31,20 +32,20 @@ func podTemplate(image string) corev1.PodTemplateSpec {
 
 // world is a workload of kind k on "winter" whose previous revision ran
 // "summer": the object, its two revisions, and one pod of the new one.
-func world(t *testing.T, k Kind) (metav1.Object, []runtime.Object) {
+func world(t *testing.T, k workload.Kind) (metav1.Object, []runtime.Object) {
 	t.Helper()
 	meta := metav1.ObjectMeta{Name: "shop", Namespace: "ns", UID: "w1", Generation: 2}
 	sel := &metav1.LabelSelector{MatchLabels: labels}
 	var obj runtime.Object
 	switch k {
-	case Deployment:
+	case workload.Deployment:
 		meta.Annotations = map[string]string{"deployment.kubernetes.io/revision": "2"}
 		obj = &appsv1.Deployment{ObjectMeta: meta, Spec: appsv1.DeploymentSpec{Selector: sel, Template: podTemplate("winter")},
 			Status: appsv1.DeploymentStatus{ObservedGeneration: 2}}
-	case StatefulSet:
+	case workload.StatefulSet:
 		obj = &appsv1.StatefulSet{ObjectMeta: meta, Spec: appsv1.StatefulSetSpec{Selector: sel, Template: podTemplate("winter")},
 			Status: appsv1.StatefulSetStatus{UpdateRevision: "shop-2"}}
-	case DaemonSet:
+	case workload.DaemonSet:
 		obj = &appsv1.DaemonSet{ObjectMeta: meta, Spec: appsv1.DaemonSetSpec{Selector: sel, Template: podTemplate("winter")}}
 	}
 	owner := obj.(metav1.Object)
@@ -56,7 +57,7 @@ func world(t *testing.T, k Kind) (metav1.Object, []runtime.Object) {
 		name := fmt.Sprintf("shop-%d", n)
 		rm := metav1.ObjectMeta{Name: name, Namespace: "ns", UID: types.UID(name), Labels: labels, OwnerReferences: ref,
 			CreationTimestamp: metav1.NewTime(time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC))}
-		if k == Deployment {
+		if k == workload.Deployment {
 			rm.Annotations = map[string]string{"deployment.kubernetes.io/revision": fmt.Sprint(n)}
 			zero := int32(0) // the API defaults replicas; kubectl's helpers rely on it
 			objs = append(objs, &appsv1.ReplicaSet{ObjectMeta: rm, Spec: appsv1.ReplicaSetSpec{Replicas: &zero, Selector: sel, Template: podTemplate(img)}})
@@ -73,12 +74,12 @@ func world(t *testing.T, k Kind) (metav1.Object, []runtime.Object) {
 
 func TestEveryKind(t *testing.T) {
 	ctx := context.Background()
-	for _, k := range Kinds {
+	for _, k := range workload.Kinds {
 		t.Run(k.Name(), func(t *testing.T) {
 			owner, objs := world(t, k)
 			c := fake.NewClientset(objs...)
-			if got, ok := ForResource(schema.GroupResource{Group: "apps", Resource: k.Resource()}); !ok || got != k {
-				t.Errorf("ForResource(%s) = %v %v", k.Resource(), got, ok)
+			if got, ok := workload.ForResource(schema.GroupResource{Group: "apps", Resource: k.Resource()}); !ok || got != k {
+				t.Errorf("workload.ForResource(%s) = %v %v", k.Resource(), got, ok)
 			}
 			obj, err := k.Get(ctx, c, "ns", "shop")
 			if err != nil {
@@ -93,7 +94,7 @@ func TestEveryKind(t *testing.T) {
 			if d := k.Describe(obj); !strings.Contains(d, "winter") {
 				t.Errorf("Describe = %q, want the image", d)
 			}
-			if _, ok := k.Paused(obj); ok != (k == Deployment) {
+			if _, ok := k.Paused(obj); ok != (k == workload.Deployment) {
 				t.Errorf("Paused: ok = %v, only Deployments pause", ok)
 			}
 
@@ -115,14 +116,14 @@ func TestEveryKind(t *testing.T) {
 				t.Errorf("Snapshot: kind %q short %q, %d revisions", s.Workload.Kind, s.Workload.Short, len(s.Revisions))
 			}
 
-			p, err := k.PlanUndo(obj, revs, 0)
+			p, err := action.PlanUndo(k, obj, revs, 0)
 			if err != nil || p.Target.Number != 1 {
 				t.Fatalf("PlanUndo to the previous revision: %+v %v", p, err)
 			}
 			if skip, err := p.Check(); skip != "" || err != nil {
 				t.Errorf("Check: %q %v", skip, err)
 			}
-			if _, err := k.PlanUndo(obj, revs, 7); err == nil || err.Error() != "unable to find specified revision 7 in history" {
+			if _, err := action.PlanUndo(k, obj, revs, 7); err == nil || err.Error() != "unable to find specified revision 7 in history" {
 				t.Errorf("undo to a missing revision: %v", err)
 			}
 			if out, err := action.Undo(ctx, c, p, action.DryRunNone); err != nil || out != "rolled back" {
