@@ -19,7 +19,13 @@ import (
 var shells = []string{"bash", "zsh", "fish", "powershell"}
 
 // workloadTypes are the resource types that workload arguments complete to.
-var workloadTypes = []string{"deployment", "statefulset", "daemonset"}
+var workloadTypes = func() []string {
+	types := make([]string, len(workload.Kinds))
+	for i, k := range workload.Kinds {
+		types[i] = lower(k)
+	}
+	return types
+}()
 
 const completionExample = `  # Complete kubectl-mannequin in the current bash session
   source <(kubectl mannequin completion bash)

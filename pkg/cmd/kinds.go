@@ -23,12 +23,12 @@ var supportedKinds = func() string {
 var builtinSpellings = func() map[string]schema.GroupResource {
 	m := map[string]schema.GroupResource{}
 	for _, k := range workload.Kinds {
-		gr := schema.GroupResource{Group: "apps", Resource: k.Resource()}
-		singular := lower(k)
+		gr := workload.GroupResource(k)
+		singular, group := lower(k), "."+gr.Group
 		for _, s := range []string{k.Short(), singular, gr.Resource} {
-			m[s], m[s+".apps"] = gr, gr
+			m[s], m[s+group] = gr, gr
 		}
-		m[gr.Resource+".v1.apps"], m[singular+".v1.apps"] = gr, gr
+		m[gr.Resource+".v1"+group], m[singular+".v1"+group] = gr, gr
 	}
 	return m
 }()
@@ -44,7 +44,16 @@ func workloadKind(gr schema.GroupResource, verb string) (workload.Kind, error) {
 
 // objectName is how kubectl names an object in its output: "deployment.apps/clerk-squad".
 func objectName(k workload.Kind, name string) string {
-	return lower(k) + ".apps/" + name
+	return lower(k) + "." + k.Group() + "/" + name
+}
+
+// kindTypes are the kinds as resource types for a builder: deployments.apps, ….
+func kindTypes() []string {
+	types := make([]string, len(workload.Kinds))
+	for i, k := range workload.Kinds {
+		types[i] = workload.GroupResource(k).String()
+	}
+	return types
 }
 
 // lower is the kind as kubectl writes it in commands: "statefulset".

@@ -67,7 +67,7 @@ func (o *WatchOptions) releaseMembers() (members []member, ignored int, err erro
 		b = b.ResourceTypeOrNameArgs(true, o.args...)
 	case len(o.Filenames) == 0:
 		// -l alone: every kind we follow.
-		b = b.ResourceTypes("deployments.apps", "statefulsets.apps", "daemonsets.apps").SelectAllParam(o.Selector == "")
+		b = b.ResourceTypes(kindTypes()...).SelectAllParam(o.Selector == "")
 	}
 	infos, err := b.Do().Infos()
 	if err != nil {
@@ -90,7 +90,7 @@ func (o *WatchOptions) releaseMembers() (members []member, ignored int, err erro
 		}
 	}
 	if len(members) == 0 {
-		return nil, ignored, usageError(errors.New("no Deployment, StatefulSet or DaemonSet found to watch: check the arguments, -l and -f"))
+		return nil, ignored, usageError(fmt.Errorf("no %s found to watch: check the arguments, -l and -f", workload.Names("or")))
 	}
 	sortMembers(members)
 	return members, ignored, nil
@@ -292,7 +292,7 @@ func sortMembers(ms []member) {
 // one workload.
 func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) error {
 	if o.ignored > 0 {
-		fmt.Fprintf(o.ErrOut, "%d objects ignored: not a Deployment, StatefulSet or DaemonSet\n", o.ignored)
+		fmt.Fprintf(o.ErrOut, "%d objects ignored: not a %s\n", o.ignored, workload.Names("or"))
 	}
 	started := time.Now()
 	r := &roster{}
@@ -314,7 +314,7 @@ func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) err
 			if o.AllNamespaces {
 				where = "any namespace"
 			}
-			return usageError(fmt.Errorf("no Deployment, StatefulSet or DaemonSet matches -l %s in %s", o.Selector, where))
+			return usageError(fmt.Errorf("no %s matches -l %s in %s", workload.Names("or"), o.Selector, where))
 		}
 	}
 	// The first lists of all members at once: a release is as slow to

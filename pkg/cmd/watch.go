@@ -81,9 +81,9 @@ func NewCmdWatch(configFlags *genericclioptions.ConfigFlags, streams genericioop
 	cmd := &cobra.Command{
 		Use:   "watch (TYPE/NAME | TYPE NAME)",
 		Short: "Watch a rollout live, one mannequin per pod",
-		Long: `Watch a Deployment's, StatefulSet's or DaemonSet's rollout live: every pod
-is drawn as a mannequin, grouped by revision, and the picture is redrawn the
-moment the cluster changes. A stuck pod says why. On a terminal, u rolls
+		Long: `Watch the rollout of a ` + workload.Names("or") + ` live: every
+pod is drawn as a mannequin, grouped by revision, and the picture is redrawn
+the moment the cluster changes. A stuck pod says why. On a terminal, u rolls
 back, p pauses or resumes and r restarts, each after a confirmation.
 
 The phase follows the rules of 'kubectl rollout status'. In a pipe, in CI,
@@ -105,7 +105,7 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().BoolVar(&o.Compact, "compact", false, "One glyph per pod instead of a figure")
 	addRegistryFlag(cmd, &o.Registry)
 	addRegistryInsecureFlag(cmd, &o.RegistryInsecure)
-	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Watch every Deployment, StatefulSet and DaemonSet matching this label selector, as one release")
+	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Watch every "+workload.Names("and")+" matching this label selector, as one release")
 	cmd.Flags().StringSliceVarP(&o.Filenames, "filename", "f", nil, "Watch the workloads in these manifests (files, directories, URLs, or - for stdin), as kubectl rollout status -f reads them")
 	cmd.Flags().BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directories of -f recursively")
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "With -l, watch matching workloads in every namespace")

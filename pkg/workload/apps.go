@@ -35,6 +35,7 @@ type appsKind[T metav1.Object, L runtime.Object] struct {
 }
 
 func (a appsKind[T, L]) Name() string     { return a.name }
+func (a appsKind[T, L]) Group() string    { return appsv1.GroupName }
 func (a appsKind[T, L]) Resource() string { return a.resource }
 func (a appsKind[T, L]) Short() string    { return a.short }
 

@@ -29,7 +29,9 @@ import (
 type Kind interface {
 	// Name is the kind as the API spells it: "Deployment".
 	Name() string
-	// Resource is its plural resource in the apps group: "deployments".
+	// Group is its API group: "apps".
+	Group() string
+	// Resource is its plural resource in Group: "deployments".
 	Resource() string
 	// Short is kubectl's short name for it: "deploy".
 	Short() string
@@ -85,14 +87,32 @@ type PatchOp struct {
 // Kinds are the kinds the plugin supports, in the order help lists them.
 var Kinds = []Kind{Deployment, StatefulSet, DaemonSet}
 
-// ForResource returns the kind of an apps resource, if it is one of ours.
+// ForResource returns the kind of a resource, if it is one of ours.
 func ForResource(gr schema.GroupResource) (Kind, bool) {
 	for _, k := range Kinds {
-		if gr.Group == "apps" && gr.Resource == k.Resource() {
+		if gr == GroupResource(k) {
 			return k, true
 		}
 	}
 	return nil, false
+}
+
+// GroupResource is the kind's resource in its group: deployments.apps.
+func GroupResource(k Kind) schema.GroupResource {
+	return schema.GroupResource{Group: k.Group(), Resource: k.Resource()}
+}
+
+// Names lists the kinds' names for a message, joined by conj before the
+// last: Names("or") is "Deployment, StatefulSet or DaemonSet".
+func Names(conj string) string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = k.Name()
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
 }
 
 // Lower is the kind as kubectl writes it in commands and messages:

@@ -136,3 +136,20 @@ func TestEveryKind(t *testing.T) {
 		})
 	}
 }
+
+// Messages and resource types are drawn from Kinds, so a new kind shows up
+// in them without another edit.
+func TestKindListsComeFromKinds(t *testing.T) {
+	if got, want := workload.Names("or"), "Deployment, StatefulSet or DaemonSet"; got != want {
+		t.Errorf("Names(or) = %q, want %q", got, want)
+	}
+	for _, k := range workload.Kinds {
+		gr := workload.GroupResource(k)
+		if got, ok := workload.ForResource(gr); !ok || got != k {
+			t.Errorf("ForResource(%s) = %v, %v", gr, got, ok)
+		}
+	}
+	if _, ok := workload.ForResource(schema.GroupResource{Group: "extensions", Resource: "deployments"}); ok {
+		t.Error("a resource of another group is taken for one of ours")
+	}
+}
