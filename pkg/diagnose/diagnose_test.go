@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -77,7 +79,11 @@ func load(t *testing.T, name string, secrets map[string]bool) *snapshot.Snapshot
 		}
 	}
 	now := time.Date(2026, 1, 1, 0, 1, 0, 0, time.UTC)
-	s := snapshot.FromDeployment(d, rss, pods, now, now)
+	var cached []any
+	for _, rs := range rss {
+		cached = append(cached, rs)
+	}
+	s := workload.Deployment.Snapshot(d, cached, pods, now, now)
 	uids := map[types.UID]bool{}
 	for _, p := range pods {
 		uids[p.UID] = true

@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
 // unsafeIn reports the first character of s that a terminal would act on
@@ -39,7 +40,7 @@ func TestStatefulSetRevisionNamesDrawnInert(t *testing.T) {
 		Status: appsv1.StatefulSetStatus{ObservedGeneration: 2, Replicas: 1, ReadyReplicas: 1, UpdatedReplicas: 1,
 			UpdateRevision: hostile, CurrentRevision: "web-1"},
 	}
-	s := snapshot.FromStatefulSet(sts, nil, nil, t0, t0)
+	s := workload.StatefulSet.Snapshot(sts, nil, nil, t0, t0)
 	want := `web-2\x1b]52;c;aGk=\x07\u202e\u200b`
 	for _, st := range []Style{colour, mono} {
 		frame := Frame(&s, 160, 30, st)

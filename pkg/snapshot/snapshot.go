@@ -1,6 +1,7 @@
 // Package snapshot holds a plain, client-free picture of one workload's
-// rollout at one instant. The watcher builds it from API objects; the
-// renderer draws it. Neither side needs to know how the other works.
+// rollout at one instant. Each kind (pkg/workload) builds it from its API
+// objects, the watcher keeps the newest, and the renderer draws it; none of
+// them needs to know how the others work.
 package snapshot
 
 import (
@@ -177,7 +178,8 @@ type Condition struct {
 
 // newCondition copies a status condition; its reason and message are free
 // text that anyone allowed to write the status chooses.
-func newCondition(typ, status, reason, message string) Condition {
+// NewCondition is a condition of the workload, its text sanitized.
+func NewCondition(typ, status, reason, message string) Condition {
 	return Condition{Type: typ, Status: status, Reason: sanitize.Text(reason), Message: sanitize.Text(message)}
 }
 

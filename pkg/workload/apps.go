@@ -6,11 +6,14 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -100,6 +103,34 @@ func only[T any](items []any) []T {
 		if t, ok := it.(T); ok {
 			out = append(out, t)
 		}
+	}
+	return out
+}
+
+func replicas(p *int32) int32 {
+	if p == nil {
+		return 1
+	}
+	return *p
+}
+
+// scaled resolves surge (rounded up) and unavailability (rounded down)
+// against desired; nil or invalid values count as zero.
+func scaled(surge, unavailable *intstr.IntOrString, desired int32) (int32, int32) {
+	var s, u int
+	if surge != nil {
+		s, _ = intstr.GetScaledValueFromIntOrPercent(surge, int(desired), true)
+	}
+	if unavailable != nil {
+		u, _ = intstr.GetScaledValueFromIntOrPercent(unavailable, int(desired), false)
+	}
+	return int32(s), int32(u)
+}
+
+func conditions[T any](in []T, conv func(T) snapshot.Condition) []snapshot.Condition {
+	out := make([]snapshot.Condition, 0, len(in))
+	for _, c := range in {
+		out = append(out, conv(c))
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -51,7 +52,7 @@ func (deploymentKind) RevisionInformer(f informers.SharedInformerFactory) cache.
 }
 
 func (k deploymentKind) Snapshot(obj metav1.Object, revisions []any, pods []*corev1.Pod, now, started time.Time) snapshot.Snapshot {
-	return stamp(k, snapshot.FromDeployment(obj.(*appsv1.Deployment), only[*appsv1.ReplicaSet](revisions), pods, now, started))
+	return stamp(k, deploymentSnapshot(obj.(*appsv1.Deployment), only[*appsv1.ReplicaSet](revisions), pods, now, started))
 }
 
 // History finds the ReplicaSets with kubectl's own rules
@@ -112,4 +113,93 @@ func (deploymentKind) UndoOps(fresh metav1.Object, target *revision.Revision) []
 
 func (deploymentKind) Paused(obj metav1.Object) (bool, bool) {
 	return obj.(*appsv1.Deployment).Spec.Paused, true
+}
+
+// deploymentSnapshot builds the snapshot of a Deployment's rollout. ReplicaSets
+// not controlled by the Deployment, and pods not controlled by one of its
+// ReplicaSets, are ignored: a shared selector must not leak strangers in.
+func deploymentSnapshot(d *appsv1.Deployment, replicaSets []*appsv1.ReplicaSet, pods []*corev1.Pod, now, started time.Time) snapshot.Snapshot {
+	s := snapshot.Snapshot{
+		Workload: deploymentWorkload(d),
+		Now:      now,
+		Started:  started,
+	}
+	s.Phase, s.Message = deploymentPhase(d)
+
+	revs, warnings := revision.FromReplicaSets(d, replicaSets, revision.CurrentReplicaSet(d, &d.Spec.Template, replicaSets))
+	s.AddRevisions(d, revs, warnings, pods, nil)
+	return s
+}
+
+func deploymentWorkload(d *appsv1.Deployment) snapshot.Workload {
+	w := snapshot.Workload{
+		Namespace:          d.Namespace,
+		Name:               d.Name,
+		Generation:         d.Generation,
+		ObservedGeneration: d.Status.ObservedGeneration,
+		Paused:             d.Spec.Paused,
+		Desired:            replicas(d.Spec.Replicas),
+		Current:            d.Status.Replicas,
+		Updated:            d.Status.UpdatedReplicas,
+		Ready:              d.Status.ReadyReplicas,
+		Available:          d.Status.AvailableReplicas,
+		Unavailable:        d.Status.UnavailableReplicas,
+	}
+	w.Strategy.Type = string(d.Spec.Strategy.Type)
+	if w.Strategy.Type == "" {
+		w.Strategy.Type = string(appsv1.RollingUpdateDeploymentStrategyType)
+	}
+	if d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
+		w.Strategy.MaxSurge, w.Strategy.MaxUnavailable = resolveFenceposts(d.Spec.Strategy.RollingUpdate, w.Desired)
+	}
+	for _, c := range d.Status.Conditions {
+		w.Conditions = append(w.Conditions, snapshot.NewCondition(string(c.Type), string(c.Status), c.Reason, c.Message))
+	}
+	return w
+}
+
+// resolveFenceposts turns maxSurge/maxUnavailable into pod counts the way the
+// deployment controller does: surge rounds up, unavailability rounds down, and
+// both zero would deadlock, so unavailability becomes one.
+func resolveFenceposts(ru *appsv1.RollingUpdateDeployment, desired int32) (surge, unavailable int32) {
+	def := intstr.FromString("25%")
+	ms, mu := &def, &def
+	if ru != nil {
+		if ru.MaxSurge != nil {
+			ms = ru.MaxSurge
+		}
+		if ru.MaxUnavailable != nil {
+			mu = ru.MaxUnavailable
+		}
+	}
+	s, u := scaled(ms, mu, desired)
+	if s == 0 && u == 0 {
+		u = 1
+	}
+	return s, u
+}
+
+// deploymentPhase applies the rules of `kubectl rollout status` to a
+// Deployment, in kubectl's order, and returns the phase with the exact line
+// kubectl would print.
+func deploymentPhase(d *appsv1.Deployment) (snapshot.Phase, string) {
+	if d.Generation > d.Status.ObservedGeneration {
+		return snapshot.PhaseWaitingSpec, "Waiting for deployment spec update to be observed..."
+	}
+	for _, c := range d.Status.Conditions {
+		if c.Type == appsv1.DeploymentProgressing && c.Reason == "ProgressDeadlineExceeded" {
+			return snapshot.PhaseFailed, fmt.Sprintf("deployment %q exceeded its progress deadline", d.Name)
+		}
+	}
+	st := d.Status
+	switch {
+	// kubectl skips this rule when replicas is unset (the API always sets it).
+	case d.Spec.Replicas != nil && st.UpdatedReplicas < *d.Spec.Replicas:
+		return snapshot.PhaseUpdating, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d out of %d new replicas have been updated...", d.Name, st.UpdatedReplicas, *d.Spec.Replicas)
+	case st.Replicas > st.UpdatedReplicas:
+		return snapshot.PhaseTerminating, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d old replicas are pending termination...", d.Name, st.Replicas-st.UpdatedReplicas)
+	case st.AvailableReplicas < st.UpdatedReplicas:
+		return snapshot.PhaseAvailability, fmt.Sprintf("Waiting for deployment %q rollout to finish: %d of %d updated replicas are available...", d.Name, st.AvailableReplicas, st.UpdatedReplicas)
+	}
+	return snapshot.PhaseComplete, fmt.Sprintf("deployment %q successfully rolled out", d.Name)
 }

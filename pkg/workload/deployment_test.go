@@ -1,4 +1,4 @@
-package snapshot
+package workload
 
 import (
 	"strings"
@@ -11,15 +11,17 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/kubectl/pkg/polymorphichelpers"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
 // The phase must say exactly what `kubectl rollout status` says: each
 // fixture is checked against kubectl's own status viewer.
 func TestDeploymentPhaseMatchesKubectl(t *testing.T) {
-	for _, d := range decodeAll[appsv1.Deployment](t, "testdata/deployments.yaml") {
+	for _, d := range fixtures[appsv1.Deployment](t, "testdata/deployments.yaml") {
 		t.Run(d.Name, func(t *testing.T) {
-			phase, msg := DeploymentPhase(d)
-			checkAgainstKubectl(t, d, &polymorphichelpers.DeploymentStatusViewer{}, Phase(d.Annotations["expect/phase"]), phase, msg)
+			phase, msg := deploymentPhase(d)
+			checkAgainstKubectl(t, d, &polymorphichelpers.DeploymentStatusViewer{}, snapshot.Phase(d.Annotations["expect/phase"]), phase, msg)
 		})
 	}
 }
@@ -63,7 +65,7 @@ func TestFromDeploymentGroupsPodsByRevision(t *testing.T) {
 		pod("old-b", oldRS, 2), pod("old-a", oldRS, 1), pod("new-a", newRS, 3),
 		pod("orphan", nil, 1), pod("strange", stranger, 1),
 	}
-	s := FromDeployment(d, []*appsv1.ReplicaSet{oldRS, stranger, newRS}, pods, now, now.Add(-time.Minute))
+	s := deploymentSnapshot(d, []*appsv1.ReplicaSet{oldRS, stranger, newRS}, pods, now, now.Add(-time.Minute))
 
 	if len(s.Revisions) != 2 {
 		t.Fatalf("want 2 revisions (stranger excluded), got %d", len(s.Revisions))
@@ -81,7 +83,7 @@ func TestFromDeploymentGroupsPodsByRevision(t *testing.T) {
 	if len(r3.Pods) != 2 || r3.Pods[0].Name != "old-a" || r3.Pods[1].Name != "old-b" {
 		t.Errorf("rev 3 pods not in creation order: %+v", r3.Pods)
 	}
-	if s.Phase != PhaseUpdating || s.Workload.Strategy.Type != "RollingUpdate" {
+	if s.Phase != snapshot.PhaseUpdating || s.Workload.Strategy.Type != "RollingUpdate" {
 		t.Errorf("phase %q strategy %+v", s.Phase, s.Workload.Strategy)
 	}
 }
@@ -92,7 +94,7 @@ func TestFromDeploymentGroupsPodsByRevision(t *testing.T) {
 func TestUnreadableRevisionIsSaidNotHidden(t *testing.T) {
 	d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "clerk-squad", UID: "d1"}, Spec: appsv1.DeploymentSpec{Template: template("u:1")}}
 	bad := replicaSet("clerk-squad-bad", "four", d, "u:1", 1)
-	s := FromDeployment(d, []*appsv1.ReplicaSet{bad}, []*corev1.Pod{pod("p", bad, 1)}, time.Now(), time.Now())
+	s := deploymentSnapshot(d, []*appsv1.ReplicaSet{bad}, []*corev1.Pod{pod("p", bad, 1)}, time.Now(), time.Now())
 	if len(s.Revisions) != 1 || len(s.Revisions[0].Pods) != 1 || s.Revisions[0].Number != 0 {
 		t.Fatalf("the revision and its pod must stay: %+v", s.Revisions)
 	}

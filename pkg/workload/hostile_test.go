@@ -1,4 +1,4 @@
-package snapshot
+package workload
 
 import (
 	"strings"
@@ -8,7 +8,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
@@ -54,7 +53,7 @@ func TestSnapshotSanitizesClusterText(t *testing.T) {
 		Name: "uniform", Image: hostile, ImageID: "uniform@sha256:" + hostile,
 		State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}},
 	}}
-	s := FromDeployment(d, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{p, running}, now, now)
+	s := deploymentSnapshot(d, []*appsv1.ReplicaSet{rs}, []*corev1.Pod{p, running}, now, now)
 
 	for _, c := range s.Workload.Conditions {
 		noControl(t, "condition reason", c.Reason)
@@ -78,16 +77,6 @@ func TestSnapshotSanitizesClusterText(t *testing.T) {
 	if !strings.Contains(r.ChangeCause, `\x1b]52;c;aGk=\x07`) {
 		t.Errorf("the change-cause should show the escape sequence as text, got %q", r.ChangeCause)
 	}
-
-	ev := &corev1.Event{
-		Type: corev1.EventTypeWarning, Reason: "R" + hostile, Message: hostile, Count: 1,
-		InvolvedObject: corev1.ObjectReference{Kind: "Pod" + hostile, Name: "p", UID: types.UID("pod")},
-	}
-	for _, e := range WarningEvents([]*corev1.Event{ev}, map[types.UID]bool{"pod": true}) {
-		noControl(t, "event reason", e.Reason)
-		noControl(t, "event message", e.Message)
-		noControl(t, "event object", e.Object)
-	}
 }
 
 // A StatefulSet's status names its revisions, and anyone who may update
@@ -110,7 +99,7 @@ func TestStatefulSetRevisionNamesAreSanitized(t *testing.T) {
 				Status: appsv1.StatefulSetStatus{ObservedGeneration: 2, Replicas: 1, ReadyReplicas: 1, CurrentReplicas: 1,
 					UpdateRevision: tc.update, CurrentRevision: tc.current},
 			}
-			s := FromStatefulSet(sts, nil, nil, now, now)
+			s := statefulSetSnapshot(sts, nil, nil, now, now)
 			noControl(t, "phase message", s.Message)
 			if !strings.Contains(s.Message, `web-2x\x1b]52;c;aGk=\x07`) {
 				t.Errorf("the message should show the revision's escape sequence as text, got %q", s.Message)

@@ -1,0 +1,82 @@
+package workload
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+
+	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/kubectl/pkg/polymorphichelpers"
+)
+
+type statusViewer interface {
+	Status(obj runtime.Unstructured, revision int64) (string, bool, error)
+}
+
+// checkAgainstKubectl compares our phase and message with kubectl's viewer.
+func checkAgainstKubectl(t *testing.T, obj runtime.Object, viewer statusViewer, want snapshot.Phase, phase snapshot.Phase, msg string) {
+	t.Helper()
+	if phase != want {
+		t.Errorf("phase = %q, want %q", phase, want)
+	}
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kmsg, done, kerr := viewer.Status(&unstructured.Unstructured{Object: u}, 0)
+	switch {
+	case kerr != nil:
+		if msg != kerr.Error() {
+			t.Errorf("kubectl fails with %q; we say %q", kerr, msg)
+		}
+	case msg+"\n" != kmsg:
+		t.Errorf("kubectl says %q; we say %q", kmsg, msg)
+	case done != (phase == snapshot.PhaseComplete):
+		t.Errorf("kubectl done=%v; our phase %q", done, phase)
+	}
+}
+
+func TestStatefulSetPhaseMatchesKubectl(t *testing.T) {
+	for _, sts := range fixtures[appsv1.StatefulSet](t, "testdata/statefulsets.yaml") {
+		t.Run(sts.Name, func(t *testing.T) {
+			phase, msg := statefulSetPhase(sts)
+			checkAgainstKubectl(t, sts, &polymorphichelpers.StatefulSetStatusViewer{}, snapshot.Phase(sts.Annotations["expect/phase"]), phase, msg)
+		})
+	}
+}
+
+func TestDaemonSetPhaseMatchesKubectl(t *testing.T) {
+	for _, ds := range fixtures[appsv1.DaemonSet](t, "testdata/daemonsets.yaml") {
+		t.Run(ds.Name, func(t *testing.T) {
+			phase, msg := daemonSetPhase(ds)
+			checkAgainstKubectl(t, ds, &polymorphichelpers.DaemonSetStatusViewer{}, snapshot.Phase(ds.Annotations["expect/phase"]), phase, msg)
+		})
+	}
+}
+
+// fixtures reads the objects of a YAML file of several documents.
+func fixtures[T any](t *testing.T, path string) []*T {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*T
+	for i, doc := range strings.Split(string(data), "\n---\n") {
+		if strings.TrimSpace(doc) == "" {
+			continue
+		}
+		obj := new(T)
+		if err := sigsyaml.UnmarshalStrict([]byte(doc), obj); err != nil {
+			t.Fatalf("%s, document %d: %v", path, i+1, err)
+		}
+		out = append(out, obj)
+	}
+	return out
+}
