@@ -15,7 +15,7 @@ FUZZTIME ?= 8000x
 # paths, for all three kinds), run again on the older control plane.
 SKEW_TESTS ?= ^(TestVersionShowsClientAndServer|TestRollingUpdateCompletesOnTheCluster|TestNonexistentImageGetsStuck|TestHistoryListsRevisions|TestUndoMatchesKubectl|TestHistoryInteractiveUndo|TestWatchViewActions|TestWatchUntilDoneExitCodes|TestStatefulSetReplacesHighestOrdinalFirst|TestStatefulSetPartitionStopsTheUpdate|TestDaemonSetUpdatesNodeByNode|TestKindsHistoryAndUndoMatchKubectl|TestKindsUntilDoneExitCodes|TestReleaseUntilDone|TestReleaseViewOnATerminal|TestReleaseMembershipFollowsTheSelector|TestPodsPullFromTheWarehouse|TestRepushedTagIsSaidFromTheRegistry|TestMultiPlatformImagesAreNotRepushed|TestArm64PodsGetArm64Facts|TestUndoToADeletedImageWarns|TestPullSecretsAreTried|TestWhyCrashLoop|TestPauseAndRestartSurviveAScaleInBetween|TestUndoTestsTheTemplateShown|TestWatchWithoutPermissionToListPods)$$
 
-.PHONY: all build dist test unit fuzz soak krew-test e2e e2e-skew bench vet fmt tools cluster-binaries cluster-up cluster-down demo clean
+.PHONY: all build dist test unit fuzz soak krew-test e2e e2e-skew e2e-all bench vet fmt tools cluster-binaries cluster-up cluster-down demo clean
 
 all: build
 
@@ -26,8 +26,8 @@ build:
 dist:
 	@VERSION='$(VERSION)' hack/dist.sh
 
-## test: checks, unit tests, installing through krew, then end-to-end tests on a fresh local cluster
-test: vet unit fuzz krew-test e2e
+## test: checks, unit tests, installing through krew, then end-to-end tests on fresh local clusters: today's control plane and, side by side, the older one
+test: vet unit fuzz krew-test e2e-all
 
 ## tools: build krew, its manifest validator and staticcheck once per machine (cached outside the checkout)
 tools:
@@ -49,10 +49,14 @@ unit:
 e2e: cluster-binaries
 	go test ./test/e2e/ -count=1 -v -timeout $(E2E_TIMEOUT)
 
-## e2e-skew: the skew suite (SKEW_TESTS) on the older control plane, K8S_SKEW_VERSION in hack/versions.sh (not yet in make test: it would take CI on a fresh machine past an hour)
+## e2e-skew: the skew suite (SKEW_TESTS) alone on the older control plane, K8S_SKEW_VERSION in hack/versions.sh
 e2e-skew: cluster-binaries
 	hack/cluster-binaries.sh --skew >/dev/null
-	CLUSTER_CONTROL_PLANE=skew go test ./test/e2e/ -count=1 -v -timeout 20m -run '$(SKEW_TESTS)'
+	CLUSTER_CONTROL_PLANE=skew go test ./test/e2e/ -count=1 -v -timeout 25m -run '$(SKEW_TESTS)'
+
+## e2e-all: e2e and e2e-skew side by side, each on a cluster of its own (what make test runs)
+e2e-all:
+	E2E_TIMEOUT=$(E2E_TIMEOUT) SKEW_TESTS='$(SKEW_TESTS)' hack/e2e-all.sh
 
 ## fuzz: the renderer, the argument parser, the sanitizer and the key decoder with random input, briefly (FUZZTIME=10m or FUZZTIME=1000000x for a long run)
 fuzz:
