@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/prompt"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/prompt"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // Pending is an action planned against the workload as shown, waiting for
@@ -87,7 +89,7 @@ func Restart(kind workload.Kind, obj metav1.Object, now func() time.Time) *Pendi
 //
 // With look, the question also says whether the registry still holds the
 // target's images (see Preflight).
-func UndoShown(ctx context.Context, c kubernetes.Interface, kind workload.Kind, obj metav1.Object, look ImageLookup) (*Pending, error) {
+func UndoShown(ctx context.Context, c kubernetes.Interface, kind workload.Kind, obj metav1.Object, look registry.Lookup) (*Pending, error) {
 	fresh, err := kind.Get(ctx, c, obj.GetNamespace(), obj.GetName())
 	if err != nil {
 		return nil, describeError(err, "get", kind, obj)

@@ -10,15 +10,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"k8s.io/client-go/kubernetes"
+
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
-	"k8s.io/client-go/kubernetes"
 )
-
-// ImageLookup answers what a registry holds for an image reference.
-type ImageLookup func(ctx context.Context, ref string) (*registry.Image, error)
 
 // preflightTimeout bounds the registry check before a question: an
 // unreachable registry must never hold back an emergency rollback.
@@ -49,13 +47,13 @@ type Repush struct {
 // them are still there (the usual case of an emergency rollback: the old
 // pods still serve while the new ones fail). c lists those pods; nil skips
 // the comparison.
-func (p *Plan) CheckImages(ctx context.Context, c kubernetes.Interface, look ImageLookup) {
+func (p *Plan) CheckImages(ctx context.Context, c kubernetes.Interface, look registry.Lookup) {
 	ctx, cancel := context.WithTimeout(ctx, preflightTimeout)
 	defer cancel()
 	ran := p.ranDigests(ctx, c)
 	pf := &Preflight{}
 	for _, ctr := range p.Target.Containers {
-		img, err := look(ctx, ctr.Image)
+		img, err := look(ctx, ctr.Image, "")
 		var e *registry.Error
 		switch {
 		case err == nil && ran[ctr.Image] != "" && !img.Names(ran[ctr.Image]):

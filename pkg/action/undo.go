@@ -7,9 +7,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -18,6 +15,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // Plan is an undo worked out against the workload as the user saw it.

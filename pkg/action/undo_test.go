@@ -457,7 +457,7 @@ func TestUndoQuestionSaysWhatTheRegistryHolds(t *testing.T) {
 		registry.Unreachable:  "(1 image not checked, registry unreachable)",
 	} {
 		plan := planShown(t, statefulSet("winter", 2, 1))
-		plan.CheckImages(context.Background(), nil, func(_ context.Context, ref string) (*registry.Image, error) {
+		plan.CheckImages(context.Background(), nil, func(_ context.Context, ref, _ string) (*registry.Image, error) {
 			if problem == "" {
 				return &registry.Image{Ref: ref}, nil
 			}
@@ -523,7 +523,7 @@ func TestUndoQuestionSaysATagWasPushedAgain(t *testing.T) {
 		if err != nil || skip != "" {
 			t.Fatalf("plan: %v %q", err, skip)
 		}
-		plan.CheckImages(context.Background(), c, func(_ context.Context, ref string) (*registry.Image, error) {
+		plan.CheckImages(context.Background(), c, func(_ context.Context, ref, _ string) (*registry.Image, error) {
 			if ref != "reg/uniform:summer" {
 				t.Errorf("asked about %s, want the target's image", ref)
 			}

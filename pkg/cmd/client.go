@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"io"
 
+	"golang.org/x/term"
+
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
-	"golang.org/x/term"
 
 	// The auth-provider entries kubectl accepts (oidc; azure and gcp say
 	// which exec plugin replaced them), as kubectl registers them.

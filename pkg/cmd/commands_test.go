@@ -13,10 +13,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -24,6 +20,11 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // testFlags are kubectl's flags for namespace shop, with a kubeconfig that

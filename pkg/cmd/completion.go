@@ -7,12 +7,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // shells are the shells `completion` writes scripts for.
@@ -22,7 +23,7 @@ var shells = []string{"bash", "zsh", "fish", "powershell"}
 var workloadTypes = func() []string {
 	types := make([]string, len(workload.Kinds))
 	for i, k := range workload.Kinds {
-		types[i] = lower(k)
+		types[i] = workload.Lower(k)
 	}
 	return types
 }()

@@ -371,7 +371,7 @@ func (o *HistoryOptions) print(obj runtime.Object) error {
 func (o *HistoryOptions) printDiff(st *workloadState) error {
 	cur, ok := revision.CurrentOf(st.Revisions)
 	if !ok {
-		return fmt.Errorf("%s %q has no current revision yet: wait for the controller, then try again", lower(o.kind), o.name)
+		return fmt.Errorf("%s %q has no current revision yet: wait for the controller, then try again", workload.Lower(o.kind), o.name)
 	}
 	a, b := (*revision.Revision)(nil), cur
 	switch len(o.diffRevs) {
@@ -383,7 +383,7 @@ func (o *HistoryOptions) printDiff(st *workloadState) error {
 			}
 		}
 		if a == nil {
-			return fmt.Errorf("%s %q has only one revision: nothing to compare", lower(o.kind), o.name)
+			return fmt.Errorf("%s %q has only one revision: nothing to compare", workload.Lower(o.kind), o.name)
 		}
 	default:
 		var found bool
@@ -520,7 +520,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 			}
 			if o.Registry == registryOn {
 				asking()
-				plan.CheckImages(ctx, o.client, o.lookupClient().Image)
+				plan.CheckImages(ctx, o.client, o.lookupClient().ImageFor)
 			}
 			v.plan, v.confirm = plan, true
 			guard.Ask()
@@ -533,7 +533,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) 
 func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Screen, keys <-chan terminal.Key, style render.Style) error {
 	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithWhere(whereOf(o.configFlags))
 	if err := w.Start(ctx); err != nil {
-		return describeGetError(err, lower(o.kind), o.name, o.namespace)
+		return describeGetError(err, workload.Lower(o.kind), o.name, o.namespace)
 	}
 	v := &liveView{
 		screen: screen, keys: keys, out: o.Out, style: style, sources: one(w), started: time.Now(),

@@ -13,7 +13,7 @@ import (
 var supportedKinds = func() string {
 	var parts []string
 	for _, k := range workload.Kinds {
-		parts = append(parts, fmt.Sprintf("%s (%s)", lower(k), k.Short()))
+		parts = append(parts, fmt.Sprintf("%s (%s)", workload.Lower(k), k.Short()))
 	}
 	return strings.Join(parts, ", ")
 }()
@@ -24,7 +24,7 @@ var builtinSpellings = func() map[string]schema.GroupResource {
 	m := map[string]schema.GroupResource{}
 	for _, k := range workload.Kinds {
 		gr := workload.GroupResource(k)
-		singular, group := lower(k), "."+gr.Group
+		singular, group := workload.Lower(k), "."+gr.Group
 		for _, s := range []string{k.Short(), singular, gr.Resource} {
 			m[s], m[s+group] = gr, gr
 		}
@@ -44,7 +44,7 @@ func workloadKind(gr schema.GroupResource, verb string) (workload.Kind, error) {
 
 // objectName is how kubectl names an object in its output: "deployment.apps/clerk-squad".
 func objectName(k workload.Kind, name string) string {
-	return lower(k) + "." + k.Group() + "/" + name
+	return workload.Lower(k) + "." + k.Group() + "/" + name
 }
 
 // kindTypes are the kinds as resource types for a builder: deployments.apps, ….
@@ -55,6 +55,3 @@ func kindTypes() []string {
 	}
 	return types
 }
-
-// lower is the kind as kubectl writes it in commands: "statefulset".
-func lower(k workload.Kind) string { return workload.Lower(k) }

@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -45,7 +46,7 @@ type liveView struct {
 	started       time.Time
 	untilDone     bool
 	client        kubernetes.Interface // nil: no actions
-	images        action.ImageLookup   // nil: an undo's question does not check the registry
+	images        registry.Lookup      // nil: an undo's question does not check the registry
 	// finished, if set, ends the view with an error for a snapshot.
 	finished func(*snapshot.Snapshot) error
 	clock    func() time.Time // time.Now unless a test sets it

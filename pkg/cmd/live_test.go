@@ -196,7 +196,7 @@ func TestUndoQuestionDoesNotHoldTheView(t *testing.T) {
 	d, rss := twoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 	ctx, w := watchSteer(t, c)
-	slow := func(ctx context.Context, ref string) (*registry.Image, error) {
+	slow := func(ctx context.Context, ref, _ string) (*registry.Image, error) {
 		time.Sleep(time.Second)
 		return &registry.Image{Ref: ref}, nil
 	}

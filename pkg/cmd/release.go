@@ -338,7 +338,7 @@ func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) err
 			return signalExit(ctx)
 		}
 		m := members[i]
-		return explainGetError(ctx, o.client, err, lower(m.kind), m.name, m.namespace)
+		return explainGetError(ctx, o.client, err, workload.Lower(m.kind), m.name, m.namespace)
 	}
 	for _, f := range all {
 		track(f)

@@ -28,11 +28,11 @@ type workloadState struct {
 func loadWorkload(ctx context.Context, c kubernetes.Interface, kind workload.Kind, namespace, name string) (*workloadState, error) {
 	obj, err := kind.Get(ctx, c, namespace, name)
 	if err != nil {
-		return nil, explainGetError(ctx, c, err, lower(kind), name, namespace)
+		return nil, explainGetError(ctx, c, err, workload.Lower(kind), name, namespace)
 	}
 	revs, warnings, err := kind.History(ctx, c, obj)
 	if err != nil {
-		return nil, describeGetError(err, kind.RevisionResource()+" of "+lower(kind), name, namespace)
+		return nil, describeGetError(err, kind.RevisionResource()+" of "+workload.Lower(kind), name, namespace)
 	}
 	return &workloadState{Kind: kind, Object: obj, Template: kind.Template(obj), Revisions: revs, Warnings: warnings}, nil
 }

@@ -12,16 +12,17 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/klog/v2"
 	"k8s.io/kubectl/pkg/util/templates"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 )
 
 const rootExample = `  # Watch a Deployment's rollout live

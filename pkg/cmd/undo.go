@@ -42,7 +42,7 @@ type UndoOptions struct {
 	// RegistryInsecure is --registry-insecure.
 	RegistryInsecure []string
 	// images asks the registry; tests replace it.
-	images action.ImageLookup
+	images registry.Lookup
 
 	printFlags *genericclioptions.PrintFlags
 	dryRun     dryRunStrategy
@@ -109,7 +109,7 @@ func (o *UndoOptions) Validate() error {
 		return err
 	}
 	if o.Registry == registryOn && o.images == nil {
-		o.images = registry.New(registryTimeout).WithInsecure(o.RegistryInsecure).Image
+		o.images = registry.New(registryTimeout).WithInsecure(o.RegistryInsecure).ImageFor
 	}
 	return o.resolveTarget("undo", false)
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 )
 
-func lookupAnswering(err error) func(context.Context, string) (*registry.Image, error) {
-	return func(_ context.Context, ref string) (*registry.Image, error) {
+func lookupAnswering(err error) registry.Lookup {
+	return func(_ context.Context, ref, _ string) (*registry.Image, error) {
 		if err != nil {
 			return nil, &registry.Error{Ref: ref, Problem: registry.Problem(err.Error()), Err: err}
 		}

@@ -69,7 +69,7 @@ type WatchOptions struct {
 	// seen remembers the watch for the summary --until-done ends with.
 	seen summary.Recorder
 	// images asks the registry, unless --registry=off.
-	images func(context.Context, string) (*registry.Image, error)
+	images registry.Lookup
 
 	tty   bool
 	style render.Style
@@ -259,7 +259,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	var reg *registry.Client
 	if o.Registry == registryOn {
 		reg = registry.New(registryTimeout).WithInsecure(o.RegistryInsecure)
-		o.images = reg.Image
+		o.images = reg.ImageFor
 	}
 	if o.release {
 		return o.runRelease(ctx, reg)
@@ -278,7 +278,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return o.interrupted(ctx, nil)
 		}
-		return explainGetError(ctx, o.client, err, lower(o.kind), o.name, o.namespace)
+		return explainGetError(ctx, o.client, err, workload.Lower(o.kind), o.name, o.namespace)
 	}
 	started := time.Now()
 	if o.tty {
@@ -411,7 +411,7 @@ func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
 	o.seen.Observe(s)
 	switch {
 	case s.Phase == snapshot.PhaseDeleted:
-		return fmt.Errorf("%s %q in namespace %q %w", lower(o.kind), o.name, o.namespace, errDeleted)
+		return fmt.Errorf("%s %q in namespace %q %w", workload.Lower(o.kind), o.name, o.namespace, errDeleted)
 	case o.UntilDone && (s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete):
 		return errors.New(s.Message)
 	case o.UntilDone:
@@ -422,7 +422,7 @@ func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
 
 func (o *WatchOptions) interrupted(ctx context.Context, s *snapshot.Snapshot) error {
 	if errors.Is(context.Cause(ctx), errTimeout) {
-		msg := fmt.Sprintf("timed out after %s waiting for %s %q to finish its rollout", o.Timeout, lower(o.kind), o.name)
+		msg := fmt.Sprintf("timed out after %s waiting for %s %q to finish its rollout", o.Timeout, workload.Lower(o.kind), o.name)
 		if s != nil && s.Message != "" {
 			msg += "; last status: " + strings.TrimSuffix(s.Message, "...")
 		}

@@ -98,6 +98,11 @@ func (c *Client) WithTransport(t http.RoundTripper) *Client {
 	return c
 }
 
+// Lookup answers what a registry holds for an image reference, for a
+// platform ("linux/arm64"; "" for the client's own): Client.ImageFor, or a
+// test's stand-in for it.
+type Lookup func(ctx context.Context, ref, platform string) (*Image, error)
+
 // Image looks ref up for the client's platform (linux/amd64 unless told
 // otherwise), or returns the answer already had.
 func (c *Client) Image(ctx context.Context, ref string) (*Image, error) {

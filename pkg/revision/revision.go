@@ -1,6 +1,6 @@
 // Package revision is the one model of a point in a workload's history, shared
 // by the watch view (pkg/snapshot), the history (pkg/history) and undo
-// (pkg/rollback). A Deployment's revisions are its ReplicaSets; a
+// (pkg/action). A Deployment's revisions are its ReplicaSets; a
 // StatefulSet's or DaemonSet's are its ControllerRevisions. One function per
 // source builds them, with one rule for what cannot be read: the revision is
 // kept with a Problem that says why, so that a view still shows its pods and

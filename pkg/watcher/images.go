@@ -9,10 +9,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// ImageLookup answers what a registry holds for an image reference, for
-// a platform ("linux/arm64"; "" for the registry client's own).
-type ImageLookup func(ctx context.Context, ref, platform string) (*registry.Image, error)
-
 // imageKey is an image as looked up: its layers are the platform's.
 type imageKey struct{ ref, platform string }
 
@@ -36,7 +32,7 @@ const imageTimeout = 10 * time.Second
 
 // WithImageLookup lets the new revision's shelf say what each node must
 // pull. Each image is asked about once per session, in the background.
-func (w *Workload) WithImageLookup(f ImageLookup) *Workload {
+func (w *Workload) WithImageLookup(f registry.Lookup) *Workload {
 	w.imageLookup = f
 	w.imageSlots = make(chan struct{}, imageLookups)
 	return w

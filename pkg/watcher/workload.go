@@ -58,7 +58,7 @@ type Workload struct {
 
 	clock snapshot.RolloutClock // dates the rollout each snapshot shows
 
-	imageLookup ImageLookup
+	imageLookup registry.Lookup
 	imageSlots  chan struct{}
 	images      map[imageKey]*registry.Image // by reference and platform; guarded by mu
 
