@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aymanbagabas/go-udiff"
+
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/pmezard/go-difflib/difflib"
 )
 
 // Diff is a unified diff between two revisions' pod templates, from a to b.
@@ -18,13 +19,7 @@ func Diff(a, b *Revision) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A:        difflib.SplitLines(ya),
-		B:        difflib.SplitLines(yb),
-		FromFile: diffLabel(a),
-		ToFile:   diffLabel(b),
-		Context:  3,
-	})
+	return udiff.ToUnified(diffLabel(a), diffLabel(b), ya, udiff.Lines(ya, yb), 3)
 }
 
 // diffLabel says which revision a side of a diff is: "revision 3 (current,
