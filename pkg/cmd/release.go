@@ -165,16 +165,25 @@ func (o *WatchOptions) sharedNamespace() string {
 //
 // track tells the membership handlers of a member the caller started.
 func (o *WatchOptions) selected(ctx context.Context, shared *watcher.Shared, reg *registry.Client, r *roster) (members []member, changes <-chan rosterChange, track func(*followed), err error) {
-	// A kind the user may not list would keep its informer retrying, and
-	// the view waiting, for ever: it ends the watch with the server's words.
+	// A kind the user may not list, or a server that cannot be reached,
+	// would keep the informers retrying, and the view waiting, for ever:
+	// either ends the watch with one line saying why, as a single
+	// workload's first read does.
 	refused := make(chan error, len(workload.Kinds))
 	kinds := map[cache.SharedIndexInformer]workload.Kind{}
 	for k, inf := range shared.Prime(o.sharedNamespace(), o.Selector, workload.Kinds, func(k workload.Kind, err error) {
-		if apierrors.IsForbidden(err) {
-			select {
-			case refused <- fmt.Errorf("cannot watch the workloads matching -l %s: listing %s is forbidden: %s", o.Selector, k.Resource(), sanitize.Text(err.Error())):
-			default:
-			}
+		var why error
+		switch {
+		case apierrors.IsForbidden(err):
+			why = fmt.Errorf("cannot watch the workloads matching -l %s: listing %s is forbidden: %s", o.Selector, k.Resource(), sanitize.Text(err.Error()))
+		case isConnError(err):
+			why = describeConnError(err)
+		default:
+			return
+		}
+		select {
+		case refused <- why:
+		default:
 		}
 	}) {
 		kinds[inf] = k

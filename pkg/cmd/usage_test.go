@@ -86,7 +86,7 @@ current-context: far-away
 		t.Fatal(err)
 	}
 	want := `error: cannot reach the Kubernetes API server at https://127.0.0.1:1 (connection refused) with context "far-away": check --kubeconfig, --context and that the cluster is running` + "\n"
-	for _, args := range [][]string{{"version"}, {"watch", "deploy/x"}, {"history", "deploy/x"}, {"undo", "deploy/x", "--yes"}} {
+	for _, args := range [][]string{{"version"}, {"watch", "deploy/x"}, {"watch", "-l", "app=x"}, {"history", "deploy/x"}, {"undo", "deploy/x", "--yes"}} {
 		var out, errOut bytes.Buffer
 		code := execute(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, append(args, "--kubeconfig", kubeconfig))
 		if code != 1 || errOut.String() != want {

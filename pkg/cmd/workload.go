@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 
+	utilnet "k8s.io/apimachinery/pkg/util/net"
+
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -74,7 +76,7 @@ func describeGetError(err error, kind, name, namespace string) error {
 func isConnError(err error) bool {
 	var ne net.Error
 	var oe *net.OpError
-	return errors.As(err, &ne) || errors.As(err, &oe) || strings.Contains(err.Error(), "connection refused")
+	return errors.As(err, &ne) || errors.As(err, &oe) || utilnet.IsConnectionRefused(err)
 }
 
 func describeConnError(err error) error {
