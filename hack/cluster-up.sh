@@ -60,6 +60,16 @@ fi
 start=$(date +%s%N)
 configs=(-c "$root/hack/kwok/stages.yaml" -c "$root/hack/kwok/kwokctl.yaml")
 [[ -n "${KWOK_EXTRA_CONFIG:-}" ]] && configs+=(-c "$KWOK_EXTRA_CONFIG")
+# kwokctl picks its components' ports by looking for free ones before they
+# bind them: two clusters created at once (the skew suite's beside the main
+# suite's, make test's beside a developer's) picked the same ones, and one
+# failed to start. One creation at a time per machine, until its API server
+# listens; the lock is released below.
+exec 9>"${TMPDIR:-/tmp}/kubectl-mannequin-cluster-up.lock"
+if ! flock -w 600 9; then
+	log "another cluster has been starting for 10 minutes (lock ${TMPDIR:-/tmp}/kubectl-mannequin-cluster-up.lock)"
+	exit 1
+fi
 log "creating cluster in $dir"
 if ! "$bin/kwokctl" create cluster --name "$name" --runtime binary \
 	--kube-apiserver-binary "$kube/kube-apiserver" \
@@ -91,6 +101,10 @@ wait_for() { # timeout-seconds description command...
 	done
 }
 wait_for 60 "apiserver /readyz" kubectl get --raw /readyz
+# Its ports are bound: the next cluster may look for free ones. (The
+# components inherited fd 9; unlocking frees the lock for all of them.)
+flock -u 9
+exec 9>&-
 wait_for 60 "the default ServiceAccount" kubectl get serviceaccount default -n default
 
 node() { # name arch [extra taint lines]

@@ -27,10 +27,18 @@ tmp=$(mktemp -d)
 skew_pid=
 registry_pid=
 cleanup() {
+	# Every step runs whatever the one before returned (set -e is off here).
+	set +e
 	# The skew job leads its own process group (setsid): stopping the group
 	# reaches the test binary, which stops its cluster on SIGTERM.
-	[[ -n "$skew_pid" ]] && kill -TERM -- "-$skew_pid" 2>/dev/null && wait "$skew_pid" 2>/dev/null
-	[[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+	if [[ -n "$skew_pid" ]]; then
+		kill -TERM -- "-$skew_pid" 2>/dev/null
+		wait "$skew_pid" 2>/dev/null
+	fi
+	if [[ -n "$registry_pid" ]]; then
+		kill "$registry_pid" 2>/dev/null
+		wait "$registry_pid" 2>/dev/null
+	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
