@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok and
 # kwokctl from the Go module proxy at pinned versions, once per machine.
-# Prints the directory that holds them. A cold build takes ~20 min on 2 cores.
+# Prints the directory that holds them. A cold build takes 20–26 min on 2 cores.
 #
 #   cluster-binaries.sh --skew  builds the older control plane's kube-*
-#                               binaries (K8S_SKEW_VERSION, ~10 min cold) and
+#                               binaries (K8S_SKEW_VERSION, 9–12 min cold) and
 #                               prints their directory instead
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
