@@ -152,9 +152,9 @@ func deploymentWorkload(d *appsv1.Deployment) snapshot.Workload {
 	if d.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
 		w.Strategy.MaxSurge, w.Strategy.MaxUnavailable = resolveFenceposts(d.Spec.Strategy.RollingUpdate, w.Desired)
 	}
-	for _, c := range d.Status.Conditions {
-		w.Conditions = append(w.Conditions, snapshot.NewCondition(string(c.Type), string(c.Status), c.Reason, c.Message))
-	}
+	w.Conditions = conditions(d.Status.Conditions, func(c appsv1.DeploymentCondition) snapshot.Condition {
+		return snapshot.NewCondition(string(c.Type), string(c.Status), c.Reason, c.Message)
+	})
 	return w
 }
 
