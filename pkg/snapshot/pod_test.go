@@ -1,40 +1,16 @@
 package snapshot
 
 import (
-	"bytes"
-	"errors"
-	"io"
-	"os"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 )
 
-// decodeAll reads every document of a multi-document YAML fixture into T.
-func decodeAll[T any](t *testing.T, path string) []*T {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	var out []*T
-	for {
-		obj := new(T)
-		if err := dec.Decode(obj); err != nil {
-			if errors.Is(err, io.EOF) {
-				return out
-			}
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, obj)
-	}
-}
-
 func TestPodStates(t *testing.T) {
-	pods := decodeAll[corev1.Pod](t, "testdata/pods.yaml")
+	pods := fixtures.DecodeAll[corev1.Pod](t, "testdata/pods.yaml")
 	if len(pods) < 14 {
 		t.Fatalf("fixture has %d pods", len(pods))
 	}
@@ -60,7 +36,7 @@ func TestPodStates(t *testing.T) {
 
 func TestPodDetails(t *testing.T) {
 	byName := map[string]*corev1.Pod{}
-	for _, p := range decodeAll[corev1.Pod](t, "testdata/pods.yaml") {
+	for _, p := range fixtures.DecodeAll[corev1.Pod](t, "testdata/pods.yaml") {
 		byName[p.Name] = p
 	}
 	ready := PodFrom(byName["ready"])

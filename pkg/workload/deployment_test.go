@@ -12,13 +12,14 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/kubectl/pkg/polymorphichelpers"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
 // The phase must say exactly what `kubectl rollout status` says: each
 // fixture is checked against kubectl's own status viewer.
 func TestDeploymentPhaseMatchesKubectl(t *testing.T) {
-	for _, d := range fixtures[appsv1.Deployment](t, "testdata/deployments.yaml") {
+	for _, d := range fixtures.DecodeAll[appsv1.Deployment](t, "testdata/deployments.yaml") {
 		t.Run(d.Name, func(t *testing.T) {
 			phase, msg := deploymentPhase(d)
 			checkAgainstKubectl(t, d, &polymorphichelpers.DeploymentStatusViewer{}, snapshot.Phase(d.Annotations["expect/phase"]), phase, msg)

@@ -1,12 +1,9 @@
 package workload
 
 import (
-	"os"
-	"strings"
 	"testing"
 
-	sigsyaml "sigs.k8s.io/yaml"
-
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -43,7 +40,7 @@ func checkAgainstKubectl(t *testing.T, obj runtime.Object, viewer statusViewer, 
 }
 
 func TestStatefulSetPhaseMatchesKubectl(t *testing.T) {
-	for _, sts := range fixtures[appsv1.StatefulSet](t, "testdata/statefulsets.yaml") {
+	for _, sts := range fixtures.DecodeAll[appsv1.StatefulSet](t, "testdata/statefulsets.yaml") {
 		t.Run(sts.Name, func(t *testing.T) {
 			phase, msg := statefulSetPhase(sts)
 			checkAgainstKubectl(t, sts, &polymorphichelpers.StatefulSetStatusViewer{}, snapshot.Phase(sts.Annotations["expect/phase"]), phase, msg)
@@ -52,31 +49,10 @@ func TestStatefulSetPhaseMatchesKubectl(t *testing.T) {
 }
 
 func TestDaemonSetPhaseMatchesKubectl(t *testing.T) {
-	for _, ds := range fixtures[appsv1.DaemonSet](t, "testdata/daemonsets.yaml") {
+	for _, ds := range fixtures.DecodeAll[appsv1.DaemonSet](t, "testdata/daemonsets.yaml") {
 		t.Run(ds.Name, func(t *testing.T) {
 			phase, msg := daemonSetPhase(ds)
 			checkAgainstKubectl(t, ds, &polymorphichelpers.DaemonSetStatusViewer{}, snapshot.Phase(ds.Annotations["expect/phase"]), phase, msg)
 		})
 	}
-}
-
-// fixtures reads the objects of a YAML file of several documents.
-func fixtures[T any](t *testing.T, path string) []*T {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*T
-	for i, doc := range strings.Split(string(data), "\n---\n") {
-		if strings.TrimSpace(doc) == "" {
-			continue
-		}
-		obj := new(T)
-		if err := sigsyaml.UnmarshalStrict([]byte(doc), obj); err != nil {
-			t.Fatalf("%s, document %d: %v", path, i+1, err)
-		}
-		out = append(out, obj)
-	}
-	return out
 }
