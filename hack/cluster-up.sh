@@ -141,18 +141,9 @@ NODE
 } | kubectl apply -f - >/dev/null
 all_nodes=$((nodes + arm64_nodes))
 wait_for 60 "$all_nodes Ready nodes" bash -c "[[ \$(kubectl get nodes --no-headers 2>/dev/null | grep -c ' Ready ') -ge $all_nodes ]]"
-# The warehouse. Its Secret names its address, so there is one per
-# machine: a cluster started beside another (the e2e suite's beside a
-# developer's) uses the one already there.
-(cd "$root" && go build -o "$dir/" ./hack/registry ./hack/puller)
-if curl -fsS -o /dev/null -D - "http://$registry_addr/v2/" 2>/dev/null | grep -qi '^x-mannequin-registry:'; then
-	log "registry already at $registry_addr: using it"
-else
-	nohup "$dir/registry" -addr "$registry_addr" >"$dir/registry.log" 2>&1 &
-	echo $! >>"$dir/pids"
-	wait_for 60 "the registry at $registry_addr to be stocked" grep -q stocked "$dir/registry.log" ||
-		{ cat "$dir/registry.log" >&2; exit 1; }
-fi
+# The warehouse, or the one already on this machine.
+(cd "$root" && go build -o "$dir/" ./hack/puller)
+"$here/warehouse-up.sh" "$dir" "$registry_addr" >>"$dir/pids"
 # The puller pulls the warehouse's images for the kwok nodes, which have
 # no container runtime (see hack/kwok/stages.yaml).
 nohup "$dir/puller" -kubeconfig "$kubeconfig" -registry "$registry_addr" >"$dir/puller.log" 2>&1 &

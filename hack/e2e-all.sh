@@ -43,20 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-addr=127.0.0.1:5117
-if curl -fsS -o /dev/null -D - "http://$addr/v2/" 2>/dev/null | grep -qi '^x-mannequin-registry:'; then
-	log "registry already at $addr: using it"
-else
-	go build -o "$tmp/" ./hack/registry
-	"$tmp/registry" -addr "$addr" >"$tmp/registry.log" 2>&1 &
-	registry_pid=$!
-	for _ in $(seq 300); do
-		grep -q stocked "$tmp/registry.log" && break
-		kill -0 "$registry_pid" 2>/dev/null || { cat "$tmp/registry.log" >&2; exit 1; }
-		sleep 0.2
-	done
-	grep -q stocked "$tmp/registry.log" || { log "the registry was not stocked in 60 s"; cat "$tmp/registry.log" >&2; exit 1; }
-fi
+registry_pid=$("$here/warehouse-up.sh" "$tmp")
 
 # The skew job: its build at nice 19 (it takes only what the main suite leaves
 # idle), its tests at normal priority; every line marked [skew].
