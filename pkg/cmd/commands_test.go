@@ -13,6 +13,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -20,11 +22,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/kubernetes/scheme"
-
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // testFlags are kubectl's flags for namespace shop, with a kubeconfig that
@@ -67,7 +64,7 @@ func image(t *testing.T, c kubernetes.Interface) string {
 }
 
 func TestUndoCommand(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 
 	if _, err := runUndo(t, c, func(*UndoOptions) {}); err == nil || !strings.Contains(err.Error(), "pass --yes") {
@@ -99,7 +96,7 @@ func runHistory(t *testing.T, c kubernetes.Interface, args []string, set func(*H
 }
 
 func TestHistoryCommand(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1], &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop"}})
 	none := func(*HistoryOptions) {}
 
@@ -151,53 +148,6 @@ func TestHistoryCommand(t *testing.T) {
 	}
 }
 
-func TestHistoryViewKeys(t *testing.T) {
-	d, rss := twoRevisions()
-	c := fake.NewClientset(d, rss[0], rss[1])
-	st, err := loadWorkload(context.Background(), c, workload.Deployment, "shop", "steer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := &historyView{st: st, name: "deployment.apps/steer", kind: workload.Deployment, short: "steer"}
-	steps := []struct {
-		key  terminal.Key
-		want historyAction
-		then func() bool
-	}{
-		{"k", historyNone, func() bool { return v.cursor == 0 }},
-		{"j", historyNone, func() bool { return v.cursor == 1 }},
-		{terminal.KeyDown, historyNone, func() bool { return v.cursor == 1 }},
-		{"d", historyNone, func() bool { return strings.Contains(strings.Join(v.diff, "\n"), "-  - image: summer") }},
-		{"x", historyNone, func() bool { return v.diff == nil }},
-		{"u", historyPlanUndo, nil},
-		{terminal.KeyEsc, historyQuit, nil},
-		{terminal.KeyCtrlC, historyInterrupt, nil},
-		{terminal.KeyEOF, historyStdinClosed, nil},
-	}
-	for _, s := range steps {
-		if got := v.key(s.key); got != s.want || (s.then != nil && !s.then()) {
-			t.Fatalf("key %q: action %v, cursor %d, diff %d lines", s.key, got, v.cursor, len(v.diff))
-		}
-	}
-	plan, skip, err := action.PlanFor(v.st.Kind, v.st.Object, v.st.Revisions, v.selected().Number)
-	if err != nil || skip != "" {
-		t.Fatal(skip, err)
-	}
-	v.plan, v.confirm = plan, true
-	footer := v.table(render.Style{}, 60).Footer
-	if last := footer[len(footer)-1]; !strings.HasSuffix(last, "[y/N]") || len(footer) > 2 || len(footer[0]) > 60 || len(last) > 60 ||
-		!strings.Contains(strings.Join(footer, " "), plan.Question()) {
-		t.Errorf("the question at 60 columns, whole on at most two lines: %q", footer)
-	}
-	if got := v.key("n"); got != historyNone || v.confirm || !strings.Contains(strings.Join(v.table(render.Style{}, 80).Footer, " "), "cancelled") {
-		t.Errorf("n: %v", got)
-	}
-	v.confirm = true
-	if got := v.key("y"); got != historyUndo {
-		t.Errorf("y: %v", got)
-	}
-}
-
 // runWatch runs `watch deploy/steer --plain --until-done` on c.
 func runWatch(t *testing.T, c kubernetes.Interface) (string, error) {
 	t.Helper()
@@ -215,7 +165,7 @@ func runWatchArgs(t *testing.T, c kubernetes.Interface, args ...string) (string,
 }
 
 func TestWatchPlainEndsWhenTheRolloutCompletes(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	d.Status.ObservedGeneration = d.Generation
 	out, err := runWatch(t, fake.NewClientset(d, rss[0], rss[1]))
 	if err != nil {
@@ -227,7 +177,7 @@ func TestWatchPlainEndsWhenTheRolloutCompletes(t *testing.T) {
 }
 
 func TestWatchPlainFailsWhenTheProgressDeadlinePasses(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	d.Status.ObservedGeneration = d.Generation
 	d.Status.Conditions = []appsv1.DeploymentCondition{{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionFalse, Reason: "ProgressDeadlineExceeded"}}
 	_, err := runWatch(t, fake.NewClientset(d, rss[0], rss[1]))
@@ -272,7 +222,7 @@ func TestDryRunFlagIsKubectls(t *testing.T) {
 }
 
 func TestUndoPrintsAsKubectlDoes(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	for _, tc := range []struct {
 		output string
 		dryRun dryRunStrategy
@@ -309,7 +259,7 @@ func TestUndoPrintsAsKubectlDoes(t *testing.T) {
 // --diff reads as a user types it, and the header lines say what was
 // compared.
 func TestHistoryDiffForms(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	third := rss[1].DeepCopy()
 	third.Name, third.UID, third.Annotations = "steer-autumn", "rs-autumn", map[string]string{"deployment.kubernetes.io/revision": "3"}
 	third.Spec.Template.Spec.Containers[0].Image = "autumn"

@@ -17,14 +17,13 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/view"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -209,13 +208,13 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 			return errors.New("unable to find the specified revision")
 		}
 		if o.printer != nil {
-			return o.print(history.Detail(o.namespace, objectName(o.kind, o.name), r))
+			return o.print(history.Detail(o.namespace, workload.ObjectName(o.kind, o.name), r))
 		}
 		tpl, err := history.TemplateYAML(r.Template)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.Out, "%s with revision #%d\n%s", objectName(o.kind, o.name), r.Number, tpl)
+		fmt.Fprintf(o.Out, "%s with revision #%d\n%s", workload.ObjectName(o.kind, o.name), r.Number, tpl)
 		return nil
 	case o.Diff:
 		return o.printDiff(st)
@@ -236,7 +235,7 @@ func (o *HistoryOptions) limited(revs []revision.Revision) []revision.Revision {
 	return revs
 }
 
-func (o *HistoryOptions) printTable(st *workloadState) error {
+func (o *HistoryOptions) printTable(st *history.State) error {
 	if len(st.Revisions) == 0 {
 		fmt.Fprintln(o.Out, "No rollout history found.")
 		return nil
@@ -247,28 +246,15 @@ func (o *HistoryOptions) printTable(st *workloadState) error {
 	if terminal.IsTerminal(o.Out) {
 		width, _ = terminal.Size(o.Out)
 	}
-	rows, current := historyRows(o.limited(st.Revisions), time.Now())
+	rows, current := history.Rows(o.limited(st.Revisions), time.Now())
 	lines := render.TableLines(history.Header, rows, current, -1, width, render.Style{Color: o.color, Unicode: terminal.UTF8()})
-	_, err := fmt.Fprintln(o.Out, objectName(o.kind, o.name)+"\n"+strings.Join(lines, "\n"))
+	_, err := fmt.Fprintln(o.Out, workload.ObjectName(o.kind, o.name)+"\n"+strings.Join(lines, "\n"))
 	return err
-}
-
-// historyRows is revs as table cells, and the index of the current
-// revision's row (-1 when none is current yet).
-func historyRows(revs []revision.Revision, now time.Time) (rows [][]string, current int) {
-	current = -1
-	for i := range revs {
-		rows = append(rows, history.Row(&revs[i], now))
-		if revs[i].Current {
-			current = i
-		}
-	}
-	return rows, current
 }
 
 // printLayers prints the list (as a table, or as -o asks) with what the
 // registry holds for each revision's images.
-func (o *HistoryOptions) printLayers(ctx context.Context, st *workloadState) error {
+func (o *HistoryOptions) printLayers(ctx context.Context, st *history.State) error {
 	revs := o.limited(st.Revisions)
 	look := o.lookups(ctx, st.Revisions, len(revs))
 	images := make([][]history.ContainerImage, len(revs))
@@ -278,7 +264,7 @@ func (o *HistoryOptions) printLayers(ctx context.Context, st *workloadState) err
 		images[i] = history.ImagesOf(st.Revisions, i, look)
 	}
 	if o.Output != "" {
-		list := history.List(o.namespace, objectName(o.kind, o.name), revs)
+		list := history.List(o.namespace, workload.ObjectName(o.kind, o.name), revs)
 		for i := range list.Items {
 			list.Items[i].Images = images[i]
 		}
@@ -357,8 +343,8 @@ func (o *HistoryOptions) lookups(ctx context.Context, revs []revision.Revision, 
 	return func(ref, platform string) (*registry.Image, error) { return client.ImageFor(ctx, ref, platform) }
 }
 
-func (o *HistoryOptions) printList(st *workloadState) error {
-	return o.print(history.List(o.namespace, objectName(o.kind, o.name), o.limited(st.Revisions)))
+func (o *HistoryOptions) printList(st *history.State) error {
+	return o.print(history.List(o.namespace, workload.ObjectName(o.kind, o.name), o.limited(st.Revisions)))
 }
 
 // print writes obj as -o asks, escaped for a terminal, the data kept.
@@ -368,7 +354,7 @@ func (o *HistoryOptions) print(obj runtime.Object) error {
 
 // printDiff compares A and B; B defaults to the current revision and A to
 // the one before it.
-func (o *HistoryOptions) printDiff(st *workloadState) error {
+func (o *HistoryOptions) printDiff(st *history.State) error {
 	cur, ok := revision.CurrentOf(st.Revisions)
 	if !ok {
 		return fmt.Errorf("%s %q has no current revision yet: wait for the controller, then try again", workload.Lower(o.kind), o.name)
@@ -411,121 +397,47 @@ func (o *HistoryOptions) printDiff(st *workloadState) error {
 	return err
 }
 
-// runInteractive shows the table with a cursor: Enter/d diffs the selected
-// revision against the current one, u rolls back to it after a
-// confirmation, q quits.
-func (o *HistoryOptions) runInteractive(ctx context.Context, st *workloadState) (err error) {
+// runInteractive shows the interactive history and, after an undo, the
+// rollout to the restored revision on the same screen.
+func (o *HistoryOptions) runInteractive(ctx context.Context, st *history.State) (err error) {
 	ctx, stop := withSignals(ctx)
 	defer stop()
 	screen, err := terminal.Open(o.Out, o.In)
 	if err != nil {
 		return err
 	}
-	var after string
+	var undone string
 	defer func() {
 		screen.Restore()
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v (please report it)", r)
 		}
-		if after != "" {
-			fmt.Fprintln(o.Out, after)
+		if undone != "" {
+			fmt.Fprintln(o.Out, undone)
 		}
 	}()
 	keys := terminal.ReadKeys(o.In)
 	style := render.Style{Color: o.color, Unicode: terminal.UTF8()}
-	v := &historyView{st: st, name: objectName(o.kind, o.name), kind: o.kind, short: o.name}
-	resizes, stopResizes := terminal.Resizes()
-	defer stopResizes()
-	var guard terminal.Guard // which keys may answer the undo question
-	draw := func() error {
-		width, height := terminal.Size(o.Out)
-		t := v.table(style, width)
-		if v.confirm && height < 2 {
-			// One row: the question on it alone, its images shortened first.
-			t.Footer = render.PromptLines(v.plan.Prompt(), width, height, style)
-		}
-		return screen.Draw(render.TableFrame(t, width, height, style))
+	v := &view.History{
+		Screen: screen, In: o.In, Keys: keys, Out: o.Out, Style: style,
+		Name: workload.ObjectName(o.kind, o.name), State: st, Client: o.client, Reload: o.load,
 	}
-	// A registry that answers slowly must not look like a frozen screen.
-	asking := func() {
-		v.status = "asking the registry…"
-		_ = draw()
-		v.status = ""
+	if o.Registry == registryOn {
+		v.Layers = func(ctx context.Context, revs []revision.Revision, i int) []string {
+			return o.layerPane(ctx, revs, i, style)
+		}
+		v.Images = o.lookupClient().ImageFor
 	}
-	for {
-		if err := draw(); err != nil {
-			return err
-		}
-		if v.confirm {
-			guard.Shown(time.Now(), o.In, keys)
-		}
-		var k terminal.Key
-		select {
-		case <-ctx.Done():
-			return signalExit(ctx)
-		case <-resizes:
-			continue
-		case key, ok := <-keys:
-			if !ok {
-				key = terminal.KeyEOF
-			}
-			if k = guard.Filter(key, v.confirm, time.Now()); k == "" {
-				continue
-			}
-		}
-		switch act := v.key(k); act {
-		case historyQuit:
-			return nil
-		case historyInterrupt:
-			return &ExitError{Code: 130}
-		case historyStdinClosed:
-			return errStdinClosed
-		case historyUndo:
-			v.status = ""
-			if _, err := action.Undo(ctx, o.client, v.plan, action.DryRunNone); err != nil {
-				var changed *action.Changed
-				v.status = "error: " + err.Error()
-				if errors.As(err, &changed) {
-					// Show what it has become, so the user looks again.
-					if fresh, lerr := o.load(ctx); lerr == nil {
-						v.reload(fresh)
-					}
-				}
-				continue
-			}
-			after = fmt.Sprintf("%s rolled back to %s", objectName(o.kind, o.name), v.plan.Target.Label())
-			return o.watchAfterUndo(ctx, screen, keys, style)
-		case historyLayers:
-			if o.Registry != registryOn {
-				v.status = "--registry=off: the registry is not asked"
-				continue
-			}
-			asking()
-			// Shown like a diff: any key goes back to the list.
-			v.diff = o.layerPane(ctx, v.st.Revisions, v.cursor, style)
-		case historyPlanUndo:
-			sel := v.selected()
-			if sel == nil {
-				continue
-			}
-			// The row itself, not its number: two rows may carry one, or
-			// none (0, which kubectl takes for the previous revision).
-			plan, skip, err := action.PlanForTarget(v.st.Kind, v.st.Object, v.st.Revisions, sel)
-			if err == nil && skip != "" {
-				err = errors.New(skip)
-			}
-			if err != nil {
-				v.status = "error: " + err.Error()
-				continue
-			}
-			if o.Registry == registryOn {
-				asking()
-				plan.CheckImages(ctx, o.client, o.lookupClient().ImageFor)
-			}
-			v.plan, v.confirm = plan, true
-			guard.Ask()
-		}
+	undone, err = v.Run(ctx)
+	switch {
+	case ctx.Err() != nil:
+		return signalExit(ctx)
+	case errors.Is(err, view.ErrInterrupted):
+		return &ExitError{Code: ExitInterrupted}
+	case err != nil || undone == "":
+		return err
 	}
+	return o.watchAfterUndo(ctx, screen, keys, style)
 }
 
 // watchAfterUndo shows the rollout to the restored revision on the same
@@ -535,172 +447,16 @@ func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Sc
 	if err := w.Start(ctx); err != nil {
 		return describeGetError(err, workload.Lower(o.kind), o.name, o.namespace)
 	}
-	v := &liveView{
-		screen: screen, keys: keys, out: o.Out, style: style, sources: one(w), started: time.Now(),
-		untilDone: true, finished: func(*snapshot.Snapshot) error { return nil },
+	v := &view.Live{
+		Screen: screen, Keys: keys, Out: o.Out, Style: style, Sources: view.One(w), Started: time.Now(),
+		UntilDone: true, Finished: func(*snapshot.Snapshot) error { return nil },
 	}
-	err := v.run(ctx)
-	if errors.Is(err, errQuit) || ctx.Err() != nil {
+	err := v.Run(ctx)
+	switch {
+	case errors.Is(err, view.ErrQuit) || ctx.Err() != nil:
 		return nil
+	case errors.Is(err, view.ErrInterrupted):
+		return &ExitError{Code: ExitInterrupted}
 	}
 	return err
-}
-
-// historyKeys are the interactive history's keys; j/k move too, Esc quits.
-var historyKeys = []render.Binding{
-	{Keys: "↑/↓", ASCII: "up/down", Words: "move"},
-	{Keys: "enter/d", Words: "diff against current", Short: "diff"},
-	{Keys: "l", Words: "layers in the registry", Short: "layers"},
-	{Keys: "u", Words: "undo to selected", Short: "undo", Writes: true},
-	{Keys: "q", Words: "quit"},
-}
-
-type historyAction int
-
-const (
-	historyNone historyAction = iota
-	historyQuit
-	historyInterrupt
-	historyPlanUndo
-	historyUndo
-	historyStdinClosed
-	historyLayers
-)
-
-// historyView is the interactive history's state; key decides, Run acts.
-type historyView struct {
-	st      *workloadState
-	name    string // as kubectl prints it, e.g. deployment.apps/clerk-squad
-	short   string
-	kind    workload.Kind
-	cursor  int
-	diff    []string
-	confirm bool
-	plan    *action.Plan
-	status  string
-}
-
-// selected is the revision under the cursor, or nil when there is none (an
-// empty history).
-func (v *historyView) selected() *revision.Revision {
-	if v.cursor < 0 || v.cursor >= len(v.st.Revisions) {
-		return nil
-	}
-	return &v.st.Revisions[v.cursor]
-}
-
-// reload shows fresh in place of the current state. The list may have
-// changed under the cursor (e.g. a refused undo reloads a shorter one), so
-// the selection follows the same revision number when it is still listed,
-// and is clamped into range otherwise: an index left past the end would
-// panic on the next key.
-func (v *historyView) reload(fresh *workloadState) {
-	var number int64
-	if sel := v.selected(); sel != nil {
-		number = sel.Number
-	}
-	v.st = fresh
-	for i := range fresh.Revisions {
-		if number != 0 && fresh.Revisions[i].Number == number {
-			v.cursor = i
-			return
-		}
-	}
-	v.cursor = min(v.cursor, len(fresh.Revisions)-1)
-	v.cursor = max(v.cursor, 0)
-}
-
-func (v *historyView) key(k terminal.Key) historyAction {
-	if k == terminal.KeyCtrlC {
-		return historyInterrupt
-	}
-	if k == terminal.KeyEOF {
-		return historyStdinClosed
-	}
-	if v.confirm {
-		v.confirm = false
-		if k == "y" || k == "Y" {
-			return historyUndo
-		}
-		v.status = "cancelled: nothing was changed"
-		return historyNone
-	}
-	if v.diff != nil {
-		v.diff = nil // any key leaves the diff
-		if k == "q" {
-			return historyQuit
-		}
-		return historyNone
-	}
-	n := len(v.st.Revisions)
-	switch k {
-	case "q", terminal.KeyEsc:
-		return historyQuit
-	case terminal.KeyUp, "k":
-		if v.cursor > 0 {
-			v.cursor--
-		}
-	case terminal.KeyDown, "j":
-		if v.cursor < n-1 {
-			v.cursor++
-		}
-	case terminal.KeyEnter, "d":
-		sel := v.selected()
-		if sel == nil {
-			return historyNone
-		}
-		cur, ok := revision.CurrentOf(v.st.Revisions)
-		if !ok {
-			v.status = "no current revision to compare with"
-			return historyNone
-		}
-		d, err := history.Diff(sel, cur)
-		switch {
-		case err != nil:
-			v.status = "error: " + err.Error()
-		case d == "":
-			v.diff = []string{fmt.Sprintf("rev %d and the current rev %d have the same pod template", sel.Number, cur.Number)}
-		default:
-			v.diff = strings.Split(strings.TrimRight(d, "\n"), "\n")
-		}
-	case "u":
-		if n > 0 {
-			return historyPlanUndo
-		}
-	case "l":
-		if n > 0 {
-			return historyLayers
-		}
-	}
-	return historyNone
-}
-
-// table is the view as a table for a screen width columns wide.
-func (v *historyView) table(st render.Style, width int) *render.Table {
-	t := &render.Table{
-		Title:  fmt.Sprintf("%s · %d revisions", v.name, len(v.st.Revisions)),
-		Header: history.Header,
-		Cursor: v.cursor,
-		Footer: []string{render.HelpLineFit(historyKeys, st, true, width)},
-	}
-	t.Rows, t.Current = historyRows(v.st.Revisions, time.Now())
-	if len(t.Rows) == 0 {
-		t.Rows = [][]string{{"No rollout history found."}}
-	}
-	if v.diff != nil {
-		t.Body = v.diff
-		if st.Color {
-			t.Body = strings.Split(history.ColorDiff(strings.Join(v.diff, "\n")), "\n")
-		}
-		t.Footer = []string{"any key: back to the list"}
-	}
-	switch {
-	case v.confirm:
-		t.Footer = render.PromptLines(v.plan.Prompt(), width, 2, st)
-	case v.status != "":
-		// Statuses carry API error text.
-		t.Footer = []string{sanitize.Text(v.status)}
-		v.status = ""
-	}
-	return t
 }

@@ -12,6 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 )
 
@@ -19,7 +20,7 @@ import (
 // flags parsed as a user's are, with stdout a buffer: a pipe.
 func historyPiped(t *testing.T, args ...string) []byte {
 	t.Helper()
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1], &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "shop"}})
 	streams, _, out, errOut := genericiooptions.NewTestIOStreams()
 	o := &HistoryOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(c)}, IOStreams: streams, printFlags: genericclioptions.NewJSONYamlPrintFlags()}

@@ -26,6 +26,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 )
 
@@ -58,7 +59,7 @@ func stockedRegistry(t *testing.T) (string, int64) {
 
 func historyWithLayers(t *testing.T, addr string, args ...string) string {
 	t.Helper()
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	d.Spec.Template.Spec.Containers[0].Image = addr + "/uniform:winter"
 	for _, rs := range rss {
 		c := &rs.Spec.Template.Spec.Containers[0]

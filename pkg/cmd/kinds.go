@@ -42,11 +42,6 @@ func workloadKind(gr schema.GroupResource, verb string) (workload.Kind, error) {
 	return k, nil
 }
 
-// objectName is how kubectl names an object in its output: "deployment.apps/clerk-squad".
-func objectName(k workload.Kind, name string) string {
-	return workload.Lower(k) + "." + k.Group() + "/" + name
-}
-
 // kindTypes are the kinds as resource types for a builder: deployments.apps, ….
 func kindTypes() []string {
 	types := make([]string, len(workload.Kinds))

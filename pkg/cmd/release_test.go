@@ -18,6 +18,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -27,16 +29,16 @@ import (
 // once must not stall the one loop that writes the log.
 func TestReleaseOfFinishedWorkloadsEnds(t *testing.T) {
 	var objs []runtime.Object
-	var members []member
+	var members []release.Member
 	for _, name := range []string{"a", "b", "c", "d", "e", "f"} {
-		d, rss := twoRevisions()
+		d, rss := fixtures.TwoRevisions()
 		d.Name, d.UID, d.Status.ObservedGeneration = name, types.UID(name), d.Generation
 		for _, rs := range rss {
 			rs.Name, rs.UID = name+"-"+rs.Name, types.UID(name+"-"+string(rs.UID))
 			rs.OwnerReferences[0].Name, rs.OwnerReferences[0].UID = name, d.UID
 		}
 		objs = append(objs, d, rss[0], rss[1])
-		members = append(members, member{kind: workload.Deployment, namespace: "shop", name: name})
+		members = append(members, release.Member{Kind: workload.Deployment, Namespace: "shop", Name: name})
 	}
 	theme.Setup(false) // a pipe
 	streams, _, out, _ := genericiooptions.NewTestIOStreams()
@@ -56,8 +58,8 @@ func TestReleaseOfFinishedWorkloadsEnds(t *testing.T) {
 		t.Fatalf("the release view never ended:\n%s", out)
 	}
 	for _, m := range members {
-		if !strings.Contains(out.String(), "deployment/"+m.name+" SUCCESS: rolled out") {
-			t.Errorf("no summary for %s:\n%s", m.name, out)
+		if !strings.Contains(out.String(), "deployment/"+m.Name+" SUCCESS: rolled out") {
+			t.Errorf("no summary for %s:\n%s", m.Name, out)
 		}
 	}
 }
@@ -67,7 +69,7 @@ func TestReleaseOfFinishedWorkloadsEnds(t *testing.T) {
 // all of it from one informer per kind, shared by the members.
 func TestReleaseBySelectorFollowsJoinsAndLeaves(t *testing.T) {
 	labelled := func(name string) []runtime.Object {
-		d, rss := renamed(name)
+		d, rss := fixtures.Renamed(name)
 		d.Labels = map[string]string{"app.kubernetes.io/instance": "mall"}
 		d.Status.ObservedGeneration = d.Generation
 		return []runtime.Object{d, rss[0], rss[1]}
@@ -78,14 +80,14 @@ func TestReleaseBySelectorFollowsJoinsAndLeaves(t *testing.T) {
 	}
 	c := fake.NewClientset(objs...)
 	theme.Setup(false)
-	out := &syncBuffer{}
+	out := &fixtures.Buffer{}
 	o := &WatchOptions{IOStreams: genericiooptions.IOStreams{Out: out, ErrOut: out}, release: true, Selector: "app.kubernetes.io/instance=mall"}
 	o.namespace, o.client, o.clients = "shop", c, &clients{kube: c}
 	ctx, cancel := context.WithTimeoutCause(context.Background(), 20*time.Second, errTimeout)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- o.runRelease(ctx, nil) }()
-	waitFor := func(what string) { t.Helper(); out.waitFor(t, what) }
+	waitFor := func(what string) { t.Helper(); out.WaitFor(t, what) }
 	waitFor("deployment/till")
 	for _, obj := range labelled("wall") {
 		if err := c.Tracker().Add(obj); err != nil {
@@ -108,7 +110,7 @@ func TestReleaseBySelectorRefusedAKind(t *testing.T) {
 	c.PrependReactor("list", "statefulsets", func(k8stesting.Action) (bool, runtime.Object, error) {
 		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "statefulsets"}, "", errors.New("RBAC says no"))
 	})
-	out := &syncBuffer{}
+	out := &fixtures.Buffer{}
 	o := &WatchOptions{IOStreams: genericiooptions.IOStreams{Out: out, ErrOut: out}, release: true, Selector: "app.kubernetes.io/instance=mall"}
 	o.namespace, o.client, o.clients = "shop", c, &clients{kube: c}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

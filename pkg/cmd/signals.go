@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -43,6 +42,3 @@ func signalExit(ctx context.Context) *ExitError {
 	}
 	return &ExitError{Code: 130}
 }
-
-// errStdinClosed ends an interactive view whose keyboard went away.
-var errStdinClosed = fmt.Errorf("standard input closed while waiting for a key; run it in a terminal, or pipe its output to get the plain table")

@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
@@ -59,7 +60,7 @@ func (t *target) resolveTarget(what string, quiet bool) error {
 }
 
 // load reads the workload and its revisions.
-func (t *target) load(ctx context.Context) (*workloadState, error) {
+func (t *target) load(ctx context.Context) (*history.State, error) {
 	return loadWorkload(ctx, t.client, t.kind, t.namespace, t.name)
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 const undoExample = `  # Roll back to the previous revision (asks first on a terminal)
@@ -192,7 +193,7 @@ func (o *UndoOptions) printClientDryRun(plan *action.Plan) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "%s will roll back to %s (dry run)\n%s", objectName(o.kind, o.name), plan.Target.Label(), tpl)
+	fmt.Fprintf(o.Out, "%s will roll back to %s (dry run)\n%s", workload.ObjectName(o.kind, o.name), plan.Target.Label(), tpl)
 	return nil
 }
 

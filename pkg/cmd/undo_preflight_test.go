@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 )
 
@@ -24,7 +25,7 @@ func lookupAnswering(err error) registry.Lookup {
 // no longer holds, unless --force; a registry that does not answer never
 // blocks a rollback.
 func TestUndoPreflightWithoutATerminal(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 	_, err := runUndo(t, c, func(o *UndoOptions) { o.Yes, o.images = true, lookupAnswering(errors.New(string(registry.NotFound))) })
 	if err == nil || !strings.Contains(err.Error(), "not in the registry any more") || !strings.Contains(err.Error(), "--force") {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 )
 
@@ -14,7 +15,7 @@ func TestShowWaitingOnlyWhenSlow(t *testing.T) {
 	theme.Setup(true)
 	t.Cleanup(func() { theme.Setup(false) })
 
-	var quick syncBuffer
+	var quick fixtures.Buffer
 	stop := showWaiting(&quick, "reading deploy/web and its pods…", 200*time.Millisecond)
 	stop()
 	time.Sleep(300 * time.Millisecond)
@@ -22,7 +23,7 @@ func TestShowWaitingOnlyWhenSlow(t *testing.T) {
 		t.Fatalf("a quick start drew %q", quick.String())
 	}
 
-	var slow syncBuffer
+	var slow fixtures.Buffer
 	stop = showWaiting(&slow, "reading deploy/web and its pods…", 20*time.Millisecond)
 	time.Sleep(400 * time.Millisecond)
 	stop()

@@ -15,12 +15,15 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/view"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -56,14 +59,14 @@ type WatchOptions struct {
 	// FailAfter ends --until-done early when pods of the new revision stay
 	// stuck on a reason that does not heal by itself (0: wait as kubectl).
 	FailAfter time.Duration
-	failFast  failFast
+	failFast  track.FailFast
 	// A release: several workloads at once (-l, -f, or several names).
 	Selector      string
 	Filenames     []string
 	Recursive     bool
 	AllNamespaces bool
 	release       bool
-	members       []member
+	members       []release.Member
 	ignored       int // objects of other kinds found by -f or -l
 
 	// seen remembers the watch for the summary --until-done ends with.
@@ -110,7 +113,7 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directories of -f recursively")
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "With -l, watch matching workloads in every namespace")
 	cmd.Flags().StringVar(&o.RegistryAuth, "registry-auth", registryAuthNone, "For a pod refused by its registry, try each of its pull Secrets on the registry and say which it refuses: none, or pull-secrets (reads Secret data, needs 'get secrets'; credentials are never printed or kept)")
-	cmd.Flags().DurationVar(&o.FailAfter, "fail-after", 0, "With --until-done, fail (exit 1) once pods of the new revision have been stuck this long (e.g. 2m) on: "+hopelessHelp+"; 0 waits for the progress deadline, as kubectl does")
+	cmd.Flags().DurationVar(&o.FailAfter, "fail-after", 0, "With --until-done, fail (exit 1) once pods of the new revision have been stuck this long (e.g. 2m) on: "+track.HopelessHelp+"; 0 waits for the progress deadline, as kubectl does")
 	return cmd
 }
 
@@ -150,7 +153,7 @@ func (o *WatchOptions) Validate() error {
 	case o.FailAfter > 0 && !o.UntilDone:
 		return usageError(fmt.Errorf("--fail-after ends a wait: add --until-done"))
 	}
-	o.failFast.after = o.FailAfter
+	o.failFast.After = o.FailAfter
 	// Warnings would scribble over the drawing.
 	if o.release {
 		switch {
@@ -301,7 +304,7 @@ func (o *WatchOptions) printSummary(err error) {
 	case err == nil:
 	case errors.As(err, &ex) && ex.Code == ExitTimeout:
 		outcome = summary.TimedOut
-	case errors.As(err, &ex) || errors.Is(err, errQuit):
+	case errors.As(err, &ex) || errors.Is(err, view.ErrQuit):
 		return
 	case errors.Is(err, errDeleted):
 		outcome = summary.Deleted
@@ -330,7 +333,7 @@ var (
 func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, started time.Time) error {
 	var prev *snapshot.Snapshot
 	var log render.Log
-	var end settle
+	var end track.Settle
 	var recheck <-chan time.Time // while the pods lag a finished rollout
 	for {
 		select {
@@ -350,12 +353,12 @@ func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, starte
 		if !o.UntilDone {
 			continue
 		}
-		over, wait := end.over(&s, s.Now)
+		over, wait := end.Over(&s, s.Now)
 		if over {
 			return nil
 		}
 		// A stuck pod changes nothing while --fail-after runs out.
-		if stuck := o.failFast.wait(s.Now); stuck > 0 && (wait == 0 || stuck < wait) {
+		if stuck := o.failFast.Wait(s.Now); stuck > 0 && (wait == 0 || stuck < wait) {
 			wait = stuck
 		}
 		if wait > 0 {
@@ -366,15 +369,15 @@ func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, starte
 
 // runScreen draws the live view on the alternate screen.
 func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, started time.Time) error {
-	v := &liveView{
-		out: o.Out, style: o.style, sources: one(w), started: started,
-		untilDone: o.UntilDone, client: o.client, finished: o.finished, images: o.images,
+	v := &view.Live{
+		Out: o.Out, Style: o.style, Sources: view.One(w), Started: started,
+		UntilDone: o.UntilDone, Client: o.client, Finished: o.finished, Images: o.images,
 	}
 	err := o.drawLive(ctx, v)
-	if ctx.Err() != nil && !errors.Is(err, errQuit) {
-		return o.interrupted(ctx, &v.current().snap)
+	if ctx.Err() != nil && !errors.Is(err, view.ErrQuit) {
+		return o.interrupted(ctx, v.Current())
 	}
-	if errors.Is(err, errQuit) {
+	if errors.Is(err, view.ErrQuit) {
 		return nil
 	}
 	return err
@@ -383,26 +386,29 @@ func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, start
 // drawLive runs v on the alternate screen, and leaves its last picture on
 // the normal screen, saying when it was taken (the rollout goes on
 // without us), as kubectl would leave its last line.
-func (o *WatchOptions) drawLive(ctx context.Context, v *liveView) (err error) {
+func (o *WatchOptions) drawLive(ctx context.Context, v *view.Live) (err error) {
 	screen, err := terminal.Open(o.Out, o.In)
 	if err != nil {
 		return err
 	}
-	v.screen = screen
+	v.Screen = screen
 	defer func() {
 		screen.Restore()
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v (please report it)", r)
 		}
-		if v.last != "" {
-			fmt.Fprintln(o.Out, v.last)
-			fmt.Fprintln(o.Out, theme.Faint.Sprint("last frame at "+v.lastAt.Format("15:04:05")))
+		if last, at := v.LastFrame(); last != "" {
+			fmt.Fprintln(o.Out, last)
+			fmt.Fprintln(o.Out, theme.Faint.Sprint("last frame at "+at.Format("15:04:05")))
 		}
 	}()
 	if screen.Raw() {
-		v.in, v.keys = o.In, terminal.ReadKeys(o.In)
+		v.In, v.Keys = o.In, terminal.ReadKeys(o.In)
 	}
-	return v.run(ctx)
+	if err = v.Run(ctx); errors.Is(err, view.ErrInterrupted) {
+		return &ExitError{Code: ExitInterrupted}
+	}
+	return err
 }
 
 // finished turns a terminal phase into the exit --until-done promises.
@@ -415,7 +421,7 @@ func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
 	case o.UntilDone && (s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete):
 		return errors.New(s.Message)
 	case o.UntilDone:
-		return o.failFast.check(s)
+		return o.failFast.Check(s)
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 )
 
 func FuzzParseWorkloadArgs(f *testing.F) {
@@ -62,7 +64,7 @@ func TestParseWorkloadArgs(t *testing.T) {
 // `watch deploy` asks for a name, offering those of the namespace's
 // Deployments when the cluster answers.
 func TestArgumentErrorsHelp(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 	if _, err := runWatchArgs(t, c, "deploy"); err == nil || err.Error() != "name the deploy: write deploy/NAME or deploy NAME" {
 		t.Errorf("watch deploy: %v", err)

@@ -124,3 +124,9 @@ func stamp(k Kind, s snapshot.Snapshot) snapshot.Snapshot {
 	s.Workload.Kind, s.Workload.Short = k.Name(), k.Short()
 	return s
 }
+
+// ObjectName is how kubectl names an object in its output:
+// "deployment.apps/clerk-squad".
+func ObjectName(k Kind, name string) string {
+	return Lower(k) + "." + k.Group() + "/" + name
+}

@@ -1,4 +1,4 @@
-package cmd
+package view
 
 import (
 	"context"
@@ -15,47 +15,50 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
-// liveView draws a rollout on an open screen until the user quits, the
-// rollout ends (untilDone) or ctx ends. With a client it also offers
+// Live draws a rollout on an open screen until the user quits, the
+// rollout ends (UntilDone) or ctx ends. With a Client it also offers
 // u (undo), p (pause/resume) and r (restart), each after a confirmation.
 //
 // A release is several workloads in one view: one section each, of which
 // one is selected (↑/↓, Tab); Enter zooms into the selected one's own
 // view, Esc comes back, and the actions apply to the selected one.
-type liveView struct {
-	screen   *terminal.Screen
-	in       io.Reader // the keyboard, flushed when a question appears
-	keys     <-chan terminal.Key
-	out      io.Writer
-	style    render.Style
-	sources  []*source // one per workload, in the order shown
-	selected int       // index in sources
-	zoomed   bool      // a release shows its selected workload alone
-	// roster brings the workloads that join or leave a release selected
-	// by -l; allNamespaces names them with their namespace.
-	roster        <-chan rosterChange
-	allNamespaces bool
-	changed       chan struct{} // every source's changes, merged
-	started       time.Time
-	untilDone     bool
-	client        kubernetes.Interface // nil: no actions
-	images        registry.Lookup      // nil: an undo's question does not check the registry
-	// finished, if set, ends the view with an error for a snapshot.
-	finished func(*snapshot.Snapshot) error
-	clock    func() time.Time // time.Now unless a test sets it
+type Live struct {
+	Screen  *terminal.Screen
+	In      io.Reader // the keyboard, flushed when a question appears
+	Keys    <-chan terminal.Key
+	Out     io.Writer
+	Style   render.Style
+	Sources []*Source // one per workload, in the order shown
+	// Roster brings the workloads that join or leave a release selected
+	// by -l; AllNamespaces names them with their namespace.
+	Roster        <-chan release.Change
+	AllNamespaces bool
+	Started       time.Time
+	UntilDone     bool
+	Client        kubernetes.Interface // nil: no actions
+	Images        registry.Lookup      // nil: an undo's question does not check the registry
+	// Finished, if set, ends the view with an error for a snapshot.
+	Finished func(*snapshot.Snapshot) error
+	Clock    func() time.Time // time.Now unless a test sets it
 
-	last   string    // the last frame drawn
-	lastAt time.Time // the moment it shows
-	prompt *action.Pending
+	selected int           // index in Sources
+	zoomed   bool          // a release shows its selected workload alone
+	changed  chan struct{} // every source's changes, merged
+	last     string        // the last frame drawn
+	lastAt   time.Time     // the moment it shows
+	prompt   *action.Pending
 	// promptFor is the workload the prompt's action was planned for.
-	promptFor *source
+	promptFor *Source
 	guard     terminal.Guard // which keys may answer the prompt
 	// planning: a question is being prepared in the background (the undo
 	// asks the registry first); planned delivers it.
@@ -65,25 +68,31 @@ type liveView struct {
 	statusT  time.Time
 }
 
-// source is one workload of the view, and what the view knows of it.
-type source struct {
-	w      *watcher.Workload
-	who    string // as the release's log names it: kind/name
+// Source is one workload of the view, and what the view knows of it.
+type Source struct {
+	W   *watcher.Workload
+	Who string // as the release's log names it: kind/name
+	// Note, if set, hears each snapshot (a release's bookkeeping).
+	Note func(*snapshot.Snapshot)
+
 	snap   snapshot.Snapshot
-	settle settle // with untilDone: when it may end
-	// note, if set, hears each snapshot (a release's bookkeeping).
-	note func(*snapshot.Snapshot)
+	settle track.Settle // with UntilDone: when it may end
 }
 
-// rosterChange is a workload that joins a release, or leaves it, and the
-// line that says so.
-type rosterChange struct {
-	add, remove *followed
-	say         string
+// One makes the sources of a single workload's view.
+func One(w *watcher.Workload) []*Source { return []*Source{{W: w}} }
+
+// SourceOf makes the view's source of a release's member.
+func SourceOf(f *release.Followed, allNamespaces bool) *Source {
+	return &Source{W: f.W, Who: f.Who(allNamespaces), Note: f.Note}
 }
 
-// one makes the sources of a single workload's view.
-func one(w *watcher.Workload) []*source { return []*source{{w: w}} }
+// LastFrame is the last picture drawn and the moment it shows, for the
+// normal screen once the view ends ("" when none was drawn).
+func (v *Live) LastFrame() (string, time.Time) { return v.last, v.lastAt }
+
+// Current is the latest snapshot of the workload the keys act on.
+func (v *Live) Current() *snapshot.Snapshot { return &v.current().snap }
 
 // liveKeys are the live view's keys; Esc and Ctrl-C also quit.
 var liveKeys = []render.Binding{
@@ -103,13 +112,13 @@ var releaseKeys = append([]render.Binding{
 var zoomedKeys = append([]render.Binding{{Keys: "esc", Words: "back"}}, liveKeys...)
 
 // release tells whether the view shows several workloads.
-func (v *liveView) release() bool { return len(v.sources) > 1 }
+func (v *Live) release() bool { return len(v.Sources) > 1 }
 
 // current is the workload the keys act on.
-func (v *liveView) current() *source { return v.sources[v.selected] }
+func (v *Live) current() *Source { return v.Sources[v.selected] }
 
 // bindings are the keys of the view as it is now, for its help line.
-func (v *liveView) bindings() []render.Binding {
+func (v *Live) bindings() []render.Binding {
 	switch {
 	case !v.release():
 		return liveKeys
@@ -121,17 +130,21 @@ func (v *liveView) bindings() []render.Binding {
 
 // now is the view's one clock: frames, statuses, the answer delay and
 // the actions' timestamps all read it.
-func (v *liveView) now() time.Time {
-	if v.clock == nil {
+func (v *Live) now() time.Time {
+	if v.Clock == nil {
 		return time.Now()
 	}
-	return v.clock()
+	return v.Clock()
 }
 
-// errQuit ends the view at the user's request.
-var errQuit = errors.New("quit")
+// ErrQuit ends a view at the user's request.
+var ErrQuit = errors.New("quit")
 
-func (v *liveView) run(ctx context.Context) error {
+// ErrInterrupted ends a view at Ctrl-C, read as a key on a raw terminal:
+// the command exits 130, as for SIGINT.
+var ErrInterrupted = errors.New("interrupted")
+
+func (v *Live) Run(ctx context.Context) error {
 	resizes, stopResizes := terminal.Resizes()
 	defer stopResizes()
 	tick := time.NewTicker(time.Second)
@@ -151,28 +164,28 @@ func (v *liveView) run(ctx context.Context) error {
 			if gap := v.now().Sub(lastDraw); gap < minFrameGap {
 				throttle.Reset(minFrameGap - gap)
 			} else {
-				for _, src := range v.sources {
-					src.snap = src.w.Snapshot(v.now(), v.started)
+				for _, src := range v.Sources {
+					src.snap = src.W.Snapshot(v.now(), v.Started)
 				}
 				if err := v.draw(); err != nil {
 					return err
 				}
 				lastDraw, pending = v.now(), false
 				over := true
-				for _, src := range v.sources {
-					if src.note != nil {
-						src.note(&src.snap)
+				for _, src := range v.Sources {
+					if src.Note != nil {
+						src.Note(&src.snap)
 					}
-					if v.finished != nil {
-						if err := v.finished(&src.snap); err != nil {
+					if v.Finished != nil {
+						if err := v.Finished(&src.snap); err != nil {
 							return err
 						}
 					}
-					if done, _ := src.settle.over(&src.snap, v.now()); !done {
+					if done, _ := src.settle.Over(&src.snap, v.now()); !done {
 						over = false
 					}
 				}
-				if v.untilDone && over && v.prompt == nil && !v.planning {
+				if v.UntilDone && over && v.prompt == nil && !v.planning {
 					return nil
 				}
 			}
@@ -182,7 +195,7 @@ func (v *liveView) run(ctx context.Context) error {
 			return ctx.Err()
 		case <-changes:
 			pending = true
-		case c := <-v.roster:
+		case c := <-v.Roster:
 			v.join(ctx, c)
 			pending = true
 		case <-resizes:
@@ -193,11 +206,11 @@ func (v *liveView) run(ctx context.Context) error {
 			v.questionReady(r)
 			pending = true
 		case <-throttle.C:
-		case k, ok := <-v.keys:
+		case k, ok := <-v.Keys:
 			if !ok || k == terminal.KeyEOF {
 				// Nobody can answer any more: a pending question is
 				// cancelled, so --until-done can still end.
-				v.keys = nil
+				v.Keys = nil
 				if v.prompt != nil {
 					v.prompt = nil
 					v.setStatus("cancelled (input closed): nothing was changed")
@@ -216,17 +229,17 @@ func (v *liveView) run(ctx context.Context) error {
 	}
 }
 
-func (v *liveView) draw() error {
-	width, height := terminal.Size(v.out)
+func (v *Live) draw() error {
+	width, height := terminal.Size(v.Out)
 	var bottom []string
 	switch {
 	case v.prompt != nil:
 		// A screen of one or two rows is the question's alone.
-		bottom = render.PromptLines(v.prompt.Asked(), width, min(height, 2), v.style)
+		bottom = render.PromptLines(v.prompt.Asked(), width, min(height, 2), v.Style)
 	case v.status != "" && v.now().Sub(v.statusT) < 5*time.Second:
 		bottom = []string{runewidth.Truncate(v.status, width, "")}
-	case v.client != nil && height > 8:
-		bottom = []string{render.HelpLineFit(v.bindings(), v.style, true, width)}
+	case v.Client != nil && height > 8:
+		bottom = []string{render.HelpLineFit(v.bindings(), v.Style, true, width)}
 	}
 	// The bottom lines take from the picture, never the picture from a
 	// question, which must be read whole.
@@ -237,13 +250,13 @@ func (v *liveView) draw() error {
 	frame := ""
 	if frameHeight > 0 {
 		if v.release() && !v.zoomed {
-			secs := make([]render.Section, len(v.sources))
-			for i, src := range v.sources {
-				secs[i] = render.Section{Who: src.who, Snap: &src.snap}
+			secs := make([]render.Section, len(v.Sources))
+			for i, src := range v.Sources {
+				secs[i] = render.Section{Who: src.Who, Snap: &src.snap}
 			}
-			frame = render.ReleaseFrame(secs, v.selected, width, frameHeight, v.style)
+			frame = render.ReleaseFrame(secs, v.selected, width, frameHeight, v.Style)
 		} else {
-			frame = render.Frame(&v.current().snap, width, frameHeight, v.style)
+			frame = render.Frame(&v.current().snap, width, frameHeight, v.Style)
 		}
 		v.last, v.lastAt = frame, v.current().snap.Now
 	}
@@ -253,29 +266,29 @@ func (v *liveView) draw() error {
 		}
 		frame += strings.Join(bottom, "\n")
 	}
-	if err := v.screen.Draw(frame); err != nil {
+	if err := v.Screen.Draw(frame); err != nil {
 		return err
 	}
 	if v.prompt != nil {
-		v.guard.Shown(v.now(), v.in, v.keys)
+		v.guard.Shown(v.now(), v.In, v.Keys)
 	}
 	return nil
 }
 
-func (v *liveView) key(ctx context.Context, k terminal.Key) error {
+func (v *Live) key(ctx context.Context, k terminal.Key) error {
 	if v.prompt != nil {
 		p := v.prompt
 		v.prompt = nil
 		switch k {
 		case "y", "Y":
-			done, err := p.Apply(ctx, v.client, action.DryRunNone)
+			done, err := p.Apply(ctx, v.Client, action.DryRunNone)
 			if err != nil {
 				v.setStatus("error: " + err.Error())
 			} else {
 				v.setStatus(v.promptFor.name() + " " + done)
 			}
 		case terminal.KeyCtrlC:
-			return &ExitError{Code: 130}
+			return ErrInterrupted
 		default:
 			v.setStatus("cancelled: nothing was changed")
 		}
@@ -286,17 +299,17 @@ func (v *liveView) key(ctx context.Context, k terminal.Key) error {
 	}
 	switch k {
 	case "q", terminal.KeyEsc:
-		return errQuit
+		return ErrQuit
 	case terminal.KeyCtrlC:
-		return &ExitError{Code: 130}
+		return ErrInterrupted
 	default:
-		if b, ok := render.Bound(liveKeys, string(k)); !ok || !b.Writes || v.client == nil {
+		if b, ok := render.Bound(liveKeys, string(k)); !ok || !b.Writes || v.Client == nil {
 			return nil
 		}
 		if v.planning {
 			return nil // one question at a time
 		}
-		if k == "u" && v.images != nil {
+		if k == "u" && v.Images != nil {
 			v.planUndoInBackground(ctx)
 			return nil
 		}
@@ -320,15 +333,15 @@ type plannedAction struct {
 // planUndoInBackground prepares the undo's question while frames go on:
 // asking the registry may take seconds, and the question comes only after
 // it, so that it can say what the registry holds.
-func (v *liveView) planUndoInBackground(ctx context.Context) {
+func (v *Live) planUndoInBackground(ctx context.Context) {
 	src := v.current()
-	obj := src.w.Object()
+	obj := src.W.Object()
 	if obj == nil {
 		v.setStatus("error: the workload is gone")
 		return
 	}
 	v.promptFor = src
-	kind, client, images := src.w.Kind(), v.client, v.images
+	kind, client, images := src.W.Kind(), v.Client, v.Images
 	v.planning = true
 	v.setStatus("asking the registry about the undo's images…")
 	go func() {
@@ -338,7 +351,7 @@ func (v *liveView) planUndoInBackground(ctx context.Context) {
 }
 
 // questionReady shows a question prepared in the background.
-func (v *liveView) questionReady(r plannedAction) {
+func (v *Live) questionReady(r plannedAction) {
 	v.planning = false
 	if r.err != nil {
 		v.setStatus("error: " + r.err.Error())
@@ -351,34 +364,34 @@ func (v *liveView) questionReady(r plannedAction) {
 
 // setStatus shows s on the bottom line for a while; s may carry text from
 // the API server (an error), so it is sanitized.
-func (v *liveView) setStatus(s string) {
+func (v *Live) setStatus(s string) {
 	v.status, v.statusT = sanitize.Text(s), v.now()
 }
 
 // plan prepares u, p or r against the workload exactly as shown.
-func (v *liveView) plan(ctx context.Context, k terminal.Key) (*action.Pending, error) {
+func (v *Live) plan(ctx context.Context, k terminal.Key) (*action.Pending, error) {
 	src := v.current()
-	obj := src.w.Object()
+	obj := src.W.Object()
 	if obj == nil {
 		return nil, errors.New("the workload is gone")
 	}
 	v.promptFor = src
-	kind := src.w.Kind()
+	kind := src.W.Kind()
 	switch k {
 	case "p":
 		return action.Pause(kind, obj)
 	case "r":
 		return action.Restart(kind, obj, v.now), nil
 	case "u":
-		return action.UndoShown(ctx, v.client, kind, obj, v.images)
+		return action.UndoShown(ctx, v.Client, kind, obj, v.Images)
 	}
 	return nil, fmt.Errorf("no action for key %q", k)
 }
 
 // steer moves the selection and the zoom of a release; it reports whether
 // k was one of its keys.
-func (v *liveView) steer(k terminal.Key) bool {
-	n := len(v.sources)
+func (v *Live) steer(k terminal.Key) bool {
+	n := len(v.Sources)
 	switch k {
 	case terminal.KeyUp, "k", terminal.KeyBackTab:
 		if !v.zoomed {
@@ -402,12 +415,12 @@ func (v *liveView) steer(k terminal.Key) bool {
 }
 
 // changes merges the sources' change signals into one, coalesced.
-func (v *liveView) changes(ctx context.Context) <-chan struct{} {
-	if len(v.sources) == 1 && v.roster == nil {
-		return v.sources[0].w.Changes()
+func (v *Live) changes(ctx context.Context) <-chan struct{} {
+	if len(v.Sources) == 1 && v.Roster == nil {
+		return v.Sources[0].W.Changes()
 	}
 	v.changed = make(chan struct{}, 1)
-	for _, src := range v.sources {
+	for _, src := range v.Sources {
 		v.listen(ctx, src)
 	}
 	return v.changed
@@ -415,7 +428,7 @@ func (v *liveView) changes(ctx context.Context) <-chan struct{} {
 
 // listen forwards src's changes to the merged signal until the view or
 // src's watch ends (a member that left the release).
-func (v *liveView) listen(ctx context.Context, src *source) {
+func (v *Live) listen(ctx context.Context, src *Source) {
 	go func(in <-chan struct{}, gone <-chan struct{}) {
 		for {
 			select {
@@ -430,38 +443,38 @@ func (v *liveView) listen(ctx context.Context, src *source) {
 				}
 			}
 		}
-	}(src.w.Changes(), src.w.Done())
+	}(src.W.Changes(), src.W.Done())
 }
 
 // join applies a change of the release's members: a new one takes its
 // place in the order, one that left goes; the selection stays on the
 // workload it was on, and the bottom line says what happened.
-func (v *liveView) join(ctx context.Context, c rosterChange) {
+func (v *Live) join(ctx context.Context, c release.Change) {
 	selected := v.current()
 	switch {
-	case c.add != nil:
-		src := c.add.source(v.allNamespaces)
-		at := sort.Search(len(v.sources), func(i int) bool { return v.sources[i].w.Key() > src.w.Key() })
-		v.sources = slices.Insert(v.sources, at, src)
+	case c.Add != nil:
+		src := SourceOf(c.Add, v.AllNamespaces)
+		at := sort.Search(len(v.Sources), func(i int) bool { return v.Sources[i].W.Key() > src.W.Key() })
+		v.Sources = slices.Insert(v.Sources, at, src)
 		v.listen(ctx, src)
-	case c.remove != nil:
-		c.remove.leave(c.say)
-		i := slices.IndexFunc(v.sources, func(s *source) bool { return s.w == c.remove.w })
-		if i < 0 || len(v.sources) == 1 {
+	case c.Remove != nil:
+		c.Remove.Leave(c.Say)
+		i := slices.IndexFunc(v.Sources, func(s *Source) bool { return s.W == c.Remove.W })
+		if i < 0 || len(v.Sources) == 1 {
 			// The last workload stays on screen, saying it was deleted.
 			break
 		}
-		v.sources = slices.Delete(v.sources, i, i+1)
-		if selected.w == c.remove.w {
-			selected = v.sources[min(i, len(v.sources)-1)]
+		v.Sources = slices.Delete(v.Sources, i, i+1)
+		if selected.W == c.Remove.W {
+			selected = v.Sources[min(i, len(v.Sources)-1)]
 			v.zoomed = false
 		}
 	}
-	v.selected = max(slices.Index(v.sources, selected), 0)
-	v.setStatus(c.say)
+	v.selected = max(slices.Index(v.Sources, selected), 0)
+	v.setStatus(c.Say)
 }
 
 // name is how a status line names the workload: kind/name.
-func (src *source) name() string {
-	return objectName(src.w.Kind(), src.w.Name())
+func (src *Source) name() string {
+	return workload.ObjectName(src.W.Kind(), src.W.Name())
 }

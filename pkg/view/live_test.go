@@ -1,18 +1,16 @@
-package cmd
+package view
 
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -20,37 +18,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
-
-// twoRevisions is a Deployment of no pods with two ReplicaSets, so that u
-// has a revision to go back to; its rollout waits for the controller.
-func twoRevisions() (*appsv1.Deployment, []*appsv1.ReplicaSet) {
-	zero := int32(0)
-	labels := map[string]string{"app": "steer"}
-	tpl := func(img string) corev1.PodTemplateSpec {
-		return corev1.PodTemplateSpec{
-			ObjectMeta: metav1.ObjectMeta{Labels: labels},
-			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "uniform", Image: img}}},
-		}
-	}
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "steer", Namespace: "shop", UID: "d1", Generation: 2,
-			Annotations: map[string]string{"deployment.kubernetes.io/revision": "2"}},
-		Spec:   appsv1.DeploymentSpec{Replicas: &zero, Selector: &metav1.LabelSelector{MatchLabels: labels}, Template: tpl("winter")},
-		Status: appsv1.DeploymentStatus{ObservedGeneration: 1},
-	}
-	var rss []*appsv1.ReplicaSet
-	for i, img := range []string{"summer", "winter"} {
-		rss = append(rss, &appsv1.ReplicaSet{
-			ObjectMeta: metav1.ObjectMeta{
-				Name: "steer-" + img, Namespace: "shop", UID: types.UID("rs-" + img), Labels: labels,
-				Annotations:     map[string]string{"deployment.kubernetes.io/revision": string(rune('1' + i))},
-				OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(d, appsv1.SchemeGroupVersion.WithKind("Deployment"))},
-			},
-			Spec: appsv1.ReplicaSetSpec{Replicas: &zero, Selector: d.Spec.Selector, Template: tpl(img)},
-		})
-	}
-	return d, rss
-}
 
 // watchSteer watches twoRevisions' Deployment on c until the test ends.
 func watchSteer(t *testing.T, c *fake.Clientset) (context.Context, *watcher.Workload) {
@@ -68,21 +35,21 @@ func watchSteer(t *testing.T, c *fake.Clientset) (context.Context, *watcher.Work
 // the question, and the view ends when the rollout does (it used to wait
 // for an answer nobody could give).
 func TestUntilDoneEndsWhenInputClosesAtAQuestion(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 	ctx, w := watchSteer(t, c)
-	out := &syncBuffer{}
+	out := &fixtures.Buffer{}
 	screen, err := terminal.Open(out, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := make(chan terminal.Key, 4)
-	v := &liveView{
-		screen: screen, out: out, keys: keys, style: render.Style{}, sources: one(w), started: time.Now(),
-		untilDone: true, client: c, finished: func(*snapshot.Snapshot) error { return nil },
+	v := &Live{
+		Screen: screen, Out: out, Keys: keys, Style: render.Style{}, Sources: One(w), Started: time.Now(),
+		UntilDone: true, Client: c, Finished: func(*snapshot.Snapshot) error { return nil },
 	}
 	done := make(chan error, 1)
-	go func() { done <- v.run(ctx) }()
+	go func() { done <- v.Run(ctx) }()
 
 	keys <- "u"
 	deadline := time.Now().Add(5 * time.Second)
@@ -111,41 +78,11 @@ func TestUntilDoneEndsWhenInputClosesAtAQuestion(t *testing.T) {
 	}
 }
 
-// syncBuffer is a screen that a test may read while the view draws.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// waitFor waits for what to be written, for up to ten seconds.
-func (s *syncBuffer) waitFor(t *testing.T, what string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(s.String(), what) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never written: %q; so far:\n%s", what, s.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestLiveViewActions(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 	ctx, w := watchSteer(t, c)
-	v := &liveView{sources: one(w), client: c}
+	v := &Live{Sources: One(w), Client: c}
 	get := func() *appsv1.Deployment {
 		got, err := c.AppsV1().Deployments("shop").Get(ctx, "steer", metav1.GetOptions{})
 		if err != nil {
@@ -184,7 +121,7 @@ func TestLiveViewActions(t *testing.T) {
 	if v.prompt != nil {
 		t.Errorf("x asked something")
 	}
-	if err := v.key(ctx, "q"); err != errQuit {
+	if err := v.key(ctx, "q"); err != ErrQuit {
 		t.Errorf("q: %v", err)
 	}
 }
@@ -193,14 +130,14 @@ func TestLiveViewActions(t *testing.T) {
 // returns at once, frames go on, and the question comes with the
 // registry's answer.
 func TestUndoQuestionDoesNotHoldTheView(t *testing.T) {
-	d, rss := twoRevisions()
+	d, rss := fixtures.TwoRevisions()
 	c := fake.NewClientset(d, rss[0], rss[1])
 	ctx, w := watchSteer(t, c)
 	slow := func(ctx context.Context, ref, _ string) (*registry.Image, error) {
 		time.Sleep(time.Second)
 		return &registry.Image{Ref: ref}, nil
 	}
-	v := &liveView{sources: one(w), client: c, images: slow, planned: make(chan plannedAction, 1)}
+	v := &Live{Sources: One(w), Client: c, Images: slow, planned: make(chan plannedAction, 1)}
 	start := time.Now()
 	if err := v.key(ctx, "u"); err != nil {
 		t.Fatal(err)
@@ -222,52 +159,35 @@ func TestUndoQuestionDoesNotHoldTheView(t *testing.T) {
 	}
 }
 
-// renamed is twoRevisions' Deployment under another name, with its own
-// selector and ReplicaSets.
-func renamed(name string) (*appsv1.Deployment, []*appsv1.ReplicaSet) {
-	d, rss := twoRevisions()
-	labels := map[string]string{"app": name}
-	d.Name, d.UID = name, types.UID("d-"+name)
-	d.Spec.Selector = &metav1.LabelSelector{MatchLabels: labels}
-	d.Spec.Template.Labels = labels
-	for _, rs := range rss {
-		rs.Name = strings.Replace(rs.Name, "steer", name, 1)
-		rs.UID = types.UID(string(rs.UID) + "-" + name)
-		rs.Labels, rs.Spec.Template.Labels, rs.Spec.Selector = labels, labels, d.Spec.Selector
-		rs.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(d, appsv1.SchemeGroupVersion.WithKind("Deployment"))}
-	}
-	return d, rss
-}
-
 // In a release, ↓ selects the second workload and u (confirmed) rolls back
 // that one only; Enter zooms into it and Esc comes back.
 func TestReleaseViewActsOnTheSelectedWorkload(t *testing.T) {
-	a, arss := renamed("cashier")
-	b, brss := renamed("door")
+	a, arss := fixtures.Renamed("cashier")
+	b, brss := fixtures.Renamed("door")
 	c := fake.NewClientset(a, arss[0], arss[1], b, brss[0], brss[1])
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	var sources []*source
+	var sources []*Source
 	for _, name := range []string{"cashier", "door"} {
 		w := watcher.New(c, workload.Deployment, "shop", name)
 		if err := w.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		sources = append(sources, &source{w: w, who: "deployment/" + name})
+		sources = append(sources, &Source{W: w, Who: "deployment/" + name})
 	}
-	out := &syncBuffer{}
+	out := &fixtures.Buffer{}
 	screen, err := terminal.Open(out, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := make(chan terminal.Key, 4)
-	v := &liveView{
-		screen: screen, out: out, keys: keys, style: render.Style{Unicode: true}, sources: sources, started: time.Now(),
-		client: c, finished: func(*snapshot.Snapshot) error { return nil },
+	v := &Live{
+		Screen: screen, Out: out, Keys: keys, Style: render.Style{Unicode: true}, Sources: sources, Started: time.Now(),
+		Client: c, Finished: func(*snapshot.Snapshot) error { return nil },
 	}
 	done := make(chan error, 1)
-	go func() { done <- v.run(ctx) }()
-	waitFor := func(what string) { t.Helper(); out.waitFor(t, what) }
+	go func() { done <- v.Run(ctx) }()
+	waitFor := func(what string) { t.Helper(); out.WaitFor(t, what) }
 	waitFor("▸ deployment/cashier")
 	keys <- terminal.KeyDown
 	waitFor("▸ deployment/door")
@@ -282,7 +202,7 @@ func TestReleaseViewActsOnTheSelectedWorkload(t *testing.T) {
 	keys <- "y"
 	waitFor("deployment.apps/door rolled back")
 	keys <- "q"
-	if err := <-done; err != errQuit {
+	if err := <-done; err != ErrQuit {
 		t.Fatalf("q: %v", err)
 	}
 	image := func(name string) string {

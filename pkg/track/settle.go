@@ -1,4 +1,4 @@
-package cmd
+package track
 
 import (
 	"time"
@@ -6,26 +6,26 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// settleGrace bounds how long a finished rollout waits for the pods in view
+// Grace bounds how long a finished rollout waits for the pods in view
 // to agree with the workload's status. Watches reconnect one by one after
 // an outage, each with its own back-off; the last frame must not show
 // mannequins of a moment the status has already left behind.
-const settleGrace = 10 * time.Second
+const Grace = 10 * time.Second
 
-// settleGraceReconnecting is the bound while the connection is still down
+// GraceReconnecting is the bound while the connection is still down
 // or one of the watches is not open again: after apiserver restarts, a
 // watch's back-off can keep it away for tens of seconds, and the last frame
 // would show pods of before the outage.
-const settleGraceReconnecting = time.Minute
+const GraceReconnecting = time.Minute
 
-// settle decides when --until-done may end the watch.
-type settle struct {
+// Settle decides when --until-done may end the watch.
+type Settle struct {
 	since time.Time // when the status first said complete; zero otherwise
 }
 
-// over reports whether s ends the watch at now; when it does not yet only
+// Over reports whether s ends the watch at now; when it does not yet only
 // because the pods lag, wait is how long to wait at most before asking again.
-func (st *settle) over(s *snapshot.Snapshot, now time.Time) (over bool, wait time.Duration) {
+func (st *Settle) Over(s *snapshot.Snapshot, now time.Time) (over bool, wait time.Duration) {
 	if !s.Done() {
 		st.since = time.Time{}
 		return false, 0
@@ -36,9 +36,9 @@ func (st *settle) over(s *snapshot.Snapshot, now time.Time) (over bool, wait tim
 	if st.since.IsZero() {
 		st.since = now
 	}
-	grace := settleGrace
+	grace := Grace
 	if s.Reconnecting {
-		grace = settleGraceReconnecting
+		grace = GraceReconnecting
 	}
 	if left := grace - now.Sub(st.since); left > 0 {
 		return false, left

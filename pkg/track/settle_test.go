@@ -1,4 +1,4 @@
-package cmd
+package track
 
 import (
 	"testing"
@@ -17,23 +17,23 @@ func TestSettleWaitsForLaggingPods(t *testing.T) {
 	progressing := snapshot.Snapshot{Phase: snapshot.PhaseAvailability}
 	failed := snapshot.Snapshot{Phase: snapshot.PhaseFailed}
 
-	var st settle
-	if over, wait := st.over(&progressing, t0); over || wait != 0 {
+	var st Settle
+	if over, wait := st.Over(&progressing, t0); over || wait != 0 {
 		t.Errorf("progressing: over %v, wait %s; want false, 0", over, wait)
 	}
-	if over, wait := st.over(&lagging, t0); over || wait != settleGrace {
-		t.Errorf("complete, pods lagging: over %v, wait %s; want false, %s", over, wait, settleGrace)
+	if over, wait := st.Over(&lagging, t0); over || wait != Grace {
+		t.Errorf("complete, pods lagging: over %v, wait %s; want false, %s", over, wait, Grace)
 	}
-	if over, wait := st.over(&lagging, t0.Add(4*time.Second)); over || wait != settleGrace-4*time.Second {
+	if over, wait := st.Over(&lagging, t0.Add(4*time.Second)); over || wait != Grace-4*time.Second {
 		t.Errorf("still lagging 4s later: over %v, wait %s", over, wait)
 	}
-	if over, _ := st.over(&agreed, t0.Add(5*time.Second)); !over {
+	if over, _ := st.Over(&agreed, t0.Add(5*time.Second)); !over {
 		t.Errorf("pods caught up: the watch should end")
 	}
 
-	st = settle{}
-	st.over(&lagging, t0)
-	if over, _ := st.over(&lagging, t0.Add(settleGrace)); !over {
+	st = Settle{}
+	st.Over(&lagging, t0)
+	if over, _ := st.Over(&lagging, t0.Add(Grace)); !over {
 		t.Errorf("pods lagging past the grace: the watch should end anyway")
 	}
 
@@ -41,17 +41,17 @@ func TestSettleWaitsForLaggingPods(t *testing.T) {
 	// before the outage: wait longer for them.
 	reconnecting := lagging
 	reconnecting.Reconnecting = true
-	st = settle{}
-	st.over(&reconnecting, t0)
-	if over, wait := st.over(&reconnecting, t0.Add(settleGrace)); over || wait != settleGraceReconnecting-settleGrace {
+	st = Settle{}
+	st.Over(&reconnecting, t0)
+	if over, wait := st.Over(&reconnecting, t0.Add(Grace)); over || wait != GraceReconnecting-Grace {
 		t.Errorf("lagging and reconnecting past the short grace: over %v, wait %s", over, wait)
 	}
-	if over, _ := st.over(&reconnecting, t0.Add(settleGraceReconnecting)); !over {
+	if over, _ := st.Over(&reconnecting, t0.Add(GraceReconnecting)); !over {
 		t.Errorf("past the long grace: the watch should end anyway")
 	}
 
-	st = settle{}
-	if over, _ := st.over(&failed, t0); !over {
+	st = Settle{}
+	if over, _ := st.Over(&failed, t0); !over {
 		t.Errorf("a failed rollout ends the watch at once")
 	}
 }

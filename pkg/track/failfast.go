@@ -1,4 +1,4 @@
-package cmd
+package track
 
 import (
 	"fmt"
@@ -22,32 +22,33 @@ var hopelessReasons = map[string]map[string]bool{
 	"CreateContainerError":       nil,
 }
 
-// hopelessHelp lists them for --help.
-const hopelessHelp = "image not found or refused by the registry (ImagePullBackOff), InvalidImageName, ErrImageNeverPull, CrashLoopBackOff, CreateContainerConfigError, CreateContainerError"
+// HopelessHelp lists them for --help.
+const HopelessHelp = "image not found or refused by the registry (ImagePullBackOff), InvalidImageName, ErrImageNeverPull, CrashLoopBackOff, CreateContainerConfigError, CreateContainerError"
 
-// failFast ends --until-done early (--fail-after) when pods of the revision
-// being rolled out have been stuck on a hopeless reason for `after`.
+// FailFast ends --until-done early (--fail-after) when pods of the revision
+// being rolled out have been stuck on a hopeless reason for After.
 // kubectl waits for the progress deadline (10 minutes by default) instead.
-type failFast struct {
-	after time.Duration
+type FailFast struct {
+	// After is --fail-after; 0 never ends a wait early.
+	After time.Duration
 	since map[string]time.Time // finding key → when first seen
 }
 
-// wait is how long until the first stuck pod reaches --fail-after, so that
+// Wait is how long until the first stuck pod reaches --fail-after, so that
 // a view with nothing changing still looks again then; 0 when none is stuck.
-func (f *failFast) wait(now time.Time) time.Duration {
+func (f *FailFast) Wait(now time.Time) time.Duration {
 	var d time.Duration
 	for _, first := range f.since {
-		if left := first.Add(f.after).Sub(now); left > 0 && (d == 0 || left < d) {
+		if left := first.Add(f.After).Sub(now); left > 0 && (d == 0 || left < d) {
 			d = left
 		}
 	}
 	return d
 }
 
-// check returns the error that ends the wait, or nil.
-func (f *failFast) check(s *snapshot.Snapshot) error {
-	if f.after <= 0 {
+// Check returns the error that ends the wait, or nil.
+func (f *FailFast) Check(s *snapshot.Snapshot) error {
+	if f.After <= 0 {
 		return nil
 	}
 	if f.since == nil {
@@ -71,8 +72,8 @@ func (f *failFast) check(s *snapshot.Snapshot) error {
 		if !ok {
 			f.since[key], first = s.Now, s.Now
 		}
-		if stuck := s.Now.Sub(first); stuck >= f.after {
-			return fmt.Errorf("rollout cannot finish: %s, stuck for %s (--fail-after %s): %s", fd.Summary(), stuck.Round(time.Second), f.after, fd.Hint)
+		if stuck := s.Now.Sub(first); stuck >= f.After {
+			return fmt.Errorf("rollout cannot finish: %s, stuck for %s (--fail-after %s): %s", fd.Summary(), stuck.Round(time.Second), f.After, fd.Hint)
 		}
 	}
 	// A pod that recovers, or a new revision, starts the count again.

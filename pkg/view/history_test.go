@@ -1,0 +1,120 @@
+package view
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
+)
+
+// revisions builds a history.State with these revision numbers, newest
+// first as loadWorkload lists them; the first one is current.
+func revisions(numbers ...int64) *history.State {
+	st := &history.State{}
+	for i, n := range numbers {
+		st.Revisions = append(st.Revisions, revision.Revision{Number: n, Current: i == 0, Template: &corev1.PodTemplateSpec{}})
+	}
+	return st
+}
+
+// A refused undo reloads the history, which may have fewer revisions than
+// the one the cursor was on: the view must stay usable.
+func TestHistoryViewReload(t *testing.T) {
+	tests := []struct {
+		name       string
+		before     *history.State
+		cursor     int
+		fresh      *history.State
+		wantCursor int
+		wantNumber int64 // 0: nothing selected
+	}{
+		{"selected revision kept, at a new index", revisions(5, 4, 3, 2, 1), 3, revisions(7, 6, 2), 2, 2},
+		{"selected revision gone, list shorter: clamped", revisions(5, 4, 3, 2, 1), 4, revisions(9, 8), 1, 8},
+		{"selected revision gone, cursor still in range", revisions(5, 4, 3), 1, revisions(6, 5, 3), 1, 5},
+		{"list now empty", revisions(3, 2, 1), 2, revisions(), 0, 0},
+		{"list was empty", revisions(), 0, revisions(2, 1), 0, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := &History{State: tt.before, cursor: tt.cursor}
+			v.reload(tt.fresh)
+			if v.State != tt.fresh {
+				t.Fatalf("reload kept the old state")
+			}
+			if v.cursor != tt.wantCursor {
+				t.Errorf("cursor = %d, want %d", v.cursor, tt.wantCursor)
+			}
+			sel := v.selected()
+			switch {
+			case tt.wantNumber == 0 && sel != nil:
+				t.Errorf("selected() = rev %d, want nil", sel.Number)
+			case tt.wantNumber != 0 && sel == nil:
+				t.Errorf("selected() = nil, want rev %d", tt.wantNumber)
+			case tt.wantNumber != 0 && sel.Number != tt.wantNumber:
+				t.Errorf("selected() = rev %d, want rev %d", sel.Number, tt.wantNumber)
+			}
+			// Every key must be safe on the reloaded view.
+			for _, k := range []terminal.Key{"j", "j", "j", "k", "d", "d", "u"} {
+				v.key(k)
+				render.TableFrame(v.table(render.Style{}, 80), 80, 24, render.Style{})
+			}
+		})
+	}
+}
+
+func TestHistoryViewKeys(t *testing.T) {
+	d, rss := fixtures.TwoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+	st, err := history.Load(context.Background(), c, workload.Deployment, "shop", "steer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &History{State: st, Name: "deployment.apps/steer"}
+	steps := []struct {
+		key  terminal.Key
+		want historyAction
+		then func() bool
+	}{
+		{"k", historyNone, func() bool { return v.cursor == 0 }},
+		{"j", historyNone, func() bool { return v.cursor == 1 }},
+		{terminal.KeyDown, historyNone, func() bool { return v.cursor == 1 }},
+		{"d", historyNone, func() bool { return strings.Contains(strings.Join(v.diff, "\n"), "-  - image: summer") }},
+		{"x", historyNone, func() bool { return v.diff == nil }},
+		{"u", historyPlanUndo, nil},
+		{terminal.KeyEsc, historyQuit, nil},
+		{terminal.KeyCtrlC, historyInterrupt, nil},
+		{terminal.KeyEOF, historyStdinClosed, nil},
+	}
+	for _, s := range steps {
+		if got := v.key(s.key); got != s.want || (s.then != nil && !s.then()) {
+			t.Fatalf("key %q: action %v, cursor %d, diff %d lines", s.key, got, v.cursor, len(v.diff))
+		}
+	}
+	plan, skip, err := action.PlanFor(v.State.Kind, v.State.Object, v.State.Revisions, v.selected().Number)
+	if err != nil || skip != "" {
+		t.Fatal(skip, err)
+	}
+	v.plan, v.confirm = plan, true
+	footer := v.table(render.Style{}, 60).Footer
+	if last := footer[len(footer)-1]; !strings.HasSuffix(last, "[y/N]") || len(footer) > 2 || len(footer[0]) > 60 || len(last) > 60 ||
+		!strings.Contains(strings.Join(footer, " "), plan.Question()) {
+		t.Errorf("the question at 60 columns, whole on at most two lines: %q", footer)
+	}
+	if got := v.key("n"); got != historyNone || v.confirm || !strings.Contains(strings.Join(v.table(render.Style{}, 80).Footer, " "), "cancelled") {
+		t.Errorf("n: %v", got)
+	}
+	v.confirm = true
+	if got := v.key("y"); got != historyUndo {
+		t.Errorf("y: %v", got)
+	}
+}
