@@ -61,7 +61,7 @@ e2e-all:
 ## fuzz: the renderer, the argument parser, the sanitizer and the key decoder with random input, briefly (FUZZTIME=10m or FUZZTIME=1000000x for a long run)
 fuzz:
 	go test ./pkg/render/ -run '^$$' -fuzz FuzzFrame -fuzztime $(FUZZTIME)
-	go test ./pkg/cmd/ -run '^$$' -fuzz FuzzParseWorkloadArgs -fuzztime $(FUZZTIME)
+	go test ./pkg/ref/ -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	go test ./pkg/render/ -run '^$$' -fuzz FuzzSanitizedText -fuzztime $(FUZZTIME)
 	go test ./pkg/sanitize/ -run '^$$' -fuzz FuzzText -fuzztime $(FUZZTIME)
 	go test ./pkg/terminal/ -run '^$$' -fuzz FuzzPastesNeverAnswer -fuzztime $(FUZZTIME)

@@ -33,6 +33,12 @@ var builtinSpellings = func() map[string]schema.GroupResource {
 	return m
 }()
 
+// isBuiltinType tells whether typ is a spelling of a kind we follow.
+func isBuiltinType(typ string) bool {
+	_, ok := builtinSpellings[strings.ToLower(typ)]
+	return ok
+}
+
 // workloadKind maps a resolved resource to a kind we can follow.
 func workloadKind(gr schema.GroupResource, verb string) (workload.Kind, error) {
 	k, ok := workload.ForResource(gr)

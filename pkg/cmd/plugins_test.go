@@ -12,6 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/ref"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
@@ -150,7 +151,7 @@ func checkRunsOn(t *testing.T, what string, args []string, k workload.Kind) {
 		t.Errorf("%s: kubectl mannequin %s is not a command the plugin accepts: %v", what, strings.Join(args, " "), err)
 		return
 	}
-	typ, name, err := parseWorkloadArgs(cmd.Flags().Args())
+	typ, name, err := ref.Parse(cmd.Flags().Args(), isBuiltinType)
 	if err != nil {
 		t.Errorf("%s: %v", what, err)
 		return

@@ -9,10 +9,11 @@ import (
 
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/ref"
+
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
 )
@@ -21,11 +22,11 @@ import (
 // NAME; deploy, deployment, deployments.apps) and resolves the type through
 // the cluster's RESTMapper.
 func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.GroupResource, string, error) {
-	typ, name, err := parseWorkloadArgs(args)
-	var missing *missingName
+	typ, name, err := ref.Parse(args, isBuiltinType)
+	var missing *ref.MissingName
 	if errors.As(err, &missing) {
 		// The names a completion would offer: what the user probably meant.
-		missing.names = clusterNames(f, missing.typ)
+		missing.Names = clusterNames(f, missing.Type)
 	}
 	if err != nil {
 		return schema.GroupResource{}, "", usageError(err)
@@ -44,7 +45,7 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 		if isConnError(err) {
 			return schema.GroupResource{}, "", describeConnError(err)
 		}
-		return schema.GroupResource{}, "", usageError(fmt.Errorf("unknown resource type %q: use one of %s, e.g. deploy/NAME", shorten(typ, 40), supportedKinds))
+		return schema.GroupResource{}, "", usageError(fmt.Errorf("unknown resource type %q: use one of %s, e.g. deploy/NAME", ref.Shorten(typ, 40), supportedKinds))
 	}
 	return gvr.GroupResource(), name, nil
 }
@@ -126,67 +127,4 @@ func rootCause(err error) error {
 		}
 		err = u
 	}
-}
-
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
-// missingName is a type with no name (`watch deploy`); resolveWorkload adds
-// the names it finds in the namespace.
-type missingName struct {
-	typ   string
-	names []string
-}
-
-func (e *missingName) Error() string {
-	msg := fmt.Sprintf("name the %s: write %s/NAME or %s NAME", e.typ, e.typ, e.typ)
-	if len(e.names) > 0 {
-		more := ""
-		if len(e.names) > 5 {
-			e.names, more = e.names[:5], ", …"
-		}
-		msg += fmt.Sprintf(" (here: %s%s)", strings.Join(e.names, ", "), more)
-	}
-	return msg
-}
-
-// parseWorkloadArgs splits TYPE/NAME or TYPE NAME and checks the name, all
-// before anything asks the cluster.
-func parseWorkloadArgs(args []string) (typ, name string, err error) {
-	switch len(args) {
-	case 0:
-		return "", "", errors.New("name the workload to watch, e.g. deploy/clerk-squad")
-	case 1:
-		var ok bool
-		if typ, name, ok = strings.Cut(args[0], "/"); !ok {
-			if _, isType := builtinSpellings[strings.ToLower(args[0])]; isType {
-				return "", "", &missingName{typ: args[0]}
-			}
-			// The example reuses the argument only when it could be a name:
-			// anything else would bring its control characters into the line.
-			example := "NAME"
-			if len(validation.IsDNS1123Subdomain(args[0])) == 0 {
-				example = args[0]
-			}
-			return "", "", fmt.Errorf("%q has no type: write TYPE/NAME, e.g. deploy/%s", shorten(args[0], 40), example)
-		}
-	case 2:
-		if strings.Contains(args[0], "/") {
-			return "", "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
-		}
-		typ, name = args[0], args[1]
-	default:
-		return "", "", fmt.Errorf("too many arguments %q: name one workload, e.g. deploy/clerk-squad", args)
-	}
-	if typ == "" || name == "" || strings.Contains(name, "/") {
-		return "", "", fmt.Errorf("%q is not a workload reference: write TYPE/NAME, e.g. deploy/clerk-squad", strings.Join(args, " "))
-	}
-	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 {
-		return "", "", fmt.Errorf("invalid name %q: %s", shorten(name, 40), errs[0])
-	}
-	return typ, name, nil
 }

@@ -1,16 +1,18 @@
-package cmd
+package ref
 
 import (
 	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/client-go/kubernetes/fake"
-
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 )
 
-func FuzzParseWorkloadArgs(f *testing.F) {
+// isType knows two spellings of the kinds, as the command knows them all.
+func isType(s string) bool {
+	return strings.EqualFold(s, "deploy") || strings.EqualFold(s, "statefulsets")
+}
+
+func FuzzParse(f *testing.F) {
 	for _, seed := range [][2]string{{"deploy/clerk-squad", ""}, {"deploy", "x"}, {"/x", ""}, {"deploy/", ""}, {"a/b/c", "d"}, {"deploy/Clérk", ""}} {
 		f.Add(seed[0], seed[1])
 	}
@@ -19,7 +21,7 @@ func FuzzParseWorkloadArgs(f *testing.F) {
 		if b != "" {
 			args = append(args, b)
 		}
-		typ, name, err := parseWorkloadArgs(args)
+		typ, name, err := Parse(args, isType)
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans lines: %q", err)
@@ -32,7 +34,7 @@ func FuzzParseWorkloadArgs(f *testing.F) {
 	})
 }
 
-func TestParseWorkloadArgs(t *testing.T) {
+func TestParse(t *testing.T) {
 	for _, tc := range []struct {
 		args      []string
 		typ, name string
@@ -48,7 +50,7 @@ func TestParseWorkloadArgs(t *testing.T) {
 		{[]string{"deploy/"}, "", "", "not a workload reference"},
 		{[]string{"deploy/Clerk"}, "", "", "invalid name"},
 	} {
-		typ, name, err := parseWorkloadArgs(tc.args)
+		typ, name, err := Parse(tc.args, isType)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%q: error %v, want %q", tc.args, err, tc.err)
@@ -58,19 +60,5 @@ func TestParseWorkloadArgs(t *testing.T) {
 		if err != nil || typ != tc.typ || name != tc.name {
 			t.Errorf("%q: got %q %q %v", tc.args, typ, name, err)
 		}
-	}
-}
-
-// `watch deploy` asks for a name, offering those of the namespace's
-// Deployments when the cluster answers.
-func TestArgumentErrorsHelp(t *testing.T) {
-	d, rss := fixtures.TwoRevisions()
-	c := fake.NewClientset(d, rss[0], rss[1])
-	if _, err := runWatchArgs(t, c, "deploy"); err == nil || err.Error() != "name the deploy: write deploy/NAME or deploy NAME" {
-		t.Errorf("watch deploy: %v", err)
-	}
-	e := &missingName{typ: "deploy", names: []string{"a", "b", "c", "d", "e", "f"}}
-	if e.Error() != "name the deploy: write deploy/NAME or deploy NAME (here: a, b, c, d, e, …)" {
-		t.Errorf("names: %v", e)
 	}
 }
