@@ -5,7 +5,7 @@
 #
 # Side by side because the e2e suite spends most of its time waiting on the
 # cluster, not computing: the older control plane builds (on a fresh
-# machine) at the lowest CPU priority in that idle time, and its suite runs
+# machine) at a low CPU priority in that idle time, and its suite runs
 # while the main one still does, so CI pays for neither in series.
 #
 #   E2E_TIMEOUT   go test -timeout of the main suite (default 45m)
@@ -45,12 +45,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 registry_pid=$("$here/warehouse-up.sh" "$tmp")
 
-# The skew job: its build at nice 19 (it takes only what the main suite leaves
-# idle), its tests at normal priority; every line marked [skew].
+# The skew job: its build at nice 10 (it takes only what the main suite leaves
+# idle, before make test's cross-compiles at nice 19 do), its tests at normal
+# priority; every line marked [skew].
 setsid bash -c '
 	set -euo pipefail
 	start=$SECONDS
-	nice -n 19 "$1/cluster-binaries.sh" --skew >/dev/null
+	nice -n 10 "$1/cluster-binaries.sh" --skew >/dev/null
 	echo "[e2e-all] $(date +%T) skew control plane ready after $((SECONDS - start)) s"
 	CLUSTER_CONTROL_PLANE=skew go test ./test/e2e/ -count=1 -v -timeout "$2" -run "$3"
 ' skew "$here" "${SKEW_TIMEOUT:-25m}" "$SKEW_TESTS" > >(sed -u 's/^/[skew] /' >&2) 2>&1 &
