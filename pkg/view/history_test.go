@@ -2,10 +2,13 @@ package view
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
@@ -116,5 +119,76 @@ func TestHistoryViewKeys(t *testing.T) {
 	v.confirm = true
 	if got := v.key("y"); got != historyUndo {
 		t.Errorf("y: %v", got)
+	}
+}
+
+// The interactive history on a screen: d shows the diff, any key goes
+// back, u asks, and y (once the question has been seen) rolls back and
+// says to what; the Deployment then runs the revision chosen.
+func TestHistoryRunRollsBack(t *testing.T) {
+	d, rss := fixtures.TwoRevisions()
+	c := fake.NewClientset(d, rss[0], rss[1])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st, err := history.Load(ctx, c, workload.Deployment, "shop", "steer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &fixtures.Buffer{}
+	screen, err := terminal.Open(out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make(chan terminal.Key, 4)
+	v := &History{Screen: screen, Keys: keys, Out: out, Name: "deployment.apps/steer", State: st, Client: c}
+	type result struct {
+		undone string
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		undone, err := v.Run(ctx)
+		done <- result{undone, err}
+	}()
+	out.WaitFor(t, "deployment.apps/steer · 2 revisions")
+	keys <- "l"
+	out.WaitFor(t, "--registry=off: the registry is not asked")
+	keys <- "j"
+	keys <- "d"
+	out.WaitFor(t, "-  - image: summer")
+	keys <- "x"
+	keys <- "u"
+	out.WaitFor(t, "[y/N]")
+	time.Sleep(terminal.AnswerDelay + 100*time.Millisecond)
+	keys <- "y"
+	select {
+	case r := <-done:
+		if r.err != nil || r.undone != "deployment.apps/steer rolled back to rev 1 (summer)" {
+			t.Fatalf("after y: %q, %v", r.undone, r.err)
+		}
+	case <-ctx.Done():
+		t.Fatalf("the view did not end after y:\n%s", out)
+	}
+	got, err := c.AppsV1().Deployments("shop").Get(ctx, "steer", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img := got.Spec.Template.Spec.Containers[0].Image; img != "summer" {
+		t.Errorf("after the undo the Deployment runs %s, want summer", img)
+	}
+}
+
+// Input that closes ends the view with a line saying how to go on.
+func TestHistoryRunStdinClosed(t *testing.T) {
+	out := &fixtures.Buffer{}
+	screen, err := terminal.Open(out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make(chan terminal.Key)
+	close(keys)
+	v := &History{Screen: screen, Keys: keys, Out: out, Name: "deployment.apps/steer", State: revisions(2, 1)}
+	if _, err := v.Run(context.Background()); !errors.Is(err, ErrStdinClosed) {
+		t.Errorf("closed input: %v", err)
 	}
 }

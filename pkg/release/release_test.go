@@ -1,0 +1,180 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
+)
+
+const mall = "app.kubernetes.io/instance=mall"
+
+// labelled is a Deployment of the release "mall", rolled out, with its
+// ReplicaSets.
+func labelled(name string) []runtime.Object {
+	d, rss := fixtures.Renamed(name)
+	d.Labels = map[string]string{"app.kubernetes.io/instance": "mall"}
+	d.Status.ObservedGeneration = d.Generation
+	return []runtime.Object{d, rss[0], rss[1]}
+}
+
+// selection is the release mall in namespace shop of c, its members
+// watched from its shared informers.
+func selection(ctx context.Context, c *fake.Clientset) *Selection {
+	shared := watcher.NewShared(ctx, c)
+	return &Selection{
+		Client: c, Shared: shared, Namespace: "shop", Selector: mall,
+		Follow: func(ctx context.Context, m Member) (*Followed, error) {
+			return Follow(ctx, m, watcher.New(c, m.Kind, m.Namespace, m.Name).WithShared(shared, "shop", mall))
+		},
+		Refused: func(k workload.Kind, err error) error {
+			if apierrors.IsForbidden(err) {
+				return errors.New("listing " + k.Resource() + " is forbidden")
+			}
+			return nil
+		},
+	}
+}
+
+// A release selected by -l lists what matches, sorted, then reports a
+// workload labelled into it as joining and one deleted as leaving.
+func TestSelectionFollowsJoinsAndLeaves(t *testing.T) {
+	var objs []runtime.Object
+	for _, name := range []string{"till", "hall"} {
+		objs = append(objs, labelled(name)...)
+	}
+	c := fake.NewClientset(objs...)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	r := &Roster{}
+	s := selection(ctx, c)
+	members, changes, track, err := s.Start(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var who []string
+	for _, m := range members {
+		who = append(who, m.Who(false))
+	}
+	if strings.Join(who, " ") != "deployment/hall deployment/till" {
+		t.Fatalf("members %q, want hall and till, sorted", who)
+	}
+	for _, m := range members {
+		f, err := s.Follow(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		track(f)
+		r.Add(f)
+	}
+	next := func() Change {
+		t.Helper()
+		select {
+		case c := <-changes:
+			return c
+		case <-ctx.Done():
+			t.Fatal("no change came")
+		}
+		return Change{}
+	}
+	for _, obj := range labelled("wall") {
+		if err := c.Tracker().Add(obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := next(); got.Add == nil || got.Add.Name != "wall" || got.Say != "deployment/wall joined the release" {
+		t.Fatalf("after labelling wall: %+v", got)
+	}
+	if n := len(r.List()); n != 3 {
+		t.Errorf("the roster holds %d members, want 3", n)
+	}
+	if err := c.AppsV1().Deployments("shop").Delete(ctx, "hall", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := next()
+	if got.Remove == nil || got.Remove.Name != "hall" || got.Say != "deployment/hall left the release: deleted" {
+		t.Fatalf("after deleting hall: %+v", got)
+	}
+	got.Remove.Leave(got.Say)
+	if !got.Remove.Done() || !got.Remove.Left() {
+		t.Errorf("a member that left is done and left")
+	}
+	if sum, ok := got.Remove.Summary(false, time.Now()); !ok || sum.Outcome != summary.Deleted {
+		t.Errorf("a member that left sums up as deleted: %+v", sum)
+	}
+}
+
+// A kind the user may not list ends the start with the refusal, instead
+// of waiting for a list that never comes.
+func TestSelectionRefusedAKind(t *testing.T) {
+	c := fake.NewClientset()
+	c.PrependReactor("list", "statefulsets", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "apps", Resource: "statefulsets"}, "", errors.New("RBAC says no"))
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _, _, err := selection(ctx, c).Start(ctx, &Roster{})
+	if err == nil || err.Error() != "listing statefulsets is forbidden" || ctx.Err() != nil {
+		t.Fatalf("want the refusal before the timeout, got %v", err)
+	}
+}
+
+// Each member ends once: complete when its pods agree, failed with the
+// status's words, deleted; and says so in its summary.
+func TestFollowedEnds(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	done := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseComplete}
+	failed := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseFailed, Message: "progress deadline exceeded"}
+	deleted := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseDeleted}
+	progressing := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseAvailability}
+	m := func(name string) *Followed {
+		return &Followed{Member: Member{Kind: workload.Deployment, Namespace: "shop", Name: name}}
+	}
+	a, b, c, d := m("a"), m("b"), m("c"), m("d")
+	a.Note(&done)
+	b.Note(&failed)
+	b.Note(&done) // an end is final
+	c.Note(&deleted)
+	d.Note(&progressing)
+	all := []*Followed{a, b, c, d}
+	if AllDone(all) || !AllDone(all[:3]) {
+		t.Errorf("AllDone: only d goes on")
+	}
+	if got := Failures(all, true); strings.Join(got, "; ") != "shop/deployment/b: progress deadline exceeded; shop/deployment/c: deleted while being watched" {
+		t.Errorf("failures %q", got)
+	}
+	if got := Pending(all, false); len(got) != 1 || got[0] != "deployment/d" {
+		t.Errorf("pending %q", got)
+	}
+	for _, tc := range []struct {
+		f        *Followed
+		timedOut bool
+		want     summary.Outcome
+		ok       bool
+	}{
+		{a, false, summary.Complete, true},
+		{b, false, summary.Failed, true},
+		{c, false, summary.Deleted, true},
+		{d, true, summary.TimedOut, true},
+		{d, false, "", false}, // interrupted: nothing to say
+	} {
+		sum, ok := tc.f.Summary(tc.timedOut, t0)
+		if ok != tc.ok || sum.Outcome != tc.want {
+			t.Errorf("%s (timed out %v): %q %v, want %q %v", tc.f.Name, tc.timedOut, sum.Outcome, ok, tc.want, tc.ok)
+		}
+	}
+}
