@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -309,38 +308,9 @@ func (o *HistoryOptions) lookupClient() *registry.Client {
 }
 
 // lookups asks the registry about every image of the first n revisions
-// and of the one each replaced, a few at a time, and answers from what it
-// learnt.
+// and of the one each replaced, and answers from what it learnt.
 func (o *HistoryOptions) lookups(ctx context.Context, revs []revision.Revision, n int) history.Lookup {
-	client := o.lookupClient()
-	// Each revision's images and those of the one it replaced, for the
-	// platform its pods are pinned to (see history.ImagesOf).
-	type image struct{ ref, platform string }
-	var images []image
-	seen := map[image]bool{}
-	for i := 0; i < len(revs) && i < n; i++ {
-		platform := revs[i].Platform()
-		for j := i; j <= i+1 && j < len(revs); j++ {
-			for _, c := range revs[j].Containers {
-				if im := (image{c.Image, platform}); !seen[im] {
-					seen[im] = true
-					images = append(images, im)
-				}
-			}
-		}
-	}
-	sem := make(chan struct{}, 4)
-	var wg sync.WaitGroup
-	for _, im := range images {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			_, _ = client.ImageFor(ctx, im.ref, im.platform)
-		}()
-	}
-	wg.Wait()
-	return func(ref, platform string) (*registry.Image, error) { return client.ImageFor(ctx, ref, platform) }
+	return history.Prefetch(ctx, o.lookupClient().ImageFor, revs, n)
 }
 
 func (o *HistoryOptions) printList(st *history.State) error {
@@ -355,32 +325,9 @@ func (o *HistoryOptions) print(obj runtime.Object) error {
 // printDiff compares A and B; B defaults to the current revision and A to
 // the one before it.
 func (o *HistoryOptions) printDiff(st *history.State) error {
-	cur, ok := revision.CurrentOf(st.Revisions)
-	if !ok {
-		return fmt.Errorf("%s %q has no current revision yet: wait for the controller, then try again", workload.Lower(o.kind), o.name)
-	}
-	a, b := (*revision.Revision)(nil), cur
-	switch len(o.diffRevs) {
-	case 0:
-		for i := range st.Revisions {
-			if st.Revisions[i].Number < cur.Number {
-				a = &st.Revisions[i]
-				break
-			}
-		}
-		if a == nil {
-			return fmt.Errorf("%s %q has only one revision: nothing to compare", workload.Lower(o.kind), o.name)
-		}
-	default:
-		var found bool
-		if a, found = revision.Find(st.Revisions, o.diffRevs[0]); !found {
-			return fmt.Errorf("unable to find specified revision %d in history", o.diffRevs[0])
-		}
-		if len(o.diffRevs) == 2 {
-			if b, found = revision.Find(st.Revisions, o.diffRevs[1]); !found {
-				return fmt.Errorf("unable to find specified revision %d in history", o.diffRevs[1])
-			}
-		}
+	a, b, err := st.DiffPair(o.diffRevs)
+	if err != nil {
+		return err
 	}
 	d, err := history.Diff(a, b)
 	if err != nil {

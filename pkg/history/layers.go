@@ -1,11 +1,14 @@
 package history
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/dustin/go-humanize"
+
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
@@ -153,4 +156,37 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("1 %s", word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Prefetch asks look about every image of the first n revisions and of the
+// one each replaced, for the platform its pods are pinned to (see
+// ImagesOf), a few at a time, and answers from what look learnt: look
+// remembers its answers (registry.Client.ImageFor does).
+func Prefetch(ctx context.Context, look registry.Lookup, revs []Revision, n int) Lookup {
+	type image struct{ ref, platform string }
+	var images []image
+	seen := map[image]bool{}
+	for i := 0; i < len(revs) && i < n; i++ {
+		platform := revs[i].Platform()
+		for j := i; j <= i+1 && j < len(revs); j++ {
+			for _, c := range revs[j].Containers {
+				if im := (image{c.Image, platform}); !seen[im] {
+					seen[im] = true
+					images = append(images, im)
+				}
+			}
+		}
+	}
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for _, im := range images {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			_, _ = look(ctx, im.ref, im.platform)
+		}()
+	}
+	wg.Wait()
+	return func(ref, platform string) (*registry.Image, error) { return look(ctx, ref, platform) }
 }

@@ -1,12 +1,16 @@
 package history
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 )
 
 // warehouse answers lookups from a map of "ref platform" to image, and
@@ -168,5 +172,32 @@ func TestDetailAndCopiesStandAlone(t *testing.T) {
 	lc.Items[0].Images[0].Layers[0].Digest = "sha256:2"
 	if l.Items[0].Images[0].Layers[0].Digest != "sha256:1" || lc.Kind != "RevisionList" {
 		t.Error("a copy of the list shares its layers")
+	}
+}
+
+// Prefetch asks once about each image of the revisions listed and of the
+// ones they replaced, for the listed revision's platform, and no more.
+func TestPrefetchAsksOnceEach(t *testing.T) {
+	revs := []Revision{
+		{Number: 3, Containers: []revision.Container{{Name: "a", Image: "x:3"}, {Name: "b", Image: "side:1"}}},
+		{Number: 2, Containers: []revision.Container{{Name: "a", Image: "x:2"}, {Name: "b", Image: "side:1"}}},
+		{Number: 1, Containers: []revision.Container{{Name: "a", Image: "x:1"}}},
+	}
+	var mu sync.Mutex
+	asked := map[string]int{}
+	look := func(_ context.Context, ref, platform string) (*registry.Image, error) {
+		mu.Lock()
+		asked[ref+" "+platform]++
+		mu.Unlock()
+		return &registry.Image{Ref: ref}, nil
+	}
+	answer := Prefetch(context.Background(), look, revs, 1)
+	// Unpinned pods: no platform named, the registry client decides.
+	want := map[string]int{"x:3 ": 1, "side:1 ": 1, "x:2 ": 1}
+	if !maps.Equal(asked, want) {
+		t.Errorf("asked %v, want %v", asked, want)
+	}
+	if im, err := answer("x:1", "linux/arm64"); err != nil || im.Ref != "x:1" {
+		t.Errorf("the answer asks on: %v, %v", im, err)
 	}
 }

@@ -2,12 +2,14 @@ package history
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
@@ -58,3 +60,35 @@ type RevisionsError struct{ Err error }
 
 func (e *RevisionsError) Error() string { return "read the revisions: " + e.Err.Error() }
 func (e *RevisionsError) Unwrap() error { return e.Err }
+
+// DiffPair is what --diff compares: revisions A and B as numbers names
+// them, B the current one when only A is named, and A the one before the
+// current one when none is.
+func (st *State) DiffPair(numbers []int64) (a, b *Revision, err error) {
+	what := fmt.Sprintf("%s %q", workload.Lower(st.Kind), st.Object.GetName())
+	cur, ok := revision.CurrentOf(st.Revisions)
+	if !ok {
+		return nil, nil, fmt.Errorf("%s has no current revision yet: wait for the controller, then try again", what)
+	}
+	if len(numbers) == 0 {
+		for i := range st.Revisions {
+			if st.Revisions[i].Number < cur.Number {
+				return &st.Revisions[i], cur, nil
+			}
+		}
+		return nil, nil, fmt.Errorf("%s has only one revision: nothing to compare", what)
+	}
+	b = cur
+	for i, n := range numbers {
+		r, found := revision.Find(st.Revisions, n)
+		if !found {
+			return nil, nil, fmt.Errorf("unable to find specified revision %d in history", n)
+		}
+		if i == 0 {
+			a = r
+		} else {
+			b = r
+		}
+	}
+	return a, b, nil
+}
