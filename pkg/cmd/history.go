@@ -16,6 +16,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -392,7 +393,7 @@ func (o *HistoryOptions) runInteractive(ctx context.Context, st *history.State) 
 func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Screen, keys <-chan terminal.Key, style render.Style) error {
 	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithWhere(whereOf(o.configFlags))
 	if err := w.Start(ctx); err != nil {
-		return describeGetError(err, workload.Lower(o.kind), o.name, o.namespace)
+		return explain.Get(err, workload.Lower(o.kind), o.name, o.namespace)
 	}
 	v := &view.Live{
 		Screen: screen, Keys: keys, Out: o.Out, Style: style, Sources: view.One(w), Started: time.Now(),

@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/resource"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -51,8 +52,8 @@ func (o *WatchOptions) releaseMembers() (members []release.Member, ignored int, 
 	}
 	infos, err := b.Do().Infos()
 	if err != nil {
-		if isConnError(err) {
-			return nil, 0, describeConnError(err)
+		if explain.IsConn(err) {
+			return nil, 0, explain.Conn(err)
 		}
 		return nil, 0, fmt.Errorf("find the release's workloads: %w", err)
 	}
@@ -112,8 +113,8 @@ func (o *WatchOptions) selection(shared *watcher.Shared, reg *registry.Client) *
 			switch {
 			case apierrors.IsForbidden(err):
 				return fmt.Errorf("cannot watch the workloads matching -l %s: listing %s is forbidden: %s", o.Selector, k.Resource(), sanitize.Text(err.Error()))
-			case isConnError(err):
-				return describeConnError(err)
+			case explain.IsConn(err):
+				return explain.Conn(err)
 			}
 			return nil
 		},
@@ -173,7 +174,7 @@ func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) err
 			return signalExit(ctx)
 		}
 		m := members[i]
-		return explainGetError(ctx, o.client, err, workload.Lower(m.Kind), m.Name, m.Namespace)
+		return explain.GetIn(ctx, o.client, err, workload.Lower(m.Kind), m.Name, m.Namespace)
 	}
 	for _, f := range all {
 		track(f)

@@ -6,6 +6,7 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -16,9 +17,9 @@ func loadWorkload(ctx context.Context, c kubernetes.Interface, kind workload.Kin
 	var revs *history.RevisionsError
 	switch {
 	case errors.As(err, &revs):
-		return nil, describeGetError(revs.Err, kind.RevisionResource()+" of "+workload.Lower(kind), name, namespace)
+		return nil, explain.Get(revs.Err, kind.RevisionResource()+" of "+workload.Lower(kind), name, namespace)
 	case err != nil:
-		return nil, explainGetError(ctx, c, err, workload.Lower(kind), name, namespace)
+		return nil, explain.GetIn(ctx, c, err, workload.Lower(kind), name, namespace)
 	}
 	return st, nil
 }

@@ -19,6 +19,7 @@ import (
 	"k8s.io/klog/v2"
 	"k8s.io/kubectl/pkg/util/templates"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
@@ -170,9 +171,9 @@ func execute(streams genericiooptions.IOStreams, args []string) int {
 	// Nothing is styled until a command decides on colour for its output.
 	theme.Setup(false)
 	if err := root.Execute(); err != nil {
-		var u *unreachable
+		var u *explain.Unreachable
 		if errors.As(err, &u) {
-			u.at(configFlags)
+			at(u, configFlags)
 		}
 		var ex *ExitError
 		if errors.As(err, &ex) {
@@ -206,4 +207,17 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // carry text from the API server, so what remains is sanitized.
 func oneLine(s string) string {
 	return sanitize.Text(strings.Join(strings.Fields(s), " "))
+}
+
+// at fills in where the flags point: the server's URL and the context used.
+func at(u *explain.Unreachable, f *genericclioptions.ConfigFlags) {
+	if cfg, err := f.ToRESTConfig(); err == nil {
+		u.Server = cfg.Host
+	}
+	if raw, err := f.ToRawKubeConfigLoader().RawConfig(); err == nil {
+		u.Context = raw.CurrentContext
+	}
+	if f.Context != nil && *f.Context != "" {
+		u.Context = *f.Context
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/printers"
 	"k8s.io/client-go/discovery"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
 )
@@ -94,7 +95,7 @@ func (o *VersionOptions) Complete() error {
 	}
 	sv, err := dc.ServerVersion()
 	if err != nil {
-		o.serverErr = describeConnError(err)
+		o.serverErr = explain.Conn(err)
 		return nil
 	}
 	o.info.ServerVersion = sv.GitVersion

@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -281,7 +282,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return o.interrupted(ctx, nil)
 		}
-		return explainGetError(ctx, o.client, err, workload.Lower(o.kind), o.name, o.namespace)
+		return explain.GetIn(ctx, o.client, err, workload.Lower(o.kind), o.name, o.namespace)
 	}
 	started := time.Now()
 	if o.tty {
