@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/pullsecret"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 
@@ -23,7 +24,7 @@ type clients struct {
 	// secrets reads Secrets (their existence, and pull Secrets' data with
 	// --registry-auth=pull-secrets) without logging their bodies at any
 	// -v; nil in tests that do not need it.
-	secrets *quietSecrets
+	secrets *pullsecret.Reader
 	// conn follows the health of the connection; nil in tests.
 	conn *watcher.Connection
 }
@@ -60,7 +61,7 @@ func newClients(f *genericclioptions.ConfigFlags, quiet bool) (*clients, error) 
 	if c.kube, err = kubernetes.NewForConfig(typed); err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
-	if c.secrets, err = newQuietSecrets(cfg); err != nil {
+	if c.secrets, err = pullsecret.NewReader(cfg); err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
 	return c, nil

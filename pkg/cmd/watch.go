@@ -8,17 +8,15 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/pullsecret"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
@@ -182,67 +180,19 @@ func (o *WatchOptions) Validate() error {
 	return o.resolveTarget("watching", o.tty)
 }
 
-// secretExists asks for a Secret's metadata only: a hint needs to know that
-// it exists, never what it holds. Forbidden or failed means unknown.
-func (o *WatchOptions) secretExists(ctx context.Context, namespace, name string) (exists, known bool) {
-	if o.clients.secrets == nil {
-		return false, false
-	}
-	_, err := o.clients.secrets.get(ctx, namespace, name, true)
-	switch {
-	case err == nil:
-		return true, true
-	case apierrors.IsNotFound(err):
-		return false, true
-	}
-	return false, false
-}
-
-// serviceAccountPullSecrets reads the pull Secrets a ServiceAccount lists
-// (names only: a ServiceAccount holds no credentials). Forbidden or failed
-// means unknown.
-func (o *WatchOptions) serviceAccountPullSecrets(ctx context.Context, namespace, name string) ([]string, bool) {
-	sa, err := o.client.CoreV1().ServiceAccounts(namespace).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		return nil, false
-	}
-	out := make([]string, 0, len(sa.ImagePullSecrets))
-	for _, s := range sa.ImagePullSecrets {
-		// Names are the cluster's text: data, never control sequences.
-		out = append(out, sanitize.Text(s.Name))
-	}
-	return out, true
-}
-
-// tryPullSecret reads a pull Secret and asks the registry whether it opens
-// an image. The Secret's data lives only for that request; a Secret that
-// cannot be read (forbidden, gone) gives no verdict.
-func (o *WatchOptions) tryPullSecret(reg *registry.Client) watcher.PullSecretCheck {
-	return func(ctx context.Context, namespace, name, image string) (string, bool) {
-		secret, err := o.clients.secrets.get(ctx, namespace, name, false)
-		if err != nil {
-			return "", false
-		}
-		verdict, err := reg.TryPullSecret(ctx, secret, image)
-		if err != nil {
-			return "", false
-		}
-		return string(verdict), true
-	}
-}
-
 // newWatcher watches one workload with everything the view can explain a
 // stuck pod with: pull Secrets, ServiceAccounts, the registry (reg nil:
 // --registry=off), and the connection's state.
 func (o *WatchOptions) newWatcher(kind workload.Kind, namespace, name string, reg *registry.Client) *watcher.Workload {
-	w := watcher.New(o.client, kind, namespace, name).WithWhere(whereOf(o.configFlags)).WithSecretLookup(o.secretExists).WithServiceAccountLookup(o.serviceAccountPullSecrets)
+	creds := &pullsecret.Credentials{Kube: o.client, Secrets: o.clients.secrets}
+	w := watcher.New(o.client, kind, namespace, name).WithWhere(whereOf(o.configFlags)).WithSecretLookup(creds.Exists).WithServiceAccountLookup(creds.ServiceAccountPullSecrets)
 	if o.clients.conn != nil {
 		w = w.WithConnection(o.clients.conn)
 	}
 	if reg != nil {
 		w = w.WithImageLookup(reg.ImageFor)
 		if o.RegistryAuth == registryAuthPullSecrets {
-			w = w.WithPullSecretCheck(o.tryPullSecret(reg))
+			w = w.WithPullSecretCheck(creds.Try(reg))
 		}
 	}
 	return w

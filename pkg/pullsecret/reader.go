@@ -1,4 +1,4 @@
-package cmd
+package pullsecret
 
 import (
 	"context"
@@ -18,13 +18,13 @@ import (
 // Secrets are read around client-go's REST client, which logs every
 // response body from -v=8 (the whole of it at -v=9): a Secret's data, or a
 // kubectl-applied Secret's last-applied annotation, which holds the data
-// too, would reach stderr. quietSecrets sends a plain GET through an HTTP
+// too, would reach stderr. A Reader sends a plain GET through an HTTP
 // client made from the same rest.Config (its credentials, TLS,
 // impersonation and the connection's wrappers, client-go's debugging
 // round tripper among them: it logs the URL, the headers with the
 // Authorization masked, and never a body) and decodes the answer itself,
 // without logging it. Every other request keeps kubectl's -v.
-type quietSecrets struct {
+type Reader struct {
 	client *http.Client
 	base   *url.URL // the API server, with the path prefix of its URL if any
 }
@@ -33,7 +33,8 @@ type quietSecrets struct {
 // most 1 MiB of data, base64 in JSON makes it 4/3 of that.
 const maxSecretBytes = 3 << 20
 
-func newQuietSecrets(cfg *rest.Config) (*quietSecrets, error) {
+// NewReader reads Secrets from the API server cfg names, as cfg says.
+func NewReader(cfg *rest.Config) (*Reader, error) {
 	client, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return nil, err
@@ -42,13 +43,13 @@ func newQuietSecrets(cfg *rest.Config) (*quietSecrets, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &quietSecrets{client: client, base: base}, nil
+	return &Reader{client: client, base: base}, nil
 }
 
-// get reads a Secret, or with metadataOnly its metadata alone (whether it
+// Get reads a Secret, or with metadataOnly its metadata alone (whether it
 // exists). A Secret that is not there is apierrors' NotFound; a nil
-// quietSecrets (tests with fake clients) reads none.
-func (q *quietSecrets) get(ctx context.Context, namespace, name string, metadataOnly bool) (*corev1.Secret, error) {
+// Reader (tests with fake clients) reads none.
+func (q *Reader) Get(ctx context.Context, namespace, name string, metadataOnly bool) (*corev1.Secret, error) {
 	if q == nil {
 		return nil, errors.New("no client for Secrets")
 	}

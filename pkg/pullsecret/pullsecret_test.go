@@ -1,4 +1,4 @@
-package cmd
+package pullsecret
 
 import (
 	"bytes"
@@ -14,7 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/cli-runtime/pkg/genericclioptions"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/klog/v2"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
@@ -49,22 +54,26 @@ func TestSecretsAreReadWithoutLoggingThem(t *testing.T) {
 
 	var log bytes.Buffer
 	verbose(t, &log, "9")
-	flags := genericclioptions.NewConfigFlags(false)
-	*flags.APIServer = srv.URL + "/prefix"
-	c, err := newClients(flags, true)
+	// As the command makes them: one rest.Config for every client.
+	rc := &rest.Config{Host: srv.URL + "/prefix"}
+	kube, err := kubernetes.NewForConfig(rc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &WatchOptions{target: target{configFlags: flags, clients: c, client: c.kube}}
+	secrets, err := NewReader(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &Credentials{Kube: kube, Secrets: secrets}
 	ctx := context.Background()
-	if exists, known := o.secretExists(ctx, "shop", "key"); !exists || !known {
+	if exists, known := o.Exists(ctx, "shop", "key"); !exists || !known {
 		t.Errorf("the Secret exists: %v %v", exists, known)
 	}
-	if exists, known := o.secretExists(ctx, "shop", "gone"); exists || !known {
+	if exists, known := o.Exists(ctx, "shop", "gone"); exists || !known {
 		t.Errorf("a Secret that is not there: %v %v", exists, known)
 	}
 	// The registry is unreachable: the Secret is read, then gives no verdict.
-	if _, known := o.tryPullSecret(registry.New(time.Second))(ctx, "shop", "key", "127.0.0.1:1/uniform:winter"); known {
+	if _, known := o.Try(registry.New(time.Second))(ctx, "shop", "key", "127.0.0.1:1/uniform:winter"); known {
 		t.Error("an unreachable registry gave a verdict")
 	}
 	klog.Flush()
@@ -101,4 +110,52 @@ func verbose(t *testing.T, w *bytes.Buffer, v string) {
 		_ = fs.Set("logtostderr", "true")
 		klog.SetOutput(os.Stderr)
 	})
+}
+
+// A ServiceAccount's pull Secrets are its names, sanitized; one that
+// cannot be read is unknown, as is every Secret without a Reader.
+func TestServiceAccountsAndUnknowns(t *testing.T) {
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "builder", Namespace: "shop"},
+		ImagePullSecrets: []corev1.LocalObjectReference{{Name: "key"}, {Name: "evil\x1b[2J"}}}
+	c := &Credentials{Kube: fake.NewClientset(sa)}
+	ctx := context.Background()
+	if got, known := c.ServiceAccountPullSecrets(ctx, "shop", "builder"); !known || len(got) != 2 || got[0] != "key" || strings.ContainsRune(got[1], 0x1b) {
+		t.Errorf("builder's pull Secrets: %q %v", got, known)
+	}
+	if _, known := c.ServiceAccountPullSecrets(ctx, "shop", "nobody"); known {
+		t.Errorf("a ServiceAccount that cannot be read is unknown")
+	}
+	if _, known := c.Exists(ctx, "shop", "key"); known {
+		t.Errorf("without a Reader nothing is known of a Secret")
+	}
+	if _, err := (*Reader)(nil).Get(ctx, "shop", "key", true); err == nil {
+		t.Errorf("a nil Reader reads no Secret")
+	}
+}
+
+// An answer other than the Secret gives an error of the status alone:
+// neither the server's body nor the decoder's words, which could quote
+// the data.
+func TestReaderErrorsSayNoBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/forbidden") {
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"message":"hunter2"}`)
+			return
+		}
+		fmt.Fprint(w, `{"data": hunter2`)
+	}))
+	t.Cleanup(srv.Close)
+	r, err := NewReader(&rest.Config{Host: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"forbidden": "get Secret shop/forbidden: 403 Forbidden",
+		"garbled":   "get Secret shop/garbled: the answer is not a Secret",
+	} {
+		if _, err := r.Get(context.Background(), "shop", name, false); err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %q", name, err, want)
+		}
+	}
 }
