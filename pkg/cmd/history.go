@@ -4,27 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/cli-runtime/pkg/printers"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/view"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
@@ -226,185 +218,4 @@ func (o *HistoryOptions) Run(ctx context.Context) error {
 		return o.runInteractive(ctx, st)
 	}
 	return o.printTable(st)
-}
-
-func (o *HistoryOptions) limited(revs []revision.Revision) []revision.Revision {
-	if o.Limit > 0 && len(revs) > o.Limit {
-		return revs[:o.Limit]
-	}
-	return revs
-}
-
-func (o *HistoryOptions) printTable(st *history.State) error {
-	if len(st.Revisions) == 0 {
-		fmt.Fprintln(o.Out, "No rollout history found.")
-		return nil
-	}
-	// A pipe gets kubectl's plain columns, whole; a terminal gets them in
-	// colour and cut to its width, as the interactive table is.
-	width := 0
-	if terminal.IsTerminal(o.Out) {
-		width, _ = terminal.Size(o.Out)
-	}
-	rows, current := history.Rows(o.limited(st.Revisions), time.Now())
-	lines := render.TableLines(history.Header, rows, current, -1, width, render.Style{Color: o.color, Unicode: terminal.UTF8()})
-	_, err := fmt.Fprintln(o.Out, workload.ObjectName(o.kind, o.name)+"\n"+strings.Join(lines, "\n"))
-	return err
-}
-
-// printLayers prints the list (as a table, or as -o asks) with what the
-// registry holds for each revision's images.
-func (o *HistoryOptions) printLayers(ctx context.Context, st *history.State) error {
-	revs := o.limited(st.Revisions)
-	look := o.lookups(ctx, st.Revisions, len(revs))
-	images := make([][]history.ContainerImage, len(revs))
-	for i := range revs {
-		// st.Revisions, not revs: the oldest listed compares with the one
-		// before it even when --limit hides that one.
-		images[i] = history.ImagesOf(st.Revisions, i, look)
-	}
-	if o.Output != "" {
-		list := history.List(o.namespace, workload.ObjectName(o.kind, o.name), revs)
-		for i := range list.Items {
-			list.Items[i].Images = images[i]
-		}
-		return o.print(list)
-	}
-	if err := o.printTable(st); err != nil {
-		return err
-	}
-	style := render.Style{Color: o.color, Unicode: terminal.UTF8()}
-	table := func(header []string, rows [][]string) []string {
-		return render.TableLines(header, rows, -1, -1, 0, style)
-	}
-	for i := range revs {
-		fmt.Fprintln(o.Out)
-		for _, l := range history.LayerLines(&revs[i], images[i], table) {
-			fmt.Fprintln(o.Out, l)
-		}
-	}
-	return nil
-}
-
-// layerPane is what the registry holds for revs[i], for the interactive
-// history's detail pane.
-func (o *HistoryOptions) layerPane(ctx context.Context, revs []revision.Revision, i int, style render.Style) []string {
-	look := o.lookups(ctx, revs[i:min(i+2, len(revs))], 1)
-	table := func(header []string, rows [][]string) []string {
-		return render.TableLines(header, rows, -1, -1, 0, style)
-	}
-	return history.LayerLines(&revs[i], history.ImagesOf(revs, i, look), table)
-}
-
-// lookupClient is the session's registry client, made on first use.
-func (o *HistoryOptions) lookupClient() *registry.Client {
-	if o.registryClient == nil {
-		o.registryClient = registry.New(registryTimeout)
-		if o.registry != nil {
-			o.registryClient = o.registry()
-		}
-		o.registryClient.WithInsecure(o.RegistryInsecure)
-	}
-	return o.registryClient
-}
-
-// lookups asks the registry about every image of the first n revisions
-// and of the one each replaced, and answers from what it learnt.
-func (o *HistoryOptions) lookups(ctx context.Context, revs []revision.Revision, n int) history.Lookup {
-	return history.Prefetch(ctx, o.lookupClient().ImageFor, revs, n)
-}
-
-func (o *HistoryOptions) printList(st *history.State) error {
-	return o.print(history.List(o.namespace, workload.ObjectName(o.kind, o.name), o.limited(st.Revisions)))
-}
-
-// print writes obj as -o asks, escaped for a terminal, the data kept.
-func (o *HistoryOptions) print(obj runtime.Object) error {
-	return printEscaped(o.Out, o.printer, o.Output, obj)
-}
-
-// printDiff compares A and B; B defaults to the current revision and A to
-// the one before it.
-func (o *HistoryOptions) printDiff(st *history.State) error {
-	a, b, err := st.DiffPair(o.diffRevs)
-	if err != nil {
-		return err
-	}
-	d, err := history.Diff(a, b)
-	if err != nil {
-		return err
-	}
-	if d == "" {
-		fmt.Fprintf(o.Out, "revisions %d and %d have the same pod template\n", a.Number, b.Number)
-		return nil
-	}
-	if o.color {
-		d = history.ColorDiff(d)
-	}
-	_, err = io.WriteString(o.Out, d)
-	return err
-}
-
-// runInteractive shows the interactive history and, after an undo, the
-// rollout to the restored revision on the same screen.
-func (o *HistoryOptions) runInteractive(ctx context.Context, st *history.State) (err error) {
-	ctx, stop := withSignals(ctx)
-	defer stop()
-	screen, err := terminal.Open(o.Out, o.In)
-	if err != nil {
-		return err
-	}
-	var undone string
-	defer func() {
-		screen.Restore()
-		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error: %v (please report it)", r)
-		}
-		if undone != "" {
-			fmt.Fprintln(o.Out, undone)
-		}
-	}()
-	keys := terminal.ReadKeys(o.In)
-	style := render.Style{Color: o.color, Unicode: terminal.UTF8()}
-	v := &view.History{
-		Screen: screen, In: o.In, Keys: keys, Out: o.Out, Style: style,
-		Name: workload.ObjectName(o.kind, o.name), State: st, Client: o.client, Reload: o.load,
-	}
-	if o.Registry == registryOn {
-		v.Layers = func(ctx context.Context, revs []revision.Revision, i int) []string {
-			return o.layerPane(ctx, revs, i, style)
-		}
-		v.Images = o.lookupClient().ImageFor
-	}
-	undone, err = v.Run(ctx)
-	switch {
-	case ctx.Err() != nil:
-		return signalExit(ctx)
-	case errors.Is(err, view.ErrInterrupted):
-		return &ExitError{Code: ExitInterrupted}
-	case err != nil || undone == "":
-		return err
-	}
-	return o.watchAfterUndo(ctx, screen, keys, style)
-}
-
-// watchAfterUndo shows the rollout to the restored revision on the same
-// screen until it completes or the user quits.
-func (o *HistoryOptions) watchAfterUndo(ctx context.Context, screen *terminal.Screen, keys <-chan terminal.Key, style render.Style) error {
-	w := watcher.New(o.client, o.kind, o.namespace, o.name).WithWhere(whereOf(o.configFlags))
-	if err := w.Start(ctx); err != nil {
-		return explain.Get(err, workload.Lower(o.kind), o.name, o.namespace)
-	}
-	v := &view.Live{
-		Screen: screen, Keys: keys, Out: o.Out, Style: style, Sources: view.One(w), Started: time.Now(),
-		UntilDone: true, Finished: func(*snapshot.Snapshot) error { return nil },
-	}
-	err := v.Run(ctx)
-	switch {
-	case errors.Is(err, view.ErrQuit) || ctx.Err() != nil:
-		return nil
-	case errors.Is(err, view.ErrInterrupted):
-		return &ExitError{Code: ExitInterrupted}
-	}
-	return err
 }
