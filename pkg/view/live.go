@@ -185,7 +185,8 @@ func (v *Live) Run(ctx context.Context) error {
 						over = false
 					}
 				}
-				if v.UntilDone && over && v.prompt == nil && !v.planning {
+				// A workload that joined or left is shown before the end.
+				if v.UntilDone && over && v.prompt == nil && !v.planning && len(v.Roster) == 0 {
 					return nil
 				}
 			}

@@ -42,6 +42,15 @@ func ReleaseLog(ctx context.Context, out io.Writer, r *release.Roster, roster <-
 			fmt.Fprintln(out, render.LogLineFor(s.Now, f.Who(allNamespaces), line))
 		}
 	}
+	apply := func(c release.Change) {
+		fmt.Fprintln(out, render.LogLine(time.Now(), render.Line{Text: c.Say}))
+		if c.Add != nil {
+			listen(c.Add)
+			step(c.Add)
+		} else {
+			c.Remove.Leave(c.Say)
+		}
+	}
 	for _, f := range r.List() {
 		listen(f)
 		step(f)
@@ -57,13 +66,7 @@ func ReleaseLog(ctx context.Context, out io.Writer, r *release.Roster, roster <-
 				step(f)
 			}
 		case c := <-roster:
-			fmt.Fprintln(out, render.LogLine(time.Now(), render.Line{Text: c.Say}))
-			if c.Add != nil {
-				listen(c.Add)
-				step(c.Add)
-			} else {
-				c.Remove.Leave(c.Say)
-			}
+			apply(c)
 		case <-recheck.C:
 			// A member whose pods lag a finished status ends without a change.
 			for _, f := range r.List() {
@@ -72,8 +75,15 @@ func ReleaseLog(ctx context.Context, out io.Writer, r *release.Roster, roster <-
 				}
 			}
 		}
-		if untilDone && release.AllDone(r.List()) {
-			return nil
+		// A workload that joined (or left) is told before the end, even
+		// when the members' changes came first.
+		for ended := untilDone && release.AllDone(r.List()); ended; ended = release.AllDone(r.List()) {
+			select {
+			case c := <-roster:
+				apply(c)
+			default:
+				return nil
+			}
 		}
 	}
 }
