@@ -13,36 +13,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
-// Finding is one reason the rollout is not progressing, shared by Pods pods.
-type Finding struct {
-	Revision int64
-	Reason   string   // e.g. ImagePullBackOff
-	Pods     []string // affected pods; empty for revision or workload findings
-	Message  string   // what the kubelet, scheduler or controller wrote
-	Hint     string   // plain words and the next command to run
-	// Cause tells apart findings with one reason but different fixes
-	// (a missing tag, a missing pull Secret, refused credentials).
-	Cause string
-}
-
-// Key identifies a finding across snapshots, so that a log prints it once.
-// Pods of one revision stuck for the same reason share one finding: they
-// share the template, and so the cause.
-func (f *Finding) Key() string {
-	return fmt.Sprintf("%d|%s|%s", f.Revision, f.Reason, f.Cause)
-}
-
-// Summary is the finding's first line: what and how many.
-func (f *Finding) Summary() string {
-	switch len(f.Pods) {
-	case 0:
-		return fmt.Sprintf("rev %d: %s", f.Revision, f.Reason)
-	case 1:
-		return fmt.Sprintf("rev %d: %s: pod %s", f.Revision, f.Reason, f.Pods[0])
-	}
-	return fmt.Sprintf("rev %d: %s: %d pods (%s, ...)", f.Revision, f.Reason, len(f.Pods), f.Pods[0])
-}
-
 // findingKey is Key as a comparable value. Findings looks one up for every
 // failing pod of every frame, and formatting Key's string for each took a
 // third of its time with thousands of failing pods.
@@ -51,15 +21,20 @@ type findingKey struct {
 	reason, cause string
 }
 
+// Diagnose stores s's findings in it. Whoever makes a snapshot calls it
+// once (the watcher does), so that each frame is analysed once however
+// many readers it has.
+func Diagnose(s *snapshot.Snapshot) { s.Findings = Findings(s) }
+
 // Findings diagnoses every stuck pod, failing ReplicaSet and the rollout.
-func Findings(s *snapshot.Snapshot) []Finding {
-	var out []Finding
+func Findings(s *snapshot.Snapshot) []snapshot.Finding {
+	var out []snapshot.Finding
 	byKey := map[findingKey]int{}
 	on := where(s)
 	for i := range s.Revisions {
 		rev := &s.Revisions[i]
 		if rev.Failure != nil {
-			out = append(out, Finding{
+			out = append(out, snapshot.Finding{
 				Revision: rev.Number, Reason: "ReplicaFailure: " + rev.Failure.Reason, Message: rev.Failure.Message,
 				Hint: replicaFailureHint(on, rev.Failure),
 			})
@@ -80,7 +55,7 @@ func Findings(s *snapshot.Snapshot) []Finding {
 		}
 	}
 	if s.Phase == snapshot.PhaseFailed {
-		out = append(out, Finding{
+		out = append(out, snapshot.Finding{
 			Revision: currentNumber(s), Reason: "ProgressDeadlineExceeded", Message: s.Message,
 			Hint: fmt.Sprintf("the rollout made no progress within its deadline; see the revisions with `kubectl mannequin history %[1]s %[2]s`, or go back with `kubectl mannequin undo %[1]s %[2]s`", shellQuote(ref(s)), on),
 		})
@@ -90,8 +65,8 @@ func Findings(s *snapshot.Snapshot) []Finding {
 }
 
 // podFinding diagnoses one pod; on is where the hint's commands act.
-func podFinding(s *snapshot.Snapshot, on string, rev *snapshot.Revision, p *snapshot.Pod) (Finding, bool) {
-	f := Finding{Revision: rev.Number, Reason: p.Reason, Pods: []string{p.Name}, Message: p.Message}
+func podFinding(s *snapshot.Snapshot, on string, rev *snapshot.Revision, p *snapshot.Pod) (snapshot.Finding, bool) {
+	f := snapshot.Finding{Revision: rev.Number, Reason: p.Reason, Pods: []string{p.Name}, Message: p.Message}
 	switch {
 	case p.State == snapshot.PodPending && p.Reason == "Unschedulable":
 		f.Hint = "no node can take the pod (see the scheduler's message): check nodeSelector/affinity, taints and tolerations, and resource requests; `kubectl describe pod " + shellQuote(p.Name) + " " + on + "`"
@@ -289,8 +264,8 @@ func registryHost(image string) string {
 // imageTruth checks what pods really run: the same tag resolving to several
 // digests means the tag was pushed again mid-rollout; no tag or :latest
 // means nobody can say what runs.
-func imageTruth(s *snapshot.Snapshot) []Finding {
-	var out []Finding
+func imageTruth(s *snapshot.Snapshot) []snapshot.Finding {
+	var out []snapshot.Finding
 	for i := range s.Revisions {
 		rev := &s.Revisions[i]
 		digests := map[string]map[string]bool{}
@@ -309,7 +284,7 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 		sort.Strings(images)
 		for _, img := range images {
 			if n := len(digests[img]); n > 1 {
-				out = append(out, Finding{Revision: rev.Number, Reason: "MutableTag",
+				out = append(out, snapshot.Finding{Revision: rev.Number, Reason: "MutableTag",
 					Hint: fmt.Sprintf("pods of rev %d run %d different digests of %s: the tag was pushed again; pin a digest (image@sha256:...)", rev.Number, n, img)})
 				continue
 			}
@@ -320,7 +295,7 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 				// index's digest, or, with some runtimes, their
 				// platform's manifest in it; neither is a push.
 				if asked && running != "" && !now.Names(running) {
-					out = append(out, Finding{Revision: rev.Number, Reason: "RepushedTag",
+					out = append(out, snapshot.Finding{Revision: rev.Number, Reason: "RepushedTag",
 						Hint: fmt.Sprintf("the registry's %s now names %s, but pods of rev %d run %s: the tag was pushed again, and a new pod would run another image; pin a digest (image@sha256:...)",
 							img, revision.ShortDigest(now.Digest), rev.Number, revision.ShortDigest(running))})
 				}
@@ -331,7 +306,7 @@ func imageTruth(s *snapshot.Snapshot) []Finding {
 		}
 		for _, img := range rev.Images {
 			if tagOf(img) == "" || tagOf(img) == "latest" {
-				out = append(out, Finding{Revision: rev.Number, Reason: "UnpinnedImage",
+				out = append(out, snapshot.Finding{Revision: rev.Number, Reason: "UnpinnedImage",
 					Hint: fmt.Sprintf("image %s has no tag or uses :latest: what runs can change without a rollout; use a version tag or a digest", img)})
 			}
 		}

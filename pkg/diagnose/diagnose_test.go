@@ -93,7 +93,7 @@ func load(t *testing.T, name string, secrets map[string]bool) *snapshot.Snapshot
 	return &s
 }
 
-func find(fs []Finding, reason string) *Finding {
+func find(fs []snapshot.Finding, reason string) *snapshot.Finding {
 	for i := range fs {
 		if fs[i].Reason == reason {
 			return &fs[i]

@@ -9,13 +9,15 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
+// BenchmarkFrame counts the snapshot's diagnosis with its frame: the
+// watcher makes, and diagnoses, one snapshot per frame.
 func BenchmarkFrame(b *testing.B) {
 	for _, n := range []int{10, 100, 1000, 5000} {
 		s := manyPods(n)
 		for _, size := range [][2]int{{120, 40}, {250, 80}} {
 			b.Run(fmt.Sprintf("pods=%d/%dx%d", n, size[0], size[1]), func(b *testing.B) {
 				for b.Loop() {
-					Frame(s, size[0], size[1], colour)
+					diagnosedFrame(s, size[0], size[1], colour)
 				}
 			})
 		}
@@ -26,7 +28,7 @@ func BenchmarkFrame(b *testing.B) {
 	for _, size := range [][2]int{{120, 40}, {250, 80}} {
 		b.Run(fmt.Sprintf("failures=5000/%dx%d", size[0], size[1]), func(b *testing.B) {
 			for b.Loop() {
-				Frame(s, size[0], size[1], colour)
+				diagnosedFrame(s, size[0], size[1], colour)
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
@@ -322,7 +321,7 @@ func (l *Log) NextLines(cur *snapshot.Snapshot) []Line {
 	}
 	l.prev = cur
 	present := map[string]bool{}
-	for _, f := range diagnose.Findings(cur) {
+	for _, f := range cur.Findings {
 		if !l.first("finding|"+f.Key(), present) {
 			continue
 		}

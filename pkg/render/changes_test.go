@@ -179,7 +179,7 @@ func TestChangesDeletedOnce(t *testing.T) {
 func TestLogSaysEachFindingOnce(t *testing.T) {
 	var l Log
 	failed := failedRollout()
-	first := l.Next(failed)
+	first := diagnosedNext(&l, failed)
 	joined := strings.Join(first, "\n")
 	if !strings.Contains(joined, "why: rev 2: ImagePullBackOff: 2 pods") || !strings.Contains(joined, "why: rev 2: ProgressDeadlineExceeded") {
 		t.Fatalf("first lines lack the findings:\n%s", joined)
@@ -189,19 +189,19 @@ func TestLogSaysEachFindingOnce(t *testing.T) {
 	for i := range healthy.Revisions[0].Pods {
 		healthy.Revisions[0].Pods[i].State, healthy.Revisions[0].Pods[i].Reason = snapshot.PodCreating, ""
 	}
-	l.Next(healthy)
-	for _, line := range l.Next(failedRollout()) {
+	diagnosedNext(&l, healthy)
+	for _, line := range diagnosedNext(&l, failedRollout()) {
 		if strings.HasPrefix(line, "why:") {
 			t.Errorf("finding repeated: %q", line)
 		}
 	}
 	ev := failedRollout()
 	ev.Events = []snapshot.Event{{Object: "Pod/x", Reason: "Failed", Message: "pull access denied", Count: 3}}
-	got := l.Next(ev)
+	got := diagnosedNext(&l, ev)
 	if len(got) != 1 || got[0] != "event ×3 Failed Pod/x: pull access denied" {
 		t.Errorf("event line: %q", got)
 	}
-	if again := l.Next(ev); len(again) != 0 {
+	if again := diagnosedNext(&l, ev); len(again) != 0 {
 		t.Errorf("event repeated: %q", again)
 	}
 }
@@ -220,7 +220,7 @@ func TestLogMemoryIsBounded(t *testing.T) {
 		}
 		// A finding of its own in each frame, gone in the next.
 		s.Revisions[0].Pods = append(s.Revisions[0].Pods, failedPod(fmt.Sprintf("clerk-squad-6b7c8d9e0-f%d", f), fmt.Sprintf("Reason%d", f)))
-		for _, line := range l.Next(s) {
+		for _, line := range diagnosedNext(&l, s) {
 			said[line]++
 		}
 		if n := len(l.said); n > maxSaid {
@@ -245,11 +245,11 @@ func TestLogBigSnapshotNotRepeated(t *testing.T) {
 	for i := range maxSaid + 100 {
 		s.Events = append(s.Events, snapshot.Event{Object: fmt.Sprintf("Pod/p-%d", i), Reason: "Failed", Message: fmt.Sprintf("event %d", i), Count: 1})
 	}
-	if first := l.Next(s); len(first) < maxSaid {
+	if first := diagnosedNext(&l, s); len(first) < maxSaid {
 		t.Fatalf("first frame says %d lines, want every event", len(first))
 	}
 	for range 3 {
-		if again := l.Next(clone(s)); len(again) != 0 {
+		if again := diagnosedNext(&l, clone(s)); len(again) != 0 {
 			t.Fatalf("the same snapshot again says %d lines, e.g. %q", len(again), again[0])
 		}
 	}

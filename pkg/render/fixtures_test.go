@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -165,4 +166,32 @@ func clone(s *snapshot.Snapshot) *snapshot.Snapshot {
 	}
 	c.Problems = append([]string(nil), s.Problems...)
 	return &c
+}
+
+// The watcher diagnoses every snapshot it makes (diagnose.Diagnose); the
+// tests' snapshots are made by hand, and changed after, so each is
+// diagnosed as it is drawn.
+
+func diagnosedFrame(s *snapshot.Snapshot, width, height int, st Style) string {
+	if s != nil {
+		diagnose.Diagnose(s)
+	}
+	return Frame(s, width, height, st)
+}
+
+func diagnosedReleaseFrame(secs []Section, selected, width, height int, st Style) string {
+	for _, sec := range secs {
+		diagnose.Diagnose(sec.Snap)
+	}
+	return ReleaseFrame(secs, selected, width, height, st)
+}
+
+func diagnosedNext(l *Log, cur *snapshot.Snapshot) []string {
+	diagnose.Diagnose(cur)
+	return l.Next(cur)
+}
+
+func diagnosedNextLines(l *Log, cur *snapshot.Snapshot) []Line {
+	diagnose.Diagnose(cur)
+	return l.NextLines(cur)
 }

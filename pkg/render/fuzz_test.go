@@ -21,7 +21,7 @@ func FuzzFrame(f *testing.F) {
 		width, height := int(w)%250+1, int(h)%80+1
 		s := fuzzSnapshot(int(pods)%3000, int(revs)%6+1, reason, message)
 		for _, st := range []Style{{Color: color, Unicode: unicode}, {Color: color, Unicode: unicode, Compact: true}} {
-			frame := Frame(s, width, height, st)
+			frame := diagnosedFrame(s, width, height, st)
 			lines := strings.Split(frame, "\n")
 			if len(lines) > height {
 				t.Fatalf("%dx%d: %d lines", width, height, len(lines))

@@ -43,7 +43,7 @@ func TestStatefulSetRevisionNamesDrawnInert(t *testing.T) {
 	s := workload.StatefulSet.Snapshot(sts, nil, nil, t0, t0)
 	want := `web-2\x1b]52;c;aGk=\x07\u202e\u200b`
 	for _, st := range []Style{colour, mono} {
-		frame := Frame(&s, 160, 30, st)
+		frame := diagnosedFrame(&s, 160, 30, st)
 		if r, bad := unsafeIn(frame); bad {
 			t.Errorf("frame (%+v) draws %U raw:\n%q", st, r, frame)
 		}
@@ -53,7 +53,7 @@ func TestStatefulSetRevisionNamesDrawnInert(t *testing.T) {
 	}
 	var l Log
 	var log []string
-	for _, line := range l.NextLines(&s) {
+	for _, line := range diagnosedNextLines(&l, &s) {
 		log = append(log, LogLine(t0.Add(time.Second), line))
 	}
 	all := strings.Join(log, "\n")
@@ -73,7 +73,7 @@ func TestFrameAndLogDrawBySanitizersRule(t *testing.T) {
 	s.Problems = []string{"proxy said \u202etneilc\u200b\u2066x\u00ad"}
 	want := `proxy said \u202etneilc\u200b\u2066x\u00ad`
 	for _, st := range []Style{colour, mono, ascii} {
-		frame := Frame(s, 120, 30, st)
+		frame := diagnosedFrame(s, 120, 30, st)
 		checkFrame(t, frame, 120, 30, st)
 		if r, bad := unsafeIn(frame); bad {
 			t.Errorf("frame (%+v) draws %U raw:\n%q", st, r, frame)
@@ -86,9 +86,9 @@ func TestFrameAndLogDrawBySanitizersRule(t *testing.T) {
 	var l Log
 	before := clone(s)
 	before.Problems = nil
-	l.NextLines(before)
+	diagnosedNextLines(&l, before)
 	var lines []string
-	for _, line := range l.NextLines(s) {
+	for _, line := range diagnosedNextLines(&l, s) {
 		lines = append(lines, LogLine(t0, line))
 	}
 	all := strings.Join(lines, "\n")

@@ -24,7 +24,7 @@ func TestFrameFits(t *testing.T) {
 			for _, st := range styles {
 				for _, w := range widths {
 					for _, h := range heights {
-						checkFrame(t, Frame(s, w, h, st), w, h, st)
+						checkFrame(t, diagnosedFrame(s, w, h, st), w, h, st)
 					}
 				}
 			}

@@ -39,7 +39,7 @@ func TestReleaseFrameGolden(t *testing.T) {
 		{"release-80x12-ascii", 80, 12, ascii, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ReleaseFrame(mall(), tc.selected, tc.w, tc.h, tc.style)
+			got := diagnosedReleaseFrame(mall(), tc.selected, tc.w, tc.h, tc.style)
 			checkFrame(t, got, tc.w, tc.h, tc.style)
 			golden(t, tc.name, got)
 		})
@@ -62,7 +62,7 @@ func TestReleaseFrameNeverDropsAWorkload(t *testing.T) {
 		secs = append(secs, Section{Who: "deployment/" + s.Workload.Name, Snap: s})
 	}
 	for _, size := range [][2]int{{80, 24}, {80, 11}, {40, 12}, {20, 10}} {
-		got := ReleaseFrame(secs, 9, size[0], size[1], mono)
+		got := diagnosedReleaseFrame(secs, 9, size[0], size[1], mono)
 		checkFrame(t, got, size[0], size[1], mono)
 		last := -1
 		for i := range secs {
@@ -83,7 +83,7 @@ func TestReleaseFrameNeverDropsAWorkload(t *testing.T) {
 func TestReleaseFrameGivesRoomToTheBusiest(t *testing.T) {
 	secs := mall()
 	// At 80x12, one workload has its pods drawn: the failed one.
-	got := ReleaseFrame(secs, 0, 80, 12, mono)
+	got := diagnosedReleaseFrame(secs, 0, 80, 12, mono)
 	if !strings.Contains(got, "ImagePullBackOff") {
 		t.Errorf("the failed workload should be drawn first:\n%s", got)
 	}
@@ -101,7 +101,7 @@ func TestReleaseFrameScrollsToTheSelection(t *testing.T) {
 		s.Now = s.Now.Add(time.Duration(i))
 		secs = append(secs, Section{Who: "deployment/" + s.Workload.Name, Snap: s})
 	}
-	got := ReleaseFrame(secs, 25, 60, 10, mono)
+	got := diagnosedReleaseFrame(secs, 25, 60, 10, mono)
 	if !strings.Contains(got, "▸ deployment/w25") || !strings.Contains(got, "more above") {
 		t.Errorf("the selection should be on screen:\n%s", got)
 	}

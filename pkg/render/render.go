@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -64,11 +63,9 @@ func Frame(s *snapshot.Snapshot, width, height int, st Style) string {
 	}
 	// The reasons are sure of a third of the screen, and only on screens
 	// tall enough to show pods as well; the pods are drawn in the rest.
-	var findings []diagnose.Finding
 	var why []string
 	if height >= 9 {
-		findings = diagnose.Findings(s)
-		why = r.why(findings, s.Events, height/3)
+		why = r.why(s.Findings, s.Events, height/3)
 	}
 	for _, l := range layouts {
 		pods, ok := r.body(l, height-1-len(why))
@@ -93,7 +90,7 @@ func Frame(s *snapshot.Snapshot, width, height int, st Style) string {
 			// What the pods leave is the reasons' too: a hint is cut
 			// only when the screen is full.
 			if spare := height - used; spare > 0 && len(why) > 0 {
-				why = r.why(findings, s.Events, len(why)+spare)
+				why = r.why(s.Findings, s.Events, len(why)+spare)
 			}
 			return r.join(head, pods, why, legend)
 		}

@@ -51,7 +51,7 @@ func TestFrameGolden(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Frame(tc.s, tc.w, tc.h, tc.style)
+			got := diagnosedFrame(tc.s, tc.w, tc.h, tc.style)
 			checkFrame(t, got, tc.w, tc.h, tc.style)
 			if !strings.Contains(got, tc.expect) {
 				t.Errorf("frame lacks %q:\n%s", tc.expect, got)
@@ -114,29 +114,29 @@ func checkFrame(t *testing.T, frame string, w, h int, st Style) {
 }
 
 func TestFrameNil(t *testing.T) {
-	if got := Frame(nil, 80, 24, colour); got != "" {
-		t.Errorf("Frame(nil) = %q", got)
+	if got := diagnosedFrame(nil, 80, 24, colour); got != "" {
+		t.Errorf("diagnosedFrame(nil) = %q", got)
 	}
-	if got := Frame(midRollout(), 0, 24, colour); got != "" {
+	if got := diagnosedFrame(midRollout(), 0, 24, colour); got != "" {
 		t.Errorf("zero width = %q", got)
 	}
 }
 
 func TestFrameDeterministic(t *testing.T) {
 	s := manyPods(300)
-	a := Frame(s, 90, 30, colour)
-	if b := Frame(s, 90, 30, colour); a != b {
+	a := diagnosedFrame(s, 90, 30, colour)
+	if b := diagnosedFrame(s, 90, 30, colour); a != b {
 		t.Error("two frames of one snapshot differ")
 	}
 }
 
 func TestFrameMarksJustChanged(t *testing.T) {
 	s := midRollout()
-	if got := Frame(s, 100, 30, mono); !strings.Contains(got, "↑") || !strings.Contains(got, "↓") {
+	if got := diagnosedFrame(s, 100, 30, mono); !strings.Contains(got, "↑") || !strings.Contains(got, "↓") {
 		t.Errorf("no step marks:\n%s", got)
 	}
 	s.Now = s.Now.Add(2 * justChanged)
-	if got := Frame(s, 100, 30, mono); strings.ContainsAny(got, "↑↓") {
+	if got := diagnosedFrame(s, 100, 30, mono); strings.ContainsAny(got, "↑↓") {
 		t.Errorf("marks outlived their moment:\n%s", got)
 	}
 }
@@ -147,7 +147,7 @@ func TestFrameCleansText(t *testing.T) {
 	s := failedRollout()
 	s.Problems = []string{"line one\nline two\x1b[31m"}
 	s.Revisions[0].Pods[0].Reason = "Bad\r\nReason"
-	got := Frame(s, 100, 30, mono)
+	got := diagnosedFrame(s, 100, 30, mono)
 	checkFrame(t, got, 100, 30, mono)
 	if strings.Contains(got, "\x1b") || strings.Contains(got, "\r") {
 		t.Errorf("control characters leaked:\n%q", got)
@@ -181,11 +181,11 @@ func TestShelfTitleShowsTheRunningDigest(t *testing.T) {
 	for i := range rev.Pods {
 		rev.Pods[i].Images = []snapshot.RunningImage{{Container: "uniform", Image: rev.Images[0], ImageID: "registry.example/uniform@sha256:0123456789abcdef0123"}}
 	}
-	if f := Frame(s, 120, 40, Style{Unicode: true}); !strings.Contains(f, "@sha256:0123456789ab ·") {
+	if f := diagnosedFrame(s, 120, 40, Style{Unicode: true}); !strings.Contains(f, "@sha256:0123456789ab ·") {
 		t.Errorf("one digest across the revision's pods should be in its title:\n%s", f)
 	}
 	rev.Pods[0].Images[0].ImageID = "registry.example/uniform@sha256:ffffffffffffffffffff"
-	if f := Frame(s, 120, 40, Style{Unicode: true}); strings.Contains(f, "winter-2024@sha256:") {
+	if f := diagnosedFrame(s, 120, 40, Style{Unicode: true}); strings.Contains(f, "winter-2024@sha256:") {
 		t.Errorf("pods that disagree on the digest must not show one:\n%s", f)
 	}
 }
@@ -198,7 +198,7 @@ func TestShelfTitleIgnoresADigestThatIsNotHex(t *testing.T) {
 		// already sanitized: still not a digest.
 		rev.Pods[i].Images = []snapshot.RunningImage{{Container: "uniform", Image: rev.Images[0], ImageID: `x@sha256:\x1b]52;c;aGk=`}}
 	}
-	if f := Frame(s, 120, 40, Style{Unicode: true}); strings.Contains(f, "@sha256:") {
+	if f := diagnosedFrame(s, 120, 40, Style{Unicode: true}); strings.Contains(f, "@sha256:") {
 		t.Errorf("an imageID that is not hex must not show as a digest:\n%s", f)
 	}
 }
@@ -209,12 +209,12 @@ func TestShelfTitleIgnoresADigestThatIsNotHex(t *testing.T) {
 func TestElapsedAndETABelongToTheCurrentRollout(t *testing.T) {
 	s := midRollout() // watch started 42 s ago; 3 of rev 4's 6 pods ready
 	s.Rollout = snapshot.Rollout{Started: s.Now.Add(-2 * time.Second), ReadyAtStart: 2}
-	frame := Frame(s, 120, 30, Style{Unicode: true})
+	frame := diagnosedFrame(s, 120, 30, Style{Unicode: true})
 	if !strings.Contains(frame, "2s elapsed · ETA ~6s") {
 		t.Fatalf("want the undo's own time (2s elapsed, 1 pod in 2s, 3 left: ETA ~6s):\n%s", frame)
 	}
 	s.Rollout.ReadyAtStart = 3 // nothing ready since the undo: no pace yet
-	if frame := Frame(s, 120, 30, Style{Unicode: true}); strings.Contains(frame, "ETA") {
+	if frame := diagnosedFrame(s, 120, 30, Style{Unicode: true}); strings.Contains(frame, "ETA") {
 		t.Fatalf("an ETA without progress in this rollout:\n%s", frame)
 	}
 }
@@ -224,14 +224,14 @@ func TestElapsedAndETABelongToTheCurrentRollout(t *testing.T) {
 func TestShelfTitleSaysWhatNodesPull(t *testing.T) {
 	s := midRollout()
 	s.Revisions[0].Pull = &snapshot.Pull{From: 3, Bytes: 421_000, Layers: 1, Shared: 2}
-	frame := Frame(s, 140, 30, Style{Unicode: true})
+	frame := diagnosedFrame(s, 140, 30, Style{Unicode: true})
 	if !strings.Contains(frame, "3/6 ready · pull 421 kB new, 2 layers shared") {
 		t.Fatalf("no pull size on the new shelf:\n%s", frame)
 	}
-	checkFrame(t, Frame(s, 30, 30, Style{Unicode: true}), 30, 30, Style{Unicode: true})
+	checkFrame(t, diagnosedFrame(s, 30, 30, Style{Unicode: true}), 30, 30, Style{Unicode: true})
 	// The layers are one platform's, and the shelf says which.
 	s.Revisions[0].Pull.Platform = "linux/arm64"
-	if frame := Frame(s, 140, 30, Style{Unicode: true}); !strings.Contains(frame, "pull 421 kB new (linux/arm64), 2 layers shared") {
+	if frame := diagnosedFrame(s, 140, 30, Style{Unicode: true}); !strings.Contains(frame, "pull 421 kB new (linux/arm64), 2 layers shared") {
 		t.Fatalf("the pull does not name its platform:\n%s", frame)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -13,7 +12,7 @@ import (
 // the hint up, then the recent Warning events. When it does not all fit,
 // the messages go first; then the panel is cut, its last line becoming
 // "more", so that a hint is cut only when the room is full.
-func (r *renderer) why(findings []diagnose.Finding, events []snapshot.Event, max int) []string {
+func (r *renderer) why(findings []snapshot.Finding, events []snapshot.Event, max int) []string {
 	if max <= 0 || (len(findings) == 0 && len(events) == 0) {
 		return nil
 	}

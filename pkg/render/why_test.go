@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -20,7 +19,7 @@ type whyPanel struct {
 	events   []string
 }
 
-func whyReference(r *renderer, findings []diagnose.Finding, events []snapshot.Event) whyPanel {
+func whyReference(r *renderer, findings []snapshot.Finding, events []snapshot.Event) whyPanel {
 	var p whyPanel
 	for _, f := range findings {
 		core := []string{r.paint(sgrWhy, truncate(r.text(r.g.cross+" "+f.Summary()), r.w, r.g.more))}
@@ -80,11 +79,11 @@ func whyCut(r *renderer, p whyPanel, max int) []string {
 
 // whyFindings are n findings of every shape: hints of one to several wrapped
 // lines, messages shown or already in the hint, none.
-func whyFindings(n, msgLen int) []diagnose.Finding {
+func whyFindings(n, msgLen int) []snapshot.Finding {
 	filler := strings.Repeat("back-off pulling image \x1b[31mregistry.example/shop\x1b[0m\t", msgLen/48+1)[:msgLen]
-	out := make([]diagnose.Finding, n)
+	out := make([]snapshot.Finding, n)
 	for i := range out {
-		f := diagnose.Finding{Revision: int64(i%3 + 1), Reason: fmt.Sprintf("Reason%d", i), Pods: []string{fmt.Sprintf("clerk-squad-%05d", i)}}
+		f := snapshot.Finding{Revision: int64(i%3 + 1), Reason: fmt.Sprintf("Reason%d", i), Pods: []string{fmt.Sprintf("clerk-squad-%05d", i)}}
 		switch i % 4 {
 		case 0:
 			f.Hint, f.Message = "`kubectl describe pod "+f.Pods[0]+" -n shop`", fmt.Sprintf("%d: %s", i, filler)
@@ -113,7 +112,7 @@ func TestWhyFormatsOnlyWhatFits(t *testing.T) {
 	for _, style := range []Style{colour, mono, ascii} {
 		for _, w := range []int{1, 2, 3, 20, 120} {
 			r := newRenderer(&snapshot.Snapshot{}, w, 40, style)
-			for _, fs := range [][]diagnose.Finding{nil, many[:1], many[:2], many[:5], many} {
+			for _, fs := range [][]snapshot.Finding{nil, many[:1], many[:2], many[:5], many} {
 				for _, ev := range [][]snapshot.Event{nil, events[:1], events} {
 					full := whyReference(r, fs, ev)
 					for max := -1; max <= 25; max++ {
@@ -235,7 +234,7 @@ func privateRegistry() *snapshot.Snapshot {
 // hint is drawn whole, down to where the Secret must be listed, instead
 // of being cut at "and list it under …" above empty rows.
 func TestWhyHintHasTheRoomOfTheScreen(t *testing.T) {
-	got := Frame(privateRegistry(), 120, 40, mono)
+	got := diagnosedFrame(privateRegistry(), 120, 40, mono)
 	checkFrame(t, got, 120, 40, mono)
 	plain := strings.Join(strings.Fields(got), " ")
 	for _, want := range []string{
@@ -256,7 +255,7 @@ func TestWhyHintHasTheRoomOfTheScreen(t *testing.T) {
 // When the room is short, the API's message goes before the hint is cut:
 // a hint of four lines in five rows is drawn whole, without its message.
 func TestWhyCutsTheMessageBeforeTheHint(t *testing.T) {
-	f := diagnose.Finding{Revision: 2, Reason: "ImagePullBackOff", Pods: []string{"a"},
+	f := snapshot.Finding{Revision: 2, Reason: "ImagePullBackOff", Pods: []string{"a"},
 		Hint:    strings.TrimSpace(strings.Repeat("hint ", 24)) + " imagePullSecrets",
 		Message: "what the kubelet said"}
 	r := newRenderer(&snapshot.Snapshot{}, 40, 40, mono)
@@ -272,7 +271,7 @@ func TestWhyCutsTheMessageBeforeTheHint(t *testing.T) {
 		{5, append([]string{"✗ rev 2: ImagePullBackOff: pod a"}, indent(hint)...)},
 		{4, append(append([]string{"✗ rev 2: ImagePullBackOff: pod a"}, indent(hint[:2])...), "…")},
 	} {
-		if got := r.why([]diagnose.Finding{f}, nil, c.max); !slices.Equal(got, c.want) {
+		if got := r.why([]snapshot.Finding{f}, nil, c.max); !slices.Equal(got, c.want) {
 			t.Errorf("max %d:\ngot  %q\nwant %q", c.max, got, c.want)
 		}
 	}
@@ -293,7 +292,7 @@ func TestWhyIsCutOnlyOnAFullScreen(t *testing.T) {
 	end := `'{"imagePullSecrets":[{"name":"regcred"}]}'` + "`"
 	for _, w := range []int{60, 80, 120} {
 		for h := 9; h <= 40; h++ {
-			got := Frame(s, w, h, mono)
+			got := diagnosedFrame(s, w, h, mono)
 			checkFrame(t, got, w, h, mono)
 			if n := strings.Count(got, "\n") + 1; n < h && !strings.Contains(strings.Join(strings.Fields(got), " "), end) {
 				t.Errorf("%dx%d: %d rows drawn and the hint cut:\n%s", w, h, n, got)

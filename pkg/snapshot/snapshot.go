@@ -81,6 +81,9 @@ type Snapshot struct {
 	// Where is how the user reached the cluster, for the commands a hint
 	// prints.
 	Where Where
+	// Findings are why the rollout is stuck, worked out once when the
+	// snapshot is made (diagnose.Diagnose), after everything above.
+	Findings []Finding
 }
 
 // Where is how the user reached the cluster: the connection flags given on

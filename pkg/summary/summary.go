@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
@@ -138,7 +137,7 @@ func (r *Recorder) Observe(s *snapshot.Snapshot) {
 			seen.gone, seen.ready = true, false
 		}
 	}
-	for _, f := range diagnose.Findings(s) {
+	for _, f := range s.Findings {
 		if len(r.findings) < maxKept {
 			r.findings[f.Key()] = true
 		}

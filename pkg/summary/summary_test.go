@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
@@ -76,5 +77,32 @@ func TestRecorderCountsAStatefulSetPodReplacedUnderItsName(t *testing.T) {
 	sum := r.Summary(Complete, "", t0.Add(10*time.Second))
 	if len(sum.Revisions) != 2 || sum.Revisions[0].Ready != 1 || sum.Revisions[1].Removed != 1 || sum.Slowest != "web-0" {
 		t.Fatalf("%+v", sum)
+	}
+}
+
+// The findings are counted from the snapshots' own (the watcher diagnoses
+// each): one reason over several snapshots and pods is one finding.
+func TestRecorderCountsTheSnapshotsFindings(t *testing.T) {
+	var r Recorder
+	failing := func(now time.Duration, pods ...string) *snapshot.Snapshot {
+		var ps []snapshot.Pod
+		for _, name := range pods {
+			p := pod(name, snapshot.PodFailed, t0, t0, 0)
+			p.Reason = "CrashLoopBackOff"
+			ps = append(ps, p)
+		}
+		s := snap(now, rev(2, "web-b", true, ps...))
+		diagnose.Diagnose(s)
+		return s
+	}
+	r.Observe(failing(0, "web-b-1"))
+	r.Observe(failing(5*time.Second, "web-b-1", "web-b-2"))
+	if sum := r.Summary(Failed, "", t0.Add(6*time.Second)); sum.Findings != 1 {
+		t.Errorf("%d findings, want 1 (CrashLoopBackOff on rev 2)", sum.Findings)
+	}
+	var none Recorder
+	none.Observe(snap(0, rev(2, "web-b", true, pod("web-b-1", snapshot.PodReady, t0, t0, 0))))
+	if sum := none.Summary(Complete, "", t0.Add(time.Second)); sum.Findings != 0 {
+		t.Errorf("%d findings of a healthy rollout, want 0", sum.Findings)
 	}
 }

@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
 // hopelessReasons are the reasons a pod of the new revision stays stuck on
 // until someone changes something: the image does not exist or is refused,
 // its name is invalid, the container crashes or cannot be configured. Each
-// is a diagnose.Finding reason; for pulls, only the causes that name the
+// is a snapshot.Finding reason; for pulls, only the causes that name the
 // registry's refusal (a network error may heal).
 var hopelessReasons = map[string]map[string]bool{
 	"ImagePullBackOff":           {"not-found": true, "no-pull-secret": true, "missing-pull-secret": true, "refused-credentials": true},
@@ -61,7 +60,7 @@ func (f *FailFast) Check(s *snapshot.Snapshot) error {
 		}
 	}
 	seen := map[string]bool{}
-	for _, fd := range diagnose.Findings(s) {
+	for _, fd := range s.Findings {
 		causes, ok := hopelessReasons[fd.Reason]
 		if !ok || fd.Revision != current || len(fd.Pods) == 0 || causes != nil && !causes[fd.Cause] {
 			continue

@@ -5,12 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 )
 
+// stuckAt is a snapshot as the watcher makes it, diagnosed.
 func stuckAt(now time.Time, current bool, reason, message string) *snapshot.Snapshot {
-	return &snapshot.Snapshot{
+	s := &snapshot.Snapshot{
 		Now:      now,
 		Workload: snapshot.Workload{Kind: "Deployment", Short: "deploy", Namespace: "shop", Name: "steer"},
 		Revisions: []snapshot.Revision{{
@@ -20,6 +22,8 @@ func stuckAt(now time.Time, current bool, reason, message string) *snapshot.Snap
 				Container: "uniform", Image: "uniform:nope"}},
 		}},
 	}
+	diagnose.Diagnose(s)
+	return s
 }
 
 func TestFailAfterEndsOnlyHopelessWaits(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
@@ -513,6 +514,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 		s.Workload.Kind, s.Workload.Short = w.kind.Name(), w.kind.Short()
 		s.Workload.Namespace, s.Workload.Name = w.namespace, w.name
 		s.Where = w.where
+		diagnose.Diagnose(&s)
 		return s
 	}
 	revs := w.revisions.GetStore().List()
@@ -552,6 +554,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	s.ServiceAccounts = w.knownServiceAccounts(&s)
 	w.knownImages(&s)
 	w.clock.Stamp(&s)
+	diagnose.Diagnose(&s)
 	return s
 }
 
@@ -581,7 +584,8 @@ func (w *Workload) holds(obj metav1.Object) bool {
 	return w.shared == nil || obj.GetNamespace() == w.namespace && w.sel.Matches(labels.Set(obj.GetLabels()))
 }
 
-// stuck tells whether the view needs Warning events to explain something.
+// stuck tells whether the view needs Warning events to explain something:
+// a failed rollout, or a finding about pods or a ReplicaSet.
 func stuck(s *snapshot.Snapshot) bool {
 	if s.Phase == snapshot.PhaseFailed {
 		return true
@@ -592,14 +596,9 @@ func stuck(s *snapshot.Snapshot) bool {
 			return true
 		}
 	}
-	for i := range s.Revisions {
-		if s.Revisions[i].Failure != nil {
+	for i := range s.Findings {
+		if f := &s.Findings[i]; len(f.Pods) > 0 || strings.HasPrefix(f.Reason, "ReplicaFailure") {
 			return true
-		}
-		for j := range s.Revisions[i].Pods {
-			if s.Revisions[i].Pods[j].State == snapshot.PodFailed || s.Revisions[i].Pods[j].Reason == "Unschedulable" {
-				return true
-			}
 		}
 	}
 	return false

@@ -127,7 +127,18 @@ func TestWatchPicturesTheWorkload(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("the pull Secret was never looked up")
 	}
-	eventually(t, w, func(s *snapshot.Snapshot) bool { exists, ok := s.Secrets["warehouse-key"]; return ok && !exists })
+	s = eventually(t, w, func(s *snapshot.Snapshot) bool { exists, ok := s.Secrets["warehouse-key"]; return ok && !exists })
+	// The snapshot comes diagnosed, with what the watcher learnt: the
+	// views read its findings and work out none of their own.
+	var pull *snapshot.Finding
+	for i := range s.Findings {
+		if s.Findings[i].Reason == "ImagePullBackOff" {
+			pull = &s.Findings[i]
+		}
+	}
+	if pull == nil || len(pull.Pods) != 1 || pull.Pods[0] != "clerk-squad-winter-x" || pull.Cause != "missing-pull-secret" {
+		t.Errorf("findings %+v, want ImagePullBackOff of clerk-squad-winter-x for its missing pull Secret", s.Findings)
+	}
 
 	// A Warning event about the stuck pod shows once something is stuck.
 	ev := &corev1.Event{ObjectMeta: metav1.ObjectMeta{Name: "e1", Namespace: "shop"}, Type: corev1.EventTypeWarning,
