@@ -15,7 +15,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/view"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
@@ -90,7 +89,7 @@ func (o *WatchOptions) follow(ctx context.Context, m release.Member, reg *regist
 	if shared != nil {
 		w = w.WithShared(shared, o.sharedNamespace(), o.Selector)
 	}
-	return release.Follow(ctx, m, w)
+	return release.Follow(ctx, m, w, o.FailAfter)
 }
 
 // sharedNamespace is where the release's shared informers list: every
@@ -134,12 +133,12 @@ func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) err
 	r := &release.Roster{}
 	var shared *watcher.Shared
 	var changes <-chan release.Change
-	track := func(*release.Followed) {}
+	adopt := func(*release.Followed) {}
 	members := o.members
 	if o.bySelector() {
 		shared = watcher.NewShared(ctx, o.client)
 		var err error
-		if members, changes, track, err = o.selection(shared, reg).Start(ctx, r); err != nil {
+		if members, changes, adopt, err = o.selection(shared, reg).Start(ctx, r); err != nil {
 			if ctx.Err() != nil {
 				return signalExit(ctx)
 			}
@@ -177,7 +176,7 @@ func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) err
 		return explain.GetIn(ctx, o.client, err, workload.Lower(m.Kind), m.Name, m.Namespace)
 	}
 	for _, f := range all {
-		track(f)
+		adopt(f)
 		r.Add(f)
 	}
 	var err error
@@ -193,13 +192,13 @@ func (o *WatchOptions) runRelease(ctx context.Context, reg *registry.Client) err
 	case err != nil:
 		return err
 	case ctx.Err() != nil:
-		o.printReleaseSummary(ctx, all)
+		o.printSummary(ctx, all)
 		if !errors.Is(context.Cause(ctx), errTimeout) {
 			return signalExit(ctx)
 		}
 		return &ExitError{Code: ExitTimeout, Err: fmt.Errorf("timed out after %s waiting for %s to finish their rollouts", o.Timeout, strings.Join(release.Pending(all, o.AllNamespaces), ", "))}
 	}
-	o.printReleaseSummary(ctx, all)
+	o.printSummary(ctx, all)
 	if failures := release.Failures(all, o.AllNamespaces); len(failures) > 0 {
 		return fmt.Errorf("%d of %d workloads failed: %s", len(failures), len(all), strings.Join(failures, "; "))
 	}
@@ -225,17 +224,4 @@ func (o *WatchOptions) releaseScreen(ctx context.Context, r *release.Roster, cha
 		return nil
 	}
 	return err
-}
-
-// printReleaseSummary tells each member's end, in the log's form.
-func (o *WatchOptions) printReleaseSummary(ctx context.Context, all []*release.Followed) {
-	if !o.UntilDone {
-		return
-	}
-	timedOut := errors.Is(context.Cause(ctx), errTimeout)
-	for _, f := range all {
-		if sum, ok := f.Summary(timedOut, time.Now()); ok {
-			fmt.Fprintln(o.Out, render.SummaryLogFor(time.Now(), f.Who(o.AllNamespaces), &sum))
-		}
-	}
 }

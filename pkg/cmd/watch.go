@@ -16,7 +16,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
@@ -54,7 +53,6 @@ type WatchOptions struct {
 	// FailAfter ends --until-done early when pods of the new revision stay
 	// stuck on a reason that does not heal by itself (0: wait as kubectl).
 	FailAfter time.Duration
-	failFast  track.FailFast
 	// A release: several workloads at once (-l, -f, or several names).
 	Selector      string
 	Filenames     []string
@@ -64,8 +62,6 @@ type WatchOptions struct {
 	members       []release.Member
 	ignored       int // objects of other kinds found by -f or -l
 
-	// seen remembers the watch for the summary --until-done ends with.
-	seen summary.Recorder
 	// images asks the registry, unless --registry=off.
 	images registry.Lookup
 
@@ -148,14 +144,11 @@ func (o *WatchOptions) Validate() error {
 	case o.FailAfter > 0 && !o.UntilDone:
 		return usageError(fmt.Errorf("--fail-after ends a wait: add --until-done"))
 	}
-	o.failFast.After = o.FailAfter
 	// Warnings would scribble over the drawing.
 	if o.release {
 		switch {
 		case o.AllNamespaces && o.Selector == "":
 			return usageError(errors.New("-A/--all-namespaces goes with -l/--selector"))
-		case o.FailAfter > 0:
-			return usageError(errors.New("--fail-after follows one workload: name one, without -l or -f"))
 		}
 		var err error
 		if o.bySelector() {
@@ -214,7 +207,8 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if o.release {
 		return o.runRelease(ctx, reg)
 	}
-	w := o.newWatcher(o.kind, o.namespace, o.name, reg)
+	// One workload is followed as a release's member is: a release of one.
+	m := release.Member{Kind: o.kind, Namespace: o.namespace, Name: o.name}
 	// A distant or slow cluster can take seconds to list the pods: say what
 	// the screen waits for, on the terminal only, and clear it before the
 	// first frame.
@@ -222,7 +216,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	if o.tty && o.style.Color && terminal.IsTerminal(o.ErrOut) {
 		stopWaiting = showWaiting(o.ErrOut, fmt.Sprintf("reading %s/%s and its pods…", o.kind.Short(), o.name), waitingDelay)
 	}
-	err := w.Start(ctx)
+	f, err := release.Follow(ctx, m, o.newWatcher(m.Kind, m.Namespace, m.Name, reg), o.FailAfter)
 	stopWaiting()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -232,12 +226,10 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	}
 	started := time.Now()
 	if o.tty {
-		err = o.runScreen(ctx, w, started)
+		err = o.runScreen(ctx, f, started)
 	} else {
-		err = o.runPlain(ctx, w, started)
+		err = o.runPlain(ctx, f, started)
 	}
-	if o.UntilDone {
-		o.printSummary(err)
-	}
+	o.printSummary(ctx, []*release.Followed{f})
 	return err
 }

@@ -7,94 +7,73 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/view"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
-// printSummary tells in three lines how --until-done ended, below the last
-// frame or log line; an interrupted watch says nothing more.
-func (o *WatchOptions) printSummary(err error) {
-	outcome, reason := summary.Complete, ""
-	var ex *ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ex) && ex.Code == ExitTimeout:
-		outcome = summary.TimedOut
-	case errors.As(err, &ex) || errors.Is(err, view.ErrQuit):
-		return
-	case errors.Is(err, errDeleted):
-		outcome = summary.Deleted
-	default:
-		outcome, reason = summary.Failed, err.Error()
-	}
-	sum := o.seen.Summary(outcome, reason, time.Now())
-	if sum.Workload == "" {
-		return // never saw the workload
-	}
-	if o.tty {
-		width, _ := terminal.Size(o.Out)
-		fmt.Fprintln(o.Out, render.SummaryBox(&sum, width, o.style))
-		return
-	}
-	fmt.Fprintln(o.Out, render.SummaryLog(time.Now(), &sum))
-}
+var errTimeout = errors.New("timeout")
 
-var (
-	errTimeout = errors.New("timeout")
-	errDeleted = errors.New("was deleted while being watched")
-)
+// printSummary tells how --until-done ended for each workload followed,
+// below the last frame or log line: a single watch on a terminal in a box,
+// otherwise in the log's form. An interrupted watch says nothing more.
+func (o *WatchOptions) printSummary(ctx context.Context, all []*release.Followed) {
+	if !o.UntilDone {
+		return
+	}
+	timedOut := errors.Is(context.Cause(ctx), errTimeout)
+	now := time.Now()
+	for _, f := range all {
+		sum, ok := f.Track.Summary(timedOut, now)
+		switch {
+		case !ok:
+		case o.release:
+			fmt.Fprintln(o.Out, render.SummaryLogFor(now, f.Who(o.AllNamespaces), &sum))
+		case o.tty:
+			width, _ := terminal.Size(o.Out)
+			fmt.Fprintln(o.Out, render.SummaryBox(&sum, width, o.style))
+		default:
+			fmt.Fprintln(o.Out, render.SummaryLog(now, &sum))
+		}
+	}
+}
 
 // runPlain prints a timestamped line per meaningful change: for pipes, CI
 // logs and --plain.
-func (o *WatchOptions) runPlain(ctx context.Context, w *watcher.Workload, started time.Time) error {
-	var prev *snapshot.Snapshot
-	var log render.Log
-	var end track.Settle
-	var recheck <-chan time.Time // while the pods lag a finished rollout
+func (o *WatchOptions) runPlain(ctx context.Context, f *release.Followed, started time.Time) error {
+	var last *snapshot.Snapshot
+	var recheck <-chan time.Time // while the pods lag a finished rollout, or --fail-after runs
 	for {
 		select {
 		case <-ctx.Done():
-			return o.interrupted(ctx, prev)
-		case <-w.Changes():
+			return o.interrupted(ctx, last)
+		case <-f.W.Changes():
 		case <-recheck:
 		}
-		s := w.Snapshot(time.Now(), started)
-		for _, line := range log.NextLines(&s) {
+		s, lines := f.Step(time.Now(), started)
+		for _, line := range lines {
 			fmt.Fprintln(o.Out, render.LogLine(s.Now, line))
 		}
-		prev = &s
-		if err := o.finished(&s); err != nil {
+		last = &s
+		if err := o.ended(f, &s); err != nil || o.UntilDone && f.Track.Ended() {
 			return err
 		}
-		if !o.UntilDone {
-			continue
-		}
-		over, wait := end.Over(&s, s.Now)
-		if over {
-			return nil
-		}
-		// A stuck pod changes nothing while --fail-after runs out.
-		if stuck := o.failFast.Wait(s.Now); stuck > 0 && (wait == 0 || stuck < wait) {
-			wait = stuck
-		}
-		if wait > 0 {
+		if wait := f.Track.Wait(s.Now); wait > 0 {
 			recheck = time.After(wait)
 		}
 	}
 }
 
 // runScreen draws the live view on the alternate screen.
-func (o *WatchOptions) runScreen(ctx context.Context, w *watcher.Workload, started time.Time) error {
+func (o *WatchOptions) runScreen(ctx context.Context, f *release.Followed, started time.Time) error {
 	v := &view.Live{
-		Out: o.Out, Style: o.style, Sources: view.One(w), Started: started,
-		UntilDone: o.UntilDone, Client: o.client, Finished: o.finished, Images: o.images,
+		Out: o.Out, Style: o.style, Sources: []*view.Source{view.SourceOf(f, false)}, Started: started,
+		UntilDone: o.UntilDone, Client: o.client, Images: o.images,
+		Finished: func(s *snapshot.Snapshot) error { return o.ended(f, s) },
 	}
 	err := o.drawLive(ctx, v)
 	if ctx.Err() != nil && !errors.Is(err, view.ErrQuit) {
@@ -134,17 +113,15 @@ func (o *WatchOptions) drawLive(ctx context.Context, v *view.Live) (err error) {
 	return err
 }
 
-// finished turns a terminal phase into the exit --until-done promises.
-// It also records s for the summary: it sees every snapshot, in both modes.
-func (o *WatchOptions) finished(s *snapshot.Snapshot) error {
-	o.seen.Observe(s)
+// ended turns how the workload ended into the exit the watch promises: a
+// deletion ends any watch, a failure (with --fail-after, a hopeless wait)
+// ends --until-done.
+func (o *WatchOptions) ended(f *release.Followed, s *snapshot.Snapshot) error {
 	switch {
 	case s.Phase == snapshot.PhaseDeleted:
-		return fmt.Errorf("%s %q in namespace %q %w", workload.Lower(o.kind), o.name, o.namespace, errDeleted)
-	case o.UntilDone && (s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete):
-		return errors.New(s.Message)
+		return fmt.Errorf("%s %q in namespace %q was deleted while being watched", workload.Lower(o.kind), o.name, o.namespace)
 	case o.UntilDone:
-		return o.failFast.Check(s)
+		return f.Track.Err()
 	}
 	return nil
 }

@@ -53,3 +53,41 @@ func TestWatchTimesOut(t *testing.T) {
 		t.Errorf("a rollout that never ends, --timeout 1s: %v", err)
 	}
 }
+
+// Quitting with q before the rollout ends is no success: --until-done
+// then prints no summary (it said "rolled out" for a rollout that had not).
+func TestWatchQuitBeforeTheEndSaysNoSummary(t *testing.T) {
+	d, rss := fixtures.TwoRevisions() // the controller never observes it
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 100}); err != nil {
+		t.Fatal(err)
+	}
+	screen := &fixtures.Buffer{}
+	go func() { _, _ = io.Copy(screen, ptmx) }()
+	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(fake.NewClientset(d, rss[0], rss[1]))},
+		IOStreams: genericiooptions.IOStreams{In: tty, Out: tty, ErrOut: tty}, Color: "never", UntilDone: true, Timeout: 20 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- runAll(context.Background(), o, []string{"deploy/steer"}) }()
+	screen.WaitFor(t, "quit")
+	if _, err := ptmx.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("quitting: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("q did not end the view:\n%s", screen)
+	}
+	screen.WaitFor(t, "last frame at ")
+	time.Sleep(100 * time.Millisecond) // whatever follows the last frame
+	if s := screen.String(); strings.Contains(s, "rolled out") || strings.Contains(s, "SUCCESS") {
+		t.Errorf("a summary after quitting an unfinished rollout:\n%s", s)
+	}
+}

@@ -6,14 +6,12 @@ package release
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
@@ -40,51 +38,25 @@ func Sort(ms []Member) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Who(true) < ms[j].Who(true) })
 }
 
-// Followed is what is known of one member being watched.
+// Followed is what is known of one member being watched: its watcher, its
+// log, and its tracker, which tells when and how it ended.
 type Followed struct {
 	Member
-	W    *watcher.Workload
-	stop context.CancelFunc // ends its watcher, when it leaves
-	log  render.Log
-	end  track.Settle
-	seen summary.Recorder
-
-	failed error  // why it failed, once it has
-	left   string // why it left a release selected by -l
-	done   bool   // complete, failed, deleted or left
+	W     *watcher.Workload
+	Track *track.Tracker
+	stop  context.CancelFunc // ends its watcher, when it leaves
+	log   render.Log
 }
 
 // Follow starts w, the watcher of m; the member's watch ends with ctx or
-// when it leaves the release.
-func Follow(ctx context.Context, m Member, w *watcher.Workload) (*Followed, error) {
+// when it leaves the release. failAfter is --fail-after (0: none).
+func Follow(ctx context.Context, m Member, w *watcher.Workload, failAfter time.Duration) (*Followed, error) {
 	ctx, stop := context.WithCancel(ctx)
 	if err := w.Start(ctx); err != nil {
 		stop()
 		return nil, err
 	}
-	return &Followed{Member: m, W: w, stop: stop}, nil
-}
-
-// errDeleted is the failure of a member deleted while it was watched.
-var errDeleted = errors.New("deleted while being watched")
-
-// Note records s for the summary and notes the member's end: complete
-// (once its pods agree), failed, or deleted.
-func (f *Followed) Note(s *snapshot.Snapshot) {
-	f.seen.Observe(s)
-	if f.done {
-		return
-	}
-	switch {
-	case s.Phase == snapshot.PhaseDeleted:
-		f.done, f.failed = true, errDeleted
-	case s.Phase == snapshot.PhaseFailed || s.Phase == snapshot.PhaseOnDelete:
-		f.done, f.failed = true, errors.New(s.Message)
-	default:
-		if over, _ := f.end.Over(s, s.Now); over {
-			f.done = true
-		}
-	}
+	return &Followed{Member: m, W: w, Track: track.New(failAfter), stop: stop}, nil
 }
 
 // Step takes a snapshot of the member now, notes it, and returns what
@@ -92,59 +64,36 @@ func (f *Followed) Note(s *snapshot.Snapshot) {
 func (f *Followed) Step(now, started time.Time) (snapshot.Snapshot, []render.Line) {
 	s := f.W.Snapshot(now, started)
 	lines := f.log.NextLines(&s)
-	f.Note(&s)
+	f.Track.Note(&s)
 	return s, lines
 }
 
 // Leave marks a member gone from a release selected by -l: neither
 // complete nor failed, and no longer watched.
 func (f *Followed) Leave(why string) {
-	f.done, f.left = true, why
+	f.Track.Leave(why)
 	f.stop()
-}
-
-// Done tells whether the member has ended: complete, failed, deleted or left.
-func (f *Followed) Done() bool { return f.done }
-
-// Left tells whether the member left a release selected by -l.
-func (f *Followed) Left() bool { return f.left != "" }
-
-// Failed is why the member failed, or nil.
-func (f *Followed) Failed() error { return f.failed }
-
-// Summary is how the member ended, for the summary --until-done prints;
-// ok is false when there is nothing to say (interrupted before its end).
-func (f *Followed) Summary(timedOut bool, now time.Time) (sum summary.Summary, ok bool) {
-	outcome, reason := summary.Complete, ""
-	switch {
-	case f.left != "" || errors.Is(f.failed, errDeleted):
-		outcome = summary.Deleted
-	case f.failed != nil:
-		outcome, reason = summary.Failed, f.failed.Error()
-	case !f.done && timedOut:
-		outcome = summary.TimedOut
-	case !f.done:
-		return summary.Summary{}, false
-	}
-	return f.seen.Summary(outcome, reason, now), true
 }
 
 // AllDone tells whether every member has ended.
 func AllDone(all []*Followed) bool {
 	for _, f := range all {
-		if !f.done {
+		if !f.Track.Ended() {
 			return false
 		}
 	}
 	return true
 }
 
-// Failures lists the members that failed, each with why.
+// Failures lists the members that failed or were deleted, each with why.
 func Failures(all []*Followed, allNamespaces bool) []string {
 	var out []string
 	for _, f := range all {
-		if f.failed != nil {
-			out = append(out, f.Who(allNamespaces)+": "+f.failed.Error())
+		switch f.Track.Outcome() {
+		case track.Failed:
+			out = append(out, f.Who(allNamespaces)+": "+f.Track.Err().Error())
+		case track.Deleted:
+			out = append(out, f.Who(allNamespaces)+": deleted while being watched")
 		}
 	}
 	return out
@@ -154,7 +103,7 @@ func Failures(all []*Followed, allNamespaces bool) []string {
 func Pending(all []*Followed, allNamespaces bool) []string {
 	var out []string
 	for _, f := range all {
-		if !f.done {
+		if !f.Track.Ended() {
 			out = append(out, f.Who(allNamespaces))
 		}
 	}

@@ -16,7 +16,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -39,7 +39,7 @@ func selection(ctx context.Context, c *fake.Clientset) *Selection {
 	return &Selection{
 		Client: c, Shared: shared, Namespace: "shop", Selector: mall,
 		Follow: func(ctx context.Context, m Member) (*Followed, error) {
-			return Follow(ctx, m, watcher.New(c, m.Kind, m.Namespace, m.Name).WithShared(shared, "shop", mall))
+			return Follow(ctx, m, watcher.New(c, m.Kind, m.Namespace, m.Name).WithShared(shared, "shop", mall), 0)
 		},
 		Refused: func(k workload.Kind, err error) error {
 			if apierrors.IsForbidden(err) {
@@ -62,7 +62,7 @@ func TestSelectionFollowsJoinsAndLeaves(t *testing.T) {
 	defer cancel()
 	r := &Roster{}
 	s := selection(ctx, c)
-	members, changes, track, err := s.Start(ctx, r)
+	members, changes, adopt, err := s.Start(ctx, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestSelectionFollowsJoinsAndLeaves(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		track(f)
+		adopt(f)
 		r.Add(f)
 	}
 	next := func() Change {
@@ -102,6 +102,9 @@ func TestSelectionFollowsJoinsAndLeaves(t *testing.T) {
 	if n := len(r.List()); n != 3 {
 		t.Errorf("the roster holds %d members, want 3", n)
 	}
+	for _, f := range r.List() {
+		f.Step(time.Now(), time.Now()) // seen, as the view sees each member
+	}
 	if err := c.AppsV1().Deployments("shop").Delete(ctx, "hall", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,12 +112,16 @@ func TestSelectionFollowsJoinsAndLeaves(t *testing.T) {
 	if got.Remove == nil || got.Remove.Name != "hall" || got.Say != "deployment/hall left the release: deleted" {
 		t.Fatalf("after deleting hall: %+v", got)
 	}
+	// It had rolled out before it left: the first end is kept, and its
+	// watch stops.
 	got.Remove.Leave(got.Say)
-	if !got.Remove.Done() || !got.Remove.Left() {
-		t.Errorf("a member that left is done and left")
+	if got.Remove.Track.Outcome() != track.Complete {
+		t.Errorf("a member that rolled out and left is %s", got.Remove.Track.Outcome())
 	}
-	if sum, ok := got.Remove.Summary(false, time.Now()); !ok || sum.Outcome != summary.Deleted {
-		t.Errorf("a member that left sums up as deleted: %+v", sum)
+	select {
+	case <-got.Remove.W.Done():
+	case <-time.After(5 * time.Second):
+		t.Errorf("the watch of a member that left goes on")
 	}
 }
 
@@ -133,23 +140,21 @@ func TestSelectionRefusedAKind(t *testing.T) {
 	}
 }
 
-// Each member ends once: complete when its pods agree, failed with the
-// status's words, deleted; and says so in its summary.
+// The release ends when each member has, and fails naming those that
+// failed or were deleted.
 func TestFollowedEnds(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
-	done := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseComplete}
-	failed := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseFailed, Message: "progress deadline exceeded"}
-	deleted := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseDeleted}
-	progressing := snapshot.Snapshot{Now: t0, Phase: snapshot.PhaseAvailability}
+	at := func(name string, phase snapshot.Phase, msg string) *snapshot.Snapshot {
+		return &snapshot.Snapshot{Now: t0, Phase: phase, Message: msg, Workload: snapshot.Workload{Kind: "Deployment", Namespace: "shop", Name: name}}
+	}
 	m := func(name string) *Followed {
-		return &Followed{Member: Member{Kind: workload.Deployment, Namespace: "shop", Name: name}}
+		return &Followed{Member: Member{Kind: workload.Deployment, Namespace: "shop", Name: name}, Track: track.New(0)}
 	}
 	a, b, c, d := m("a"), m("b"), m("c"), m("d")
-	a.Note(&done)
-	b.Note(&failed)
-	b.Note(&done) // an end is final
-	c.Note(&deleted)
-	d.Note(&progressing)
+	a.Track.Note(at("a", snapshot.PhaseComplete, ""))
+	b.Track.Note(at("b", snapshot.PhaseFailed, "progress deadline exceeded"))
+	c.Track.Note(at("c", snapshot.PhaseDeleted, ""))
+	d.Track.Note(at("d", snapshot.PhaseAvailability, ""))
 	all := []*Followed{a, b, c, d}
 	if AllDone(all) || !AllDone(all[:3]) {
 		t.Errorf("AllDone: only d goes on")
@@ -159,22 +164,5 @@ func TestFollowedEnds(t *testing.T) {
 	}
 	if got := Pending(all, false); len(got) != 1 || got[0] != "deployment/d" {
 		t.Errorf("pending %q", got)
-	}
-	for _, tc := range []struct {
-		f        *Followed
-		timedOut bool
-		want     summary.Outcome
-		ok       bool
-	}{
-		{a, false, summary.Complete, true},
-		{b, false, summary.Failed, true},
-		{c, false, summary.Deleted, true},
-		{d, true, summary.TimedOut, true},
-		{d, false, "", false}, // interrupted: nothing to say
-	} {
-		sum, ok := tc.f.Summary(tc.timedOut, t0)
-		if ok != tc.ok || sum.Outcome != tc.want {
-			t.Errorf("%s (timed out %v): %q %v, want %q %v", tc.f.Name, tc.timedOut, sum.Outcome, ok, tc.want, tc.ok)
-		}
 	}
 }

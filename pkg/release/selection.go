@@ -34,9 +34,9 @@ type Selection struct {
 
 // Start lists what the selector selects now and reports from then on the
 // workloads that start or stop matching, as changes for the view; the
-// members that join are added to r. track tells the membership handlers
+// members that join are added to r. adopt tells the membership handlers
 // of a member the caller started itself.
-func (s *Selection) Start(ctx context.Context, r *Roster) (members []Member, changes <-chan Change, track func(*Followed), err error) {
+func (s *Selection) Start(ctx context.Context, r *Roster) (members []Member, changes <-chan Change, adopt func(*Followed), err error) {
 	refused := make(chan error, len(workload.Kinds))
 	kinds := map[cache.SharedIndexInformer]workload.Kind{}
 	for k, inf := range s.Shared.Prime(s.Namespace, s.Selector, workload.Kinds, func(k workload.Kind, err error) {
@@ -132,12 +132,12 @@ func (s *Selection) Start(ctx context.Context, r *Roster) (members []Member, cha
 			},
 		})
 	}
-	track = func(f *Followed) {
+	adopt = func(f *Followed) {
 		mu.Lock()
 		known[f.Member] = f
 		mu.Unlock()
 	}
-	return members, out, track, nil
+	return members, out, adopt, nil
 }
 
 // whyLeft tells a deleted workload from one that no longer matches -l.

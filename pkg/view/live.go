@@ -72,19 +72,20 @@ type Live struct {
 type Source struct {
 	W   *watcher.Workload
 	Who string // as the release's log names it: kind/name
-	// Note, if set, hears each snapshot (a release's bookkeeping).
-	Note func(*snapshot.Snapshot)
+	// Track hears each snapshot and tells when the workload has ended
+	// (the view makes one if nil).
+	Track *track.Tracker
 
-	snap   snapshot.Snapshot
-	settle track.Settle // with UntilDone: when it may end
+	snap snapshot.Snapshot
 }
 
 // One makes the sources of a single workload's view.
 func One(w *watcher.Workload) []*Source { return []*Source{{W: w}} }
 
-// SourceOf makes the view's source of a release's member.
+// SourceOf makes the view's source of a followed workload: a release's
+// member, or a single watch, which is a release of one.
 func SourceOf(f *release.Followed, allNamespaces bool) *Source {
-	return &Source{W: f.W, Who: f.Who(allNamespaces), Note: f.Note}
+	return &Source{W: f.W, Who: f.Who(allNamespaces), Track: f.Track}
 }
 
 // LastFrame is the last picture drawn and the moment it shows, for the
@@ -173,17 +174,16 @@ func (v *Live) Run(ctx context.Context) error {
 				lastDraw, pending = v.now(), false
 				over := true
 				for _, src := range v.Sources {
-					if src.Note != nil {
-						src.Note(&src.snap)
+					if src.Track == nil {
+						src.Track = track.New(0)
 					}
+					src.Track.Note(&src.snap)
 					if v.Finished != nil {
 						if err := v.Finished(&src.snap); err != nil {
 							return err
 						}
 					}
-					if done, _ := src.settle.Over(&src.snap, v.now()); !done {
-						over = false
-					}
+					over = over && src.Track.Ended()
 				}
 				// A workload that joined or left is shown before the end.
 				if v.UntilDone && over && v.prompt == nil && !v.planning && len(v.Roster) == 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
 )
 
 // ReleaseLog prints a release's changes to out as one log whose every line
@@ -62,7 +63,7 @@ func ReleaseLog(ctx context.Context, out io.Writer, r *release.Roster, roster <-
 		case <-ctx.Done():
 			return nil
 		case f := <-changes:
-			if !f.Left() {
+			if f.Track.Outcome() != track.Left {
 				step(f)
 			}
 		case c := <-roster:
@@ -70,7 +71,7 @@ func ReleaseLog(ctx context.Context, out io.Writer, r *release.Roster, roster <-
 		case <-recheck.C:
 			// A member whose pods lag a finished status ends without a change.
 			for _, f := range r.List() {
-				if !f.Done() {
+				if !f.Track.Ended() {
 					step(f)
 				}
 			}

@@ -30,7 +30,7 @@ func TestReleaseLogEndsWhenEveryMemberHas(t *testing.T) {
 	defer cancel()
 	follow := func(name string) *release.Followed {
 		m := release.Member{Kind: workload.Deployment, Namespace: "shop", Name: name}
-		f, err := release.Follow(ctx, m, watcher.New(c, m.Kind, m.Namespace, m.Name))
+		f, err := release.Follow(ctx, m, watcher.New(c, m.Kind, m.Namespace, m.Name), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
