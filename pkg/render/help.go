@@ -56,13 +56,3 @@ func HelpLineFit(bs []Binding, st Style, writes bool, width int) string {
 	}
 	return truncate(HelpLine(keysOnly, st, writes), width, "")
 }
-
-// Bound returns the binding of key k, if any.
-func Bound(bs []Binding, k string) (Binding, bool) {
-	for _, b := range bs {
-		if b.Keys == k {
-			return b, true
-		}
-	}
-	return Binding{}, false
-}

@@ -53,27 +53,31 @@ type History struct {
 	guard   terminal.Guard // which keys may answer the undo's question
 }
 
-// historyKeys are the interactive history's keys; j/k move too, Esc quits.
-var historyKeys = []render.Binding{
-	{Keys: "↑/↓", ASCII: "up/down", Words: "move"},
-	{Keys: "enter/d", Words: "diff against current", Short: "diff"},
-	{Keys: "l", Words: "layers in the registry", Short: "layers"},
-	{Keys: "u", Words: "undo to selected", Short: "undo", Writes: true},
-	{Keys: "q", Words: "quit"},
+// historyBinding is a key of the interactive history.
+type historyBinding = binding[*History]
+
+// historyKeys are the interactive history's keys; Ctrl-C also quits (exit
+// 130). While a diff or the layers show, any key goes back to the list.
+// They are set in init: the table's actions draw the help line, which
+// reads the table.
+var historyKeys []historyBinding
+
+func init() {
+	historyKeys = []historyBinding{
+		{Help: render.Binding{Keys: "↑/↓", ASCII: "up/down", Words: "move"}, Press: []terminal.Key{terminal.KeyUp, "k"}, Do: func(v *History, _ context.Context) error {
+			v.cursor = max(v.cursor-1, 0)
+			return nil
+		}},
+		{Press: []terminal.Key{terminal.KeyDown, "j"}, Do: func(v *History, _ context.Context) error {
+			v.cursor = max(min(v.cursor+1, len(v.State.Revisions)-1), 0)
+			return nil
+		}},
+		{Help: render.Binding{Keys: "enter/d", Words: "diff against current", Short: "diff"}, Press: []terminal.Key{terminal.KeyEnter, "d"}, Do: (*History).showDiff},
+		{Help: render.Binding{Keys: "l", Words: "layers in the registry", Short: "layers"}, Press: []terminal.Key{"l"}, Do: (*History).showLayers},
+		{Help: render.Binding{Keys: "u", Words: "undo to selected", Short: "undo", Writes: true}, Press: []terminal.Key{"u"}, Do: (*History).planUndo},
+		{Help: render.Binding{Keys: "q", Words: "quit"}, Press: []terminal.Key{"q", terminal.KeyEsc}, Do: func(*History, context.Context) error { return ErrQuit }},
+	}
 }
-
-// historyAction is what a key asks of the loop, beyond moving in the view.
-type historyAction int
-
-const (
-	historyNone historyAction = iota
-	historyQuit
-	historyInterrupt
-	historyPlanUndo
-	historyUndo
-	historyStdinClosed
-	historyLayers
-)
 
 func (v *History) now() time.Time {
 	if v.Clock == nil {
@@ -109,45 +113,23 @@ func (v *History) Run(ctx context.Context) (undone string, err error) {
 				continue
 			}
 		}
-		switch v.key(k) {
-		case historyQuit:
+		undone, err := v.key(ctx, k)
+		switch {
+		case errors.Is(err, ErrQuit):
 			return "", nil
-		case historyInterrupt:
-			return "", ErrInterrupted
-		case historyStdinClosed:
-			return "", ErrStdinClosed
-		case historyUndo:
-			if _, err := action.Undo(ctx, v.Client, v.plan, action.DryRunNone); err != nil {
-				var changed *action.Changed
-				v.status = "error: " + err.Error()
-				if errors.As(err, &changed) && v.Reload != nil {
-					// Show what it has become, so the user looks again.
-					if fresh, lerr := v.Reload(ctx); lerr == nil {
-						v.reload(fresh)
-					}
-				}
-				continue
-			}
-			return fmt.Sprintf("%s rolled back to %s", v.Name, v.plan.Target.Label()), nil
-		case historyLayers:
-			if v.Layers == nil {
-				v.status = "--registry=off: the registry is not asked"
-				continue
-			}
-			v.asking()
-			// Shown like a diff: any key goes back to the list.
-			v.diff = v.Layers(ctx, v.State.Revisions, v.cursor)
-		case historyPlanUndo:
-			v.planUndo(ctx)
+		case err != nil:
+			return "", err
+		case undone != "":
+			return undone, nil
 		}
 	}
 }
 
 // planUndo prepares the question of an undo to the selected revision.
-func (v *History) planUndo(ctx context.Context) {
+func (v *History) planUndo(ctx context.Context) error {
 	sel := v.selected()
 	if sel == nil {
-		return
+		return nil
 	}
 	// The row itself, not its number: two rows may carry one, or none (0,
 	// which kubectl takes for the previous revision).
@@ -157,7 +139,7 @@ func (v *History) planUndo(ctx context.Context) {
 	}
 	if err != nil {
 		v.status = "error: " + err.Error()
-		return
+		return nil
 	}
 	if v.Images != nil {
 		v.asking()
@@ -165,6 +147,39 @@ func (v *History) planUndo(ctx context.Context) {
 	}
 	v.plan, v.confirm = plan, true
 	v.guard.Ask()
+	return nil
+}
+
+// undo applies the undo the user confirmed. A refused one (the workload
+// changed after the question) shows the workload as it has become, so
+// that the user looks again.
+func (v *History) undo(ctx context.Context) (undone string) {
+	if _, err := action.Undo(ctx, v.Client, v.plan, action.DryRunNone); err != nil {
+		var changed *action.Changed
+		v.status = "error: " + err.Error()
+		if errors.As(err, &changed) && v.Reload != nil {
+			if fresh, lerr := v.Reload(ctx); lerr == nil {
+				v.reload(fresh)
+			}
+		}
+		return ""
+	}
+	return fmt.Sprintf("%s rolled back to %s", v.Name, v.plan.Target.Label())
+}
+
+// showLayers shows what the registry holds for the selected revision,
+// like a diff: any key goes back to the list.
+func (v *History) showLayers(ctx context.Context) error {
+	if len(v.State.Revisions) == 0 {
+		return nil
+	}
+	if v.Layers == nil {
+		v.status = "--registry=off: the registry is not asked"
+		return nil
+	}
+	v.asking()
+	v.diff = v.Layers(ctx, v.State.Revisions, v.cursor)
+	return nil
 }
 
 // asking says that the registry is asked: one that answers slowly must not
@@ -215,67 +230,46 @@ func (v *History) reload(fresh *history.State) {
 	v.cursor = max(v.cursor, 0)
 }
 
-// key moves in the view, or says what the loop must do. A status line
-// lasts until the next key.
-func (v *History) key(k terminal.Key) historyAction {
+// key handles k: it moves, shows, asks, or ends the view with ErrQuit,
+// or with what a confirmed undo restored. A status line lasts until the
+// next key.
+func (v *History) key(ctx context.Context, k terminal.Key) (undone string, err error) {
 	v.status = ""
-	if k == terminal.KeyCtrlC {
-		return historyInterrupt
-	}
-	if k == terminal.KeyEOF {
-		return historyStdinClosed
-	}
-	if v.confirm {
+	switch {
+	case k == terminal.KeyCtrlC:
+		return "", ErrInterrupted
+	case k == terminal.KeyEOF:
+		return "", ErrStdinClosed
+	case v.confirm:
 		v.confirm = false
 		if k == "y" || k == "Y" {
-			return historyUndo
+			return v.undo(ctx), nil
 		}
 		v.status = "cancelled: nothing was changed"
-		return historyNone
-	}
-	if v.diff != nil {
+		return "", nil
+	case v.diff != nil:
 		v.diff = nil // any key leaves the diff
 		if k == "q" {
-			return historyQuit
+			return "", ErrQuit
 		}
-		return historyNone
+		return "", nil
 	}
-	n := len(v.State.Revisions)
-	switch k {
-	case "q", terminal.KeyEsc:
-		return historyQuit
-	case terminal.KeyUp, "k":
-		if v.cursor > 0 {
-			v.cursor--
-		}
-	case terminal.KeyDown, "j":
-		if v.cursor < n-1 {
-			v.cursor++
-		}
-	case terminal.KeyEnter, "d":
-		v.showDiff()
-	case "u":
-		if n > 0 {
-			return historyPlanUndo
-		}
-	case "l":
-		if n > 0 {
-			return historyLayers
-		}
+	if b, ok := lookup(historyKeys, k); ok {
+		return "", b.Do(v, ctx)
 	}
-	return historyNone
+	return "", nil
 }
 
 // showDiff shows the selected revision against the current one.
-func (v *History) showDiff() {
+func (v *History) showDiff(context.Context) error {
 	sel := v.selected()
 	if sel == nil {
-		return
+		return nil
 	}
 	cur, ok := revision.CurrentOf(v.State.Revisions)
 	if !ok {
 		v.status = "no current revision to compare with"
-		return
+		return nil
 	}
 	d, err := history.Diff(sel, cur)
 	switch {
@@ -286,6 +280,7 @@ func (v *History) showDiff() {
 	default:
 		v.diff = strings.Split(strings.TrimRight(d, "\n"), "\n")
 	}
+	return nil
 }
 
 // table is the view as a table for a screen width columns wide.
@@ -294,7 +289,7 @@ func (v *History) table(st render.Style, width int) *render.Table {
 		Title:  fmt.Sprintf("%s · %d revisions", v.Name, len(v.State.Revisions)),
 		Header: history.Header,
 		Cursor: v.cursor,
-		Footer: []string{render.HelpLineFit(historyKeys, st, true, width)},
+		Footer: []string{render.HelpLineFit(helpOf(historyKeys), st, true, width)},
 	}
 	t.Rows, t.Current = history.Rows(v.State.Revisions, v.now())
 	if len(t.Rows) == 0 {

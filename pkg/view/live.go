@@ -3,7 +3,6 @@ package view
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"sort"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-runewidth"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
@@ -95,22 +95,45 @@ func (v *Live) LastFrame() (string, time.Time) { return v.last, v.lastAt }
 // Current is the latest snapshot of the workload the keys act on.
 func (v *Live) Current() *snapshot.Snapshot { return &v.current().snap }
 
-// liveKeys are the live view's keys; Esc and Ctrl-C also quit.
-var liveKeys = []render.Binding{
-	{Keys: "q", Words: "quit"},
-	{Keys: "u", Words: "undo", Writes: true},
-	{Keys: "p", Words: "pause/resume", Short: "pause", Writes: true},
-	{Keys: "r", Words: "restart", Writes: true},
+// liveBinding is a key of the live view.
+type liveBinding = binding[*Live]
+
+// liveKeys are the live view's keys; Ctrl-C also quits (exit 130).
+var liveKeys = []liveBinding{
+	{Help: render.Binding{Keys: "q", Words: "quit"}, Press: []terminal.Key{"q", terminal.KeyEsc}, Do: (*Live).quit},
+	{Help: render.Binding{Keys: "u", Words: "undo", Writes: true}, Press: []terminal.Key{"u"}, Do: (*Live).askUndo},
+	{Help: render.Binding{Keys: "p", Words: "pause/resume", Short: "pause", Writes: true}, Press: []terminal.Key{"p"}, Do: ask(func(v *Live, _ context.Context, kind workload.Kind, obj metav1.Object) (*action.Pending, error) {
+		return action.Pause(kind, obj)
+	})},
+	{Help: render.Binding{Keys: "r", Words: "restart", Writes: true}, Press: []terminal.Key{"r"}, Do: ask(func(v *Live, _ context.Context, kind workload.Kind, obj metav1.Object) (*action.Pending, error) {
+		return action.Restart(kind, obj, v.now), nil
+	})},
 }
 
-// releaseKeys add choosing a workload; j/k and Tab also move.
-var releaseKeys = append([]render.Binding{
-	{Keys: "↑/↓", ASCII: "up/down", Words: "select"},
-	{Keys: "enter", Words: "zoom"},
+// releaseKeys add choosing a workload to a release's view.
+var releaseKeys = append([]liveBinding{
+	{Help: render.Binding{Keys: "↑/↓", ASCII: "up/down", Words: "select"}, Press: []terminal.Key{terminal.KeyUp, "k", terminal.KeyBackTab}, Do: func(v *Live, _ context.Context) error {
+		v.selected = (v.selected + len(v.Sources) - 1) % len(v.Sources)
+		return nil
+	}},
+	{Press: []terminal.Key{terminal.KeyDown, "j", terminal.KeyTab}, Do: func(v *Live, _ context.Context) error {
+		v.selected = (v.selected + 1) % len(v.Sources)
+		return nil
+	}},
+	{Help: render.Binding{Keys: "enter", Words: "zoom"}, Press: []terminal.Key{terminal.KeyEnter}, Do: func(v *Live, _ context.Context) error {
+		v.zoomed = true
+		return nil
+	}},
 }, liveKeys...)
 
-// zoomedKeys are a release's keys while one workload fills the screen.
-var zoomedKeys = append([]render.Binding{{Keys: "esc", Words: "back"}}, liveKeys...)
+// zoomedKeys are a release's keys while one workload fills the screen:
+// Esc comes back instead of quitting.
+var zoomedKeys = append([]liveBinding{
+	{Help: render.Binding{Keys: "esc", Words: "back"}, Press: []terminal.Key{terminal.KeyEsc}, Do: func(v *Live, _ context.Context) error {
+		v.zoomed = false
+		return nil
+	}},
+}, liveKeys...)
 
 // release tells whether the view shows several workloads.
 func (v *Live) release() bool { return len(v.Sources) > 1 }
@@ -118,8 +141,8 @@ func (v *Live) release() bool { return len(v.Sources) > 1 }
 // current is the workload the keys act on.
 func (v *Live) current() *Source { return v.Sources[v.selected] }
 
-// bindings are the keys of the view as it is now, for its help line.
-func (v *Live) bindings() []render.Binding {
+// bindings are the keys of the view as it is now.
+func (v *Live) bindings() []liveBinding {
 	switch {
 	case !v.release():
 		return liveKeys
@@ -240,7 +263,7 @@ func (v *Live) draw() error {
 	case v.status != "" && v.now().Sub(v.statusT) < 5*time.Second:
 		bottom = []string{runewidth.Truncate(v.status, width, "")}
 	case v.Client != nil && height > 8:
-		bottom = []string{render.HelpLineFit(v.bindings(), v.Style, true, width)}
+		bottom = []string{render.HelpLineFit(helpOf(v.bindings()), v.Style, true, width)}
 	}
 	// The bottom lines take from the picture, never the picture from a
 	// question, which must be read whole.
@@ -295,34 +318,56 @@ func (v *Live) key(ctx context.Context, k terminal.Key) error {
 		}
 		return nil
 	}
-	if v.release() && v.steer(k) {
+	if k == terminal.KeyCtrlC {
+		return ErrInterrupted
+	}
+	b, ok := v.lookupKey(k)
+	// One question at a time, and none without a client to act with.
+	if !ok || b.Help.Writes && (v.Client == nil || v.planning) {
 		return nil
 	}
-	switch k {
-	case "q", terminal.KeyEsc:
-		return ErrQuit
-	case terminal.KeyCtrlC:
-		return ErrInterrupted
-	default:
-		if b, ok := render.Bound(liveKeys, string(k)); !ok || !b.Writes || v.Client == nil {
+	return b.Do(v, ctx)
+}
+
+// lookupKey is the binding k presses in the view as it is now.
+func (v *Live) lookupKey(k terminal.Key) (liveBinding, bool) {
+	return lookup(v.bindings(), k)
+}
+
+func (v *Live) quit(context.Context) error { return ErrQuit }
+
+// askUndo prepares the undo's question: in the background when the
+// registry is asked first.
+func (v *Live) askUndo(ctx context.Context) error {
+	if v.Images != nil {
+		v.planUndoInBackground(ctx)
+		return nil
+	}
+	return ask(func(v *Live, ctx context.Context, kind workload.Kind, obj metav1.Object) (*action.Pending, error) {
+		return action.UndoShown(ctx, v.Client, kind, obj, nil)
+	})(v, ctx)
+}
+
+// ask makes a binding that plans an action against the selected workload
+// exactly as shown, and asks its question.
+func ask(plan func(v *Live, ctx context.Context, kind workload.Kind, obj metav1.Object) (*action.Pending, error)) func(*Live, context.Context) error {
+	return func(v *Live, ctx context.Context) error {
+		src := v.current()
+		obj := src.W.Object()
+		if obj == nil {
+			v.setStatus("error: the workload is gone")
 			return nil
 		}
-		if v.planning {
-			return nil // one question at a time
-		}
-		if k == "u" && v.Images != nil {
-			v.planUndoInBackground(ctx)
-			return nil
-		}
-		p, err := v.plan(ctx, k)
+		v.promptFor = src
+		p, err := plan(v, ctx, src.W.Kind(), obj)
 		if err != nil {
 			v.setStatus("error: " + err.Error())
 			return nil
 		}
 		v.prompt = p
 		v.guard.Ask()
+		return nil
 	}
-	return nil
 }
 
 // plannedAction is a question prepared in the background, or why not.
@@ -367,52 +412,6 @@ func (v *Live) questionReady(r plannedAction) {
 // the API server (an error), so it is sanitized.
 func (v *Live) setStatus(s string) {
 	v.status, v.statusT = sanitize.Text(s), v.now()
-}
-
-// plan prepares u, p or r against the workload exactly as shown.
-func (v *Live) plan(ctx context.Context, k terminal.Key) (*action.Pending, error) {
-	src := v.current()
-	obj := src.W.Object()
-	if obj == nil {
-		return nil, errors.New("the workload is gone")
-	}
-	v.promptFor = src
-	kind := src.W.Kind()
-	switch k {
-	case "p":
-		return action.Pause(kind, obj)
-	case "r":
-		return action.Restart(kind, obj, v.now), nil
-	case "u":
-		return action.UndoShown(ctx, v.Client, kind, obj, v.Images)
-	}
-	return nil, fmt.Errorf("no action for key %q", k)
-}
-
-// steer moves the selection and the zoom of a release; it reports whether
-// k was one of its keys.
-func (v *Live) steer(k terminal.Key) bool {
-	n := len(v.Sources)
-	switch k {
-	case terminal.KeyUp, "k", terminal.KeyBackTab:
-		if !v.zoomed {
-			v.selected = (v.selected + n - 1) % n
-		}
-	case terminal.KeyDown, "j", terminal.KeyTab:
-		if !v.zoomed {
-			v.selected = (v.selected + 1) % n
-		}
-	case terminal.KeyEnter:
-		v.zoomed = true
-	case terminal.KeyEsc:
-		if !v.zoomed {
-			return false // Esc quits the release, as it quits one workload
-		}
-		v.zoomed = false
-	default:
-		return false
-	}
-	return true
 }
 
 // changes merges the sources' change signals into one, coalesced.

@@ -216,3 +216,45 @@ func TestReleaseViewActsOnTheSelectedWorkload(t *testing.T) {
 		t.Errorf("after u on door: door runs %s, cashier %s; want door rolled back alone", image("door"), image("cashier"))
 	}
 }
+
+// Each entry of a help line is a key the view obeys, in every state of the
+// view: the tables draw the line and handle the keys.
+func TestLiveHelpLinesAreTheKeysHandled(t *testing.T) {
+	pressed := map[string]terminal.Key{"q": "q", "u": "u", "p": "p", "r": "r", "enter": terminal.KeyEnter, "esc": terminal.KeyEsc, "↑/↓": terminal.KeyUp}
+	for _, tc := range []struct {
+		name  string
+		table []liveBinding
+		line  string
+	}{
+		{"one workload", liveKeys, "q quit · u undo · p pause/resume · r restart"},
+		{"a release", releaseKeys, "↑/↓ select · enter zoom · q quit · u undo · p pause/resume · r restart"},
+		{"a release zoomed", zoomedKeys, "esc back · q quit · u undo · p pause/resume · r restart"},
+	} {
+		if got := render.HelpLine(helpOf(tc.table), render.Style{Unicode: true}, true); got != tc.line {
+			t.Errorf("%s: help line %q, want %q", tc.name, got, tc.line)
+		}
+		for _, h := range helpOf(tc.table) {
+			k, ok := pressed[h.Keys]
+			if !ok {
+				t.Fatalf("%s: no key known for %q", tc.name, h.Keys)
+			}
+			if b, ok := lookup(tc.table, k); !ok || b.Help != h {
+				t.Errorf("%s: %q does not press %q", tc.name, k, h.Words)
+			}
+		}
+	}
+	// Esc backs out of a zoom before it quits; ↓ moves as ↑ does.
+	v := &Live{Sources: []*Source{{}, {}}, zoomed: true}
+	if err := v.key(context.Background(), terminal.KeyEsc); err != nil || v.zoomed {
+		t.Errorf("esc while zoomed: %v, zoomed %v", err, v.zoomed)
+	}
+	if err := v.key(context.Background(), "j"); err != nil || v.selected != 1 {
+		t.Errorf("j: %v, selected %d", err, v.selected)
+	}
+	if err := v.key(context.Background(), terminal.KeyEsc); err != ErrQuit {
+		t.Errorf("esc in a release: %v, want quit", err)
+	}
+	if err := v.key(context.Background(), "u"); err != nil || v.prompt != nil {
+		t.Errorf("u without a client: %v, prompt %v", err, v.prompt)
+	}
+}
