@@ -1,32 +1,19 @@
 package cmd
 
 import (
-	"context"
 	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/complete"
 )
 
 // shells are the shells `completion` writes scripts for.
 var shells = []string{"bash", "zsh", "fish", "powershell"}
-
-// workloadTypes are the resource types that workload arguments complete to.
-var workloadTypes = func() []string {
-	types := make([]string, len(workload.Kinds))
-	for i, k := range workload.Kinds {
-		types[i] = workload.Lower(k)
-	}
-	return types
-}()
 
 const completionExample = `  # Complete kubectl-mannequin in the current bash session
   source <(kubectl mannequin completion bash)
@@ -84,16 +71,16 @@ func addCompletion(root *cobra.Command, configFlags *genericclioptions.ConfigFla
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveNoFileComp
 			}
-			return withPrefix(names(raw), toComplete), cobra.ShellCompDirectiveNoFileComp
+			return complete.WithPrefix(names(raw), toComplete), cobra.ShellCompDirectiveNoFileComp
 		}
 	}
 	flags := map[string]cobra.CompletionFunc{
 		"namespace": func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-			return withPrefix(clusterNames(configFlags, "namespace"), toComplete), cobra.ShellCompDirectiveNoFileComp
+			return complete.WithPrefix(clusterNames(configFlags, "namespace"), toComplete), cobra.ShellCompDirectiveNoFileComp
 		},
-		"context": kubeconfig(func(c clientcmdapi.Config) []string { return keys(c.Contexts) }),
-		"cluster": kubeconfig(func(c clientcmdapi.Config) []string { return keys(c.Clusters) }),
-		"user":    kubeconfig(func(c clientcmdapi.Config) []string { return keys(c.AuthInfos) }),
+		"context": kubeconfig(func(c clientcmdapi.Config) []string { return complete.Keys(c.Contexts) }),
+		"cluster": kubeconfig(func(c clientcmdapi.Config) []string { return complete.Keys(c.Clusters) }),
+		"user":    kubeconfig(func(c clientcmdapi.Config) []string { return complete.Keys(c.AuthInfos) }),
 	}
 	for name, fn := range flags {
 		// Only fails for a flag that does not exist: a programming error.
@@ -102,27 +89,10 @@ func addCompletion(root *cobra.Command, configFlags *genericclioptions.ConfigFla
 	root.AddCommand(NewCmdCompletion(streams))
 }
 
-// workloadCompletion completes a workload argument as kubectl rollout does:
-// a type from workloadTypes, then TYPE/NAME or TYPE NAME with the names of
-// that type's workloads in the chosen namespace, read from the cluster.
+// workloadCompletion completes a workload argument with the names in the
+// cluster the flags choose.
 func workloadCompletion(configFlags *genericclioptions.ConfigFlags) cobra.CompletionFunc {
-	return func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		none := cobra.ShellCompDirectiveNoFileComp
-		switch {
-		case len(args) == 0 && strings.Contains(toComplete, "/"):
-			typ, _, _ := strings.Cut(toComplete, "/")
-			var out []string
-			for _, n := range clusterNames(configFlags, typ) {
-				out = append(out, typ+"/"+n)
-			}
-			return withPrefix(out, toComplete), none
-		case len(args) == 0:
-			return withPrefix(workloadTypes, toComplete), none
-		case len(args) == 1 && !strings.Contains(args[0], "/"):
-			return withPrefix(clusterNames(configFlags, args[0]), toComplete), none
-		}
-		return nil, none
-	}
+	return complete.Workloads(func(typ string) []string { return clusterNames(configFlags, typ) })
 }
 
 // clusterNames lists the names of namespaces or of a workload type in the
@@ -132,49 +102,9 @@ func clusterNames(configFlags *genericclioptions.ConfigFlags, typ string) []stri
 	if err != nil {
 		return nil
 	}
-	c := cs.kube
 	ns, _, err := configFlags.ToRawKubeConfigLoader().Namespace()
 	if err != nil {
 		return nil
 	}
-	// A completion or a hint must not hang on a server that does not answer.
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	opts := metav1.ListOptions{}
-	var names []string
-	add := func(m metav1.Object) { names = append(names, m.GetName()) }
-	if typ == "namespace" || typ == "ns" {
-		l, err := c.CoreV1().Namespaces().List(ctx, opts)
-		if err == nil {
-			for i := range l.Items {
-				add(&l.Items[i])
-			}
-		}
-		return names
-	}
-	if kind, ok := workload.ForResource(builtinSpellings[strings.ToLower(typ)]); ok {
-		if l, err := kind.List(ctx, c, ns); err == nil {
-			names = l
-		}
-	}
-	return names
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func withPrefix(candidates []string, prefix string) []string {
-	var out []string
-	for _, c := range candidates {
-		if strings.HasPrefix(c, prefix) {
-			out = append(out, c)
-		}
-	}
-	return out
+	return complete.Names(cs.kube, ns, typ)
 }

@@ -151,12 +151,12 @@ func checkRunsOn(t *testing.T, what string, args []string, k workload.Kind) {
 		t.Errorf("%s: kubectl mannequin %s is not a command the plugin accepts: %v", what, strings.Join(args, " "), err)
 		return
 	}
-	typ, name, err := ref.Parse(cmd.Flags().Args(), isBuiltinType)
+	typ, name, err := ref.Parse(cmd.Flags().Args(), workload.IsSpelling)
 	if err != nil {
 		t.Errorf("%s: %v", what, err)
 		return
 	}
-	if gr := builtinSpellings[strings.ToLower(typ)]; gr.Resource != k.Resource() || gr.Group != "apps" || name != "clerk-squad" {
+	if gr, _ := workload.ForSpelling(typ); gr.Resource != k.Resource() || gr.Group != "apps" || name != "clerk-squad" {
 		t.Errorf("%s: kubectl mannequin %s names %s %q, want %s.apps clerk-squad", what, strings.Join(args, " "), gr, name, k.Resource())
 	}
 	for flag, want := range map[string]string{"namespace": "shop", "context": "prod"} {

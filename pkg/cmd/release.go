@@ -47,7 +47,7 @@ func (o *WatchOptions) releaseMembers() (members []release.Member, ignored int, 
 		b = b.ResourceTypeOrNameArgs(true, o.args...)
 	case len(o.Filenames) == 0:
 		// -l alone: every kind we follow.
-		b = b.ResourceTypes(kindTypes()...).SelectAllParam(o.Selector == "")
+		b = b.ResourceTypes(workload.ResourceTypes()...).SelectAllParam(o.Selector == "")
 	}
 	infos, err := b.Do().Infos()
 	if err != nil {

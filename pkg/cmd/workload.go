@@ -7,6 +7,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/ref"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -16,7 +17,7 @@ import (
 // NAME; deploy, deployment, deployments.apps) and resolves the type through
 // the cluster's RESTMapper.
 func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.GroupResource, string, error) {
-	typ, name, err := ref.Parse(args, isBuiltinType)
+	typ, name, err := ref.Parse(args, workload.IsSpelling)
 	var missing *ref.MissingName
 	if errors.As(err, &missing) {
 		// The names a completion would offer: what the user probably meant.
@@ -27,7 +28,7 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 	}
 	// The kinds we follow are built in: their spellings need no discovery,
 	// whose cache costs two passes over every group's file at each start.
-	if gr, ok := builtinSpellings[strings.ToLower(typ)]; ok {
+	if gr, ok := workload.ForSpelling(typ); ok {
 		return gr, name, nil
 	}
 	mapper, err := f.ToRESTMapper()
@@ -39,7 +40,16 @@ func resolveWorkload(f *genericclioptions.ConfigFlags, args []string) (schema.Gr
 		if explain.IsConn(err) {
 			return schema.GroupResource{}, "", explain.Conn(err)
 		}
-		return schema.GroupResource{}, "", usageError(fmt.Errorf("unknown resource type %q: use one of %s, e.g. deploy/NAME", ref.Shorten(typ, 40), supportedKinds))
+		return schema.GroupResource{}, "", usageError(fmt.Errorf("unknown resource type %q: use one of %s, e.g. deploy/NAME", ref.Shorten(typ, 40), workload.Supported))
 	}
 	return gvr.GroupResource(), name, nil
+}
+
+// workloadKind maps a resolved resource to a kind we can follow.
+func workloadKind(gr schema.GroupResource, verb string) (workload.Kind, error) {
+	k, ok := workload.ForResource(gr)
+	if !ok {
+		return nil, usageError(fmt.Errorf("%s of %s is not supported; supported kinds: %s", verb, gr.String(), workload.Supported))
+	}
+	return k, nil
 }
