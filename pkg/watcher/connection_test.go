@@ -12,11 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 func TestConnectionHearsAcceptedWatches(t *testing.T) {

@@ -33,7 +33,7 @@ type PullSecretCheck func(ctx context.Context, namespace, name, image string) (v
 // WithSecretLookup lets the watcher say whether the image pull Secrets that
 // stuck pods name exist.
 func (w *Workload) WithSecretLookup(f SecretLookup) *Workload {
-	w.secretLookup = f
+	w.enrich.secretLookup = f
 	return w
 }
 
@@ -41,19 +41,19 @@ func (w *Workload) WithSecretLookup(f SecretLookup) *Workload {
 // pull without any pull Secret, what its ServiceAccount lists: the
 // ServiceAccount's Secrets reach a pod only when it is created.
 func (w *Workload) WithServiceAccountLookup(f ServiceAccountLookup) *Workload {
-	w.serviceAccountLookup = f
+	w.enrich.serviceAccountLookup = f
 	return w
 }
 
 // WithPullSecretCheck lets the view say which pull Secret of a pod stuck
 // on its pull the registry refuses, or accepts by now.
 func (w *Workload) WithPullSecretCheck(f PullSecretCheck) *Workload {
-	w.pullSecretCheck = f
+	w.enrich.pullSecretCheck = f
 	return w
 }
 
-// recheck holds answers to background lookups by key; it is guarded by the
-// watcher's mu.
+// recheck holds answers to background lookups by key; it is guarded by
+// the enrichment's mu.
 type recheck[T any] map[string]answer[T]
 
 type answer[T any] struct {
@@ -78,15 +78,15 @@ func (r recheck[T]) due(key string) bool {
 
 // ask runs f in the background and records its answer under key, then
 // wakes the view.
-func ask[T any](w *Workload, r recheck[T], key string, timeout time.Duration, f func(ctx context.Context) (T, bool)) {
+func ask[T any](e *enrichment, r recheck[T], key string, timeout time.Duration, f func(ctx context.Context) (T, bool)) {
 	go func() {
-		ctx, cancel := context.WithTimeout(w.ctx, timeout)
+		ctx, cancel := context.WithTimeout(e.ctx, timeout)
 		defer cancel()
 		v, known := f(ctx)
-		w.mu.Lock()
+		e.mu.Lock()
 		r[key] = answer[T]{value: v, known: known, checked: time.Now()}
-		w.mu.Unlock()
-		w.wake()
+		e.mu.Unlock()
+		e.wake()
 	}()
 }
 
@@ -102,17 +102,17 @@ func failingPulls(s *snapshot.Snapshot, f func(p *snapshot.Pod)) {
 }
 
 // lookupSecrets asks whether the pull Secrets of stuck pods exist.
-func (w *Workload) lookupSecrets(s *snapshot.Snapshot) {
-	if w.secretLookup == nil {
+func (e *enrichment) lookupSecrets(s *snapshot.Snapshot) {
+	if e.secretLookup == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	failingPulls(s, func(p *snapshot.Pod) {
 		for _, name := range p.PullSecrets {
-			if w.secrets.due(name) {
-				ask(w, w.secrets, name, 10*time.Second, func(ctx context.Context) (bool, bool) {
-					return w.secretLookup(ctx, w.namespace, name)
+			if e.secrets.due(name) {
+				ask(e, e.secrets, name, 10*time.Second, func(ctx context.Context) (bool, bool) {
+					return e.secretLookup(ctx, e.namespace, name)
 				})
 			}
 		}
@@ -120,16 +120,16 @@ func (w *Workload) lookupSecrets(s *snapshot.Snapshot) {
 }
 
 // knownSecrets reports what is known of the pull Secrets of stuck pods.
-func (w *Workload) knownSecrets(s *snapshot.Snapshot) map[string]bool {
-	if w.secretLookup == nil {
+func (e *enrichment) knownSecrets(s *snapshot.Snapshot) map[string]bool {
+	if e.secretLookup == nil {
 		return nil
 	}
 	out := map[string]bool{}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	failingPulls(s, func(p *snapshot.Pod) {
 		for _, name := range p.PullSecrets {
-			if a := w.secrets[name]; a.known {
+			if a := e.secrets[name]; a.known {
 				out[name] = a.value
 			}
 		}
@@ -139,16 +139,16 @@ func (w *Workload) knownSecrets(s *snapshot.Snapshot) map[string]bool {
 
 // lookupServiceAccounts asks what the ServiceAccounts of stuck pods that
 // name no pull Secret list.
-func (w *Workload) lookupServiceAccounts(s *snapshot.Snapshot) {
-	if w.serviceAccountLookup == nil {
+func (e *enrichment) lookupServiceAccounts(s *snapshot.Snapshot) {
+	if e.serviceAccountLookup == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	failingPulls(s, func(p *snapshot.Pod) {
-		if name := p.ServiceAccount; len(p.PullSecrets) == 0 && w.serviceAccounts.due(name) {
-			ask(w, w.serviceAccounts, name, 10*time.Second, func(ctx context.Context) ([]string, bool) {
-				return w.serviceAccountLookup(ctx, w.namespace, name)
+		if name := p.ServiceAccount; len(p.PullSecrets) == 0 && e.serviceAccounts.due(name) {
+			ask(e, e.serviceAccounts, name, 10*time.Second, func(ctx context.Context) ([]string, bool) {
+				return e.serviceAccountLookup(ctx, e.namespace, name)
 			})
 		}
 	})
@@ -156,15 +156,15 @@ func (w *Workload) lookupServiceAccounts(s *snapshot.Snapshot) {
 
 // knownServiceAccounts reports the pull Secrets known of those
 // ServiceAccounts.
-func (w *Workload) knownServiceAccounts(s *snapshot.Snapshot) map[string][]string {
-	if w.serviceAccountLookup == nil {
+func (e *enrichment) knownServiceAccounts(s *snapshot.Snapshot) map[string][]string {
+	if e.serviceAccountLookup == nil {
 		return nil
 	}
 	out := map[string][]string{}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	failingPulls(s, func(p *snapshot.Pod) {
-		if a := w.serviceAccounts[p.ServiceAccount]; len(p.PullSecrets) == 0 && a.known {
+		if a := e.serviceAccounts[p.ServiceAccount]; len(p.PullSecrets) == 0 && a.known {
 			out[p.ServiceAccount] = a.value
 		}
 	})
@@ -172,18 +172,18 @@ func (w *Workload) knownServiceAccounts(s *snapshot.Snapshot) map[string][]strin
 }
 
 // checkPullSecrets tries the pull Secrets of stuck pods with the registry.
-func (w *Workload) checkPullSecrets(s *snapshot.Snapshot) {
-	if w.pullSecretCheck == nil {
+func (e *enrichment) checkPullSecrets(s *snapshot.Snapshot) {
+	if e.pullSecretCheck == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	failingPulls(s, func(p *snapshot.Pod) {
 		for _, name := range p.PullSecrets {
 			image := p.Image
-			if key := name + "|" + image; w.pullSecrets.due(key) {
-				ask(w, w.pullSecrets, key, imageTimeout, func(ctx context.Context) (string, bool) {
-					return w.pullSecretCheck(ctx, w.namespace, name, image)
+			if key := name + "|" + image; e.pullSecrets.due(key) {
+				ask(e, e.pullSecrets, key, imageTimeout, func(ctx context.Context) (string, bool) {
+					return e.pullSecretCheck(ctx, e.namespace, name, image)
 				})
 			}
 		}
@@ -191,16 +191,16 @@ func (w *Workload) checkPullSecrets(s *snapshot.Snapshot) {
 }
 
 // knownPullSecrets reports the registry's verdicts had so far.
-func (w *Workload) knownPullSecrets(s *snapshot.Snapshot) map[string]string {
-	if w.pullSecretCheck == nil {
+func (e *enrichment) knownPullSecrets(s *snapshot.Snapshot) map[string]string {
+	if e.pullSecretCheck == nil {
 		return nil
 	}
 	out := map[string]string{}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	failingPulls(s, func(p *snapshot.Pod) {
 		for _, name := range p.PullSecrets {
-			if a := w.pullSecrets[name+"|"+p.Image]; a.known {
+			if a := e.pullSecrets[name+"|"+p.Image]; a.known {
 				out[name] = a.value
 			}
 		}

@@ -33,8 +33,8 @@ const imageTimeout = 10 * time.Second
 // WithImageLookup lets the new revision's shelf say what each node must
 // pull. Each image is asked about once per session, in the background.
 func (w *Workload) WithImageLookup(f registry.Lookup) *Workload {
-	w.imageLookup = f
-	w.imageSlots = make(chan struct{}, imageLookups)
+	w.enrich.imageLookup = f
+	w.enrich.imageSlots = make(chan struct{}, imageLookups)
 	return w
 }
 
@@ -79,53 +79,53 @@ func eachImage(s *snapshot.Snapshot, f func(r *snapshot.Revision, image string))
 
 // lookupImages asks, in the background, about the images of the current
 // revision and of the one it replaces that were not asked about yet.
-func (w *Workload) lookupImages(s *snapshot.Snapshot) {
-	if w.imageLookup == nil {
+func (e *enrichment) lookupImages(s *snapshot.Snapshot) {
+	if e.imageLookup == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	platform := lookupPlatform(s)
 	eachImage(s, func(_ *snapshot.Revision, image string) {
 		key := imageKey{image, platform}
-		if _, asked := w.images[key]; !asked {
-			w.images[key] = nil // asked; nil until the registry answers
-			go w.lookupImage(key)
+		if _, asked := e.images[key]; !asked {
+			e.images[key] = nil // asked; nil until the registry answers
+			go e.lookupImage(key)
 		}
 	})
 }
 
-func (w *Workload) lookupImage(key imageKey) {
+func (e *enrichment) lookupImage(key imageKey) {
 	select {
-	case w.imageSlots <- struct{}{}:
-	case <-w.ctx.Done():
+	case e.imageSlots <- struct{}{}:
+	case <-e.ctx.Done():
 		return
 	}
-	defer func() { <-w.imageSlots }()
-	ctx, cancel := context.WithTimeout(w.ctx, imageTimeout)
+	defer func() { <-e.imageSlots }()
+	ctx, cancel := context.WithTimeout(e.ctx, imageTimeout)
 	defer cancel()
-	img, err := w.imageLookup(ctx, key.ref, key.platform)
+	img, err := e.imageLookup(ctx, key.ref, key.platform)
 	if err != nil {
 		img = nil // the shelf says nothing rather than something wrong
 	}
-	w.mu.Lock()
-	w.images[key] = img
-	w.mu.Unlock()
-	w.wake()
+	e.mu.Lock()
+	e.images[key] = img
+	e.mu.Unlock()
+	e.wake()
 }
 
 // knownImages fills in what the registry has said: each image's digest
 // there, and the current revision's Pull once the registry has
 // answered for every image of both revisions: a snapshot never waits.
-func (w *Workload) knownImages(s *snapshot.Snapshot) {
-	if w.imageLookup == nil {
+func (e *enrichment) knownImages(s *snapshot.Snapshot) {
+	if e.imageLookup == nil {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	platform := lookupPlatform(s)
 	eachImage(s, func(r *snapshot.Revision, image string) {
-		if img := w.images[imageKey{image, platform}]; img != nil {
+		if img := e.images[imageKey{image, platform}]; img != nil {
 			if r.Registry == nil {
 				r.Registry = map[string]snapshot.Resolved{}
 			}
@@ -138,7 +138,7 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	}
 	before := map[string]*registry.Image{}
 	for _, c := range old.Containers {
-		img := w.images[imageKey{c.Image, platform}]
+		img := e.images[imageKey{c.Image, platform}]
 		if img == nil {
 			return
 		}
@@ -146,7 +146,7 @@ func (w *Workload) knownImages(s *snapshot.Snapshot) {
 	}
 	p := &snapshot.Pull{From: old.Number}
 	for _, c := range cur.Containers {
-		img := w.images[imageKey{c.Image, platform}]
+		img := e.images[imageKey{c.Image, platform}]
 		if img == nil {
 			return
 		}

@@ -4,13 +4,14 @@ import (
 	"context"
 	"sync"
 
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
 // Shared lets the watchers of a release share their informers: one per

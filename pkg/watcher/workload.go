@@ -23,7 +23,6 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/diagnose"
-	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
@@ -59,18 +58,9 @@ type Workload struct {
 
 	clock snapshot.RolloutClock // dates the rollout each snapshot shows
 
-	imageLookup registry.Lookup
-	imageSlots  chan struct{}
-	images      map[imageKey]*registry.Image // by reference and platform; guarded by mu
-
-	pullSecretCheck PullSecretCheck
-	pullSecrets     recheck[string] // verdicts by Secret and image; guarded by mu
-
-	secretLookup SecretLookup
-	secrets      recheck[bool] // existence by name; guarded by mu
-
-	serviceAccountLookup ServiceAccountLookup
-	serviceAccounts      recheck[[]string] // pull Secrets by name; guarded by mu
+	// enrich is what the watcher learns from the registry and the
+	// credentials, beyond the objects it watches.
+	enrich enrichment
 
 	conn *Connection
 	// where is how the user reached the cluster (WithWhere).
@@ -93,17 +83,14 @@ type Workload struct {
 // New returns a watcher for the workload kind/namespace/name; Start begins watching.
 func New(client kubernetes.Interface, kind workload.Kind, namespace, name string) *Workload {
 	return &Workload{
-		kind:            kind,
-		client:          client,
-		namespace:       namespace,
-		name:            name,
-		changed:         make(chan struct{}, 1),
-		look:            make(chan struct{}, 1),
-		problems:        map[string]problem{},
-		secrets:         recheck[bool]{},
-		serviceAccounts: recheck[[]string]{},
-		images:          map[imageKey]*registry.Image{},
-		pullSecrets:     recheck[string]{},
+		kind:      kind,
+		client:    client,
+		namespace: namespace,
+		name:      name,
+		changed:   make(chan struct{}, 1),
+		look:      make(chan struct{}, 1),
+		problems:  map[string]problem{},
+		enrich:    newEnrichment(namespace),
 	}
 }
 
@@ -131,6 +118,7 @@ func (w *Workload) WithShared(s *Shared, namespace, scope string) *Workload {
 // with others: a member that leaves a release leaves nothing behind.
 func (w *Workload) Start(ctx context.Context) error {
 	w.ctx = ctx
+	w.enrich.ctx, w.enrich.wake = ctx, w.wake
 	context.AfterFunc(ctx, w.release)
 	obj, err := w.first(ctx)
 	if err != nil {
@@ -394,10 +382,7 @@ func (w *Workload) follow(ctx context.Context) {
 		if stuck(&s) {
 			w.eventsOnce.Do(func() { w.run(ctx, w.events) })
 		}
-		w.lookupSecrets(&s)
-		w.lookupImages(&s)
-		w.checkPullSecrets(&s)
-		w.lookupServiceAccounts(&s)
+		w.enrich.ask(&s)
 		select {
 		case <-ctx.Done():
 			return
@@ -549,10 +534,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 	if events := w.eventList(); len(events) > 0 {
 		s.Events = snapshot.WarningEvents(events, ownedUIDs(obj, revs, pods))
 	}
-	s.Secrets = w.knownSecrets(&s)
-	s.PullSecrets = w.knownPullSecrets(&s)
-	s.ServiceAccounts = w.knownServiceAccounts(&s)
-	w.knownImages(&s)
+	w.enrich.fill(&s)
 	w.clock.Stamp(&s)
 	diagnose.Diagnose(&s)
 	return s
