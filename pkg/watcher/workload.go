@@ -15,7 +15,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
@@ -37,14 +36,11 @@ type Workload struct {
 	namespace string
 	name      string
 
-	// shared, when set, holds the informers of a release; scope is the
-	// label selector they are listed by, sharedNS their namespace ("" for
-	// all). sel is the workload's own selector, which picks its revisions
-	// and pods out of shared caches.
-	shared   *Shared
-	sharedNS string
-	scope    string
-	sel      labels.Selector
+	// src is where the informers come from: the watcher's own, or a
+	// release's. sel is the workload's own selector, which picks its
+	// revisions and pods out of shared caches.
+	src source
+	sel labels.Selector
 
 	objects   cache.SharedIndexInformer
 	revisions cache.SharedIndexInformer
@@ -91,6 +87,7 @@ func New(client kubernetes.Interface, kind workload.Kind, namespace, name string
 		look:      make(chan struct{}, 1),
 		problems:  map[string]problem{},
 		enrich:    newEnrichment(namespace),
+		src:       ownSource{},
 	}
 }
 
@@ -107,7 +104,7 @@ func (w *Workload) WithConnection(conn *Connection) *Workload {
 // the label selector scope in namespace ("" for all), when the workload's
 // pods carry those labels too; otherwise it keeps informers of its own.
 func (w *Workload) WithShared(s *Shared, namespace, scope string) *Workload {
-	w.shared, w.sharedNS, w.scope = s, namespace, scope
+	w.src = sharedSource{shared: s, namespace: namespace, scope: scope}
 	return w
 }
 
@@ -135,25 +132,12 @@ func (w *Workload) Start(ctx context.Context) error {
 		sel = labels.Nothing()
 	}
 	w.sel = sel
-	if w.shared != nil && !w.inScope(obj) {
+	if shared, ok := w.src.(sharedSource); ok && !shared.lists(w, obj) {
 		// Its pods are not listed by the release's selector.
-		w.shared = nil
-		w.objects = w.objectInformer()
+		w.src = ownSource{}
+		w.objects = w.src.objects(w)
 	}
-	if w.shared != nil {
-		scoped := metav1.ListOptions{LabelSelector: w.scope}
-		w.revisions = w.sharedInformer(scoped, w.kind.RevisionInformer, w.kind.RevisionResource())
-		w.pods = w.sharedInformer(scoped, podInformer, "pods")
-		w.events = w.sharedInformer(metav1.ListOptions{FieldSelector: "type=Warning"}, eventInformer, "events")
-	} else {
-		scoped := func(o *metav1.ListOptions) { o.LabelSelector = sel.String() }
-		w.revisions = w.informer(w.kind.RevisionInformer, scoped, w.kind.RevisionResource())
-		w.pods = w.informer(podInformer, scoped, "pods")
-		// Events cannot be selected by their objects' labels; Warning
-		// events of the namespace are few, and only those about our
-		// objects are kept.
-		w.events = w.informer(eventInformer, func(o *metav1.ListOptions) { o.FieldSelector = "type=Warning" }, "events")
-	}
+	w.revisions, w.pods, w.events = w.src.scoped(w, sel)
 
 	// A shared cache also holds the other workloads' objects: only changes
 	// to ours wake the view.
@@ -200,7 +184,7 @@ func (w *Workload) Start(ctx context.Context) error {
 	// no watch cache in the apiserver, so their first list reads every event
 	// of the namespace from etcd, and a healthy rollout needs none.
 	for _, inf := range []cache.SharedIndexInformer{w.objects, w.revisions, w.pods} {
-		w.run(ctx, inf)
+		w.src.run(ctx, inf)
 	}
 	if err := w.waitSynced(ctx); err != nil {
 		return err
@@ -213,12 +197,11 @@ func (w *Workload) Start(ctx context.Context) error {
 // first reads the workload: from the release's shared cache when there is
 // one (no round trip per workload), else from the server.
 func (w *Workload) first(ctx context.Context) (metav1.Object, error) {
-	if w.shared == nil {
-		w.objects = w.objectInformer()
+	w.objects = w.src.objects(w)
+	if !w.src.mixed() {
 		return w.get(ctx)
 	}
-	w.objects = w.sharedInformer(metav1.ListOptions{LabelSelector: w.scope}, w.kind.ObjectInformer, w.kind.Resource())
-	w.run(ctx, w.objects)
+	w.src.run(ctx, w.objects)
 	if !Synced(ctx, w.objects) {
 		return nil, ctx.Err()
 	}
@@ -237,33 +220,6 @@ func (w *Workload) get(ctx context.Context) (metav1.Object, error) {
 		return nil, fmt.Errorf("get %s %q in namespace %q: %w", w.kind.Name(), w.name, w.namespace, err)
 	}
 	return obj, nil
-}
-
-// objectInformer watches the one workload by name.
-func (w *Workload) objectInformer() cache.SharedIndexInformer {
-	return w.informer(w.kind.ObjectInformer, func(o *metav1.ListOptions) {
-		o.FieldSelector = fields.OneTermEqualSelector("metadata.name", w.name).String()
-	}, w.kind.Resource())
-}
-
-// inScope tells whether the release's selector lists the workload, and
-// so its pods and revisions, which carry its template's labels.
-func (w *Workload) inScope(obj metav1.Object) bool {
-	scope, err := labels.Parse(w.scope)
-	if err != nil {
-		return false
-	}
-	tpl := w.kind.Template(obj)
-	return scope.Matches(labels.Set(obj.GetLabels())) && tpl != nil && scope.Matches(labels.Set(tpl.Labels))
-}
-
-// run starts an informer: once for all, when shared.
-func (w *Workload) run(ctx context.Context, inf cache.SharedIndexInformer) {
-	if w.shared != nil {
-		w.shared.Run(inf)
-		return
-	}
-	go inf.RunWithContext(ctx)
 }
 
 // waitSynced waits for the first lists. Pods may be forbidden while the
@@ -299,14 +255,6 @@ func podInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 
 func eventInformer(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 	return f.Core().V1().Events().Informer()
-}
-
-// sharedInformer is the release's informer get picks, listed with opts,
-// whose watch errors the watcher hears as resource's until it stops.
-func (w *Workload) sharedInformer(opts metav1.ListOptions, get func(informers.SharedInformerFactory) cache.SharedIndexInformer, resource string) cache.SharedIndexInformer {
-	inf := w.shared.Informer(w.sharedNS, opts, get)
-	w.keep(w.shared.OnError(inf, w.onError(resource)))
-	return inf
 }
 
 // handle adds h to inf until the watcher stops.
@@ -380,7 +328,7 @@ func (w *Workload) follow(ctx context.Context) {
 		}
 		s := w.Snapshot(time.Now(), time.Time{})
 		if stuck(&s) {
-			w.eventsOnce.Do(func() { w.run(ctx, w.events) })
+			w.eventsOnce.Do(func() { w.src.run(ctx, w.events) })
 		}
 		w.enrich.ask(&s)
 		select {
@@ -509,7 +457,7 @@ func (w *Workload) Snapshot(now, started time.Time) snapshot.Snapshot {
 			pods = append(pods, p)
 		}
 	}
-	if w.shared != nil {
+	if w.src.mixed() {
 		var own []any
 		for _, r := range revs {
 			if m, ok := ObjectOf(r); ok && w.holds(m) {
@@ -563,7 +511,7 @@ func (w *Workload) watchesOpen(podsHidden bool) bool {
 // holds tells whether obj, from a revision or pod cache, is the workload's:
 // a shared cache holds the whole release's.
 func (w *Workload) holds(obj metav1.Object) bool {
-	return w.shared == nil || obj.GetNamespace() == w.namespace && w.sel.Matches(labels.Set(obj.GetLabels()))
+	return !w.src.mixed() || obj.GetNamespace() == w.namespace && w.sel.Matches(labels.Set(obj.GetLabels()))
 }
 
 // stuck tells whether the view needs Warning events to explain something:
