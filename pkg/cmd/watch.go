@@ -18,6 +18,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/view"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/watcher"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
@@ -214,7 +215,7 @@ func (o *WatchOptions) Run(ctx context.Context) error {
 	// first frame.
 	stopWaiting := func() {}
 	if o.tty && o.style.Color && terminal.IsTerminal(o.ErrOut) {
-		stopWaiting = showWaiting(o.ErrOut, fmt.Sprintf("reading %s/%s and its pods…", o.kind.Short(), o.name), waitingDelay)
+		stopWaiting = view.ShowWaiting(o.ErrOut, fmt.Sprintf("reading %s/%s and its pods…", o.kind.Short(), o.name), view.WaitingDelay)
 	}
 	f, err := release.Follow(ctx, m, o.newWatcher(m.Kind, m.Namespace, m.Name, reg), o.FailAfter)
 	stopWaiting()

@@ -1,4 +1,4 @@
-package cmd
+package view
 
 import (
 	"io"
@@ -11,15 +11,15 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/theme"
 )
 
-// waitingDelay is how long a first frame may take before the user is told
+// WaitingDelay is how long a first frame may take before the user is told
 // what it waits for: a near cluster answers well within it, so the
 // spinner never flickers there.
-const waitingDelay = 300 * time.Millisecond
+const WaitingDelay = 300 * time.Millisecond
 
-// showWaiting draws pterm's spinner with text on errOut once delay has
+// ShowWaiting draws pterm's spinner with text on errOut once delay has
 // passed, until the returned stop clears it. The caller decides that errOut
 // is a terminal: a spinner has no place in a pipe or a log.
-func showWaiting(errOut io.Writer, text string, delay time.Duration) (stop func()) {
+func ShowWaiting(errOut io.Writer, text string, delay time.Duration) (stop func()) {
 	var mu sync.Mutex
 	var spinner *pterm.SpinnerPrinter
 	stopped := false

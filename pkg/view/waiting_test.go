@@ -1,4 +1,4 @@
-package cmd
+package view
 
 import (
 	"strings"
@@ -16,7 +16,7 @@ func TestShowWaitingOnlyWhenSlow(t *testing.T) {
 	t.Cleanup(func() { theme.Setup(false) })
 
 	var quick fixtures.Buffer
-	stop := showWaiting(&quick, "reading deploy/web and its pods…", 200*time.Millisecond)
+	stop := ShowWaiting(&quick, "reading deploy/web and its pods…", 200*time.Millisecond)
 	stop()
 	time.Sleep(300 * time.Millisecond)
 	if quick.String() != "" {
@@ -24,7 +24,7 @@ func TestShowWaitingOnlyWhenSlow(t *testing.T) {
 	}
 
 	var slow fixtures.Buffer
-	stop = showWaiting(&slow, "reading deploy/web and its pods…", 20*time.Millisecond)
+	stop = ShowWaiting(&slow, "reading deploy/web and its pods…", 20*time.Millisecond)
 	time.Sleep(400 * time.Millisecond)
 	stop()
 	out := slow.String()
