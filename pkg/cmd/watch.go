@@ -12,6 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/podlog"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/pullsecret"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
@@ -54,6 +55,9 @@ type WatchOptions struct {
 	// FailAfter ends --until-done early when pods of the new revision stay
 	// stuck on a reason that does not heal by itself (0: wait as kubectl).
 	FailAfter time.Duration
+	// Logs is --logs: "on" quotes what the failing containers of the new
+	// revision said; "off" reads no log.
+	Logs string
 	// A release: several workloads at once (-l, -f, or several names).
 	Selector      string
 	Filenames     []string
@@ -105,6 +109,7 @@ With --until-done it exits when the rollout ends.
 	cmd.Flags().BoolVarP(&o.Recursive, "recursive", "R", false, "Process the directories of -f recursively")
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "With -l, watch matching workloads in every namespace")
 	cmd.Flags().StringVar(&o.RegistryAuth, "registry-auth", registryAuthNone, "For a pod refused by its registry, try each of its pull Secrets on the registry and say which it refuses: none, or pull-secrets (reads Secret data, needs 'get secrets'; credentials are never printed or kept)")
+	cmd.Flags().StringVar(&o.Logs, "logs", registryOn, "Quote the last lines of the log of the new revision's failing containers (reads pods/log, in the background, a few containers at most): on or off")
 	cmd.Flags().DurationVar(&o.FailAfter, "fail-after", 0, "With --until-done, fail (exit 1) once pods of the new revision have been stuck this long (e.g. 2m) on: "+track.HopelessHelp+"; 0 waits for the progress deadline, as kubectl does")
 	return cmd
 }
@@ -135,6 +140,9 @@ func (o *WatchOptions) Validate() error {
 		return usageError(fmt.Errorf("invalid --registry-auth %q: use none or pull-secrets", o.RegistryAuth))
 	case o.RegistryAuth == registryAuthPullSecrets && o.Registry == registryOff:
 		return usageError(errors.New("--registry-auth=pull-secrets asks the registry, which --registry=off forbids: drop one of them"))
+	}
+	if o.Logs != "" && o.Logs != registryOn && o.Logs != registryOff {
+		return usageError(fmt.Errorf("invalid --logs %q: use on or off", o.Logs))
 	}
 	if o.Timeout < 0 {
 		return usageError(fmt.Errorf("invalid --timeout %s: use a positive duration such as 5m, or 0 to wait forever", o.Timeout))
@@ -178,6 +186,9 @@ func (o *WatchOptions) newWatcher(kind workload.Kind, namespace, name string, re
 	w := watcher.New(o.client, kind, namespace, name).WithWhere(whereOf(o.configFlags)).WithSecretLookup(creds.Exists).WithServiceAccountLookup(creds.ServiceAccountPullSecrets)
 	if o.clients.conn != nil {
 		w = w.WithConnection(o.clients.conn)
+	}
+	if o.Logs != registryOff {
+		w = w.WithLogLookup(podlog.Tail(o.client, podlog.Lines))
 	}
 	if reg != nil {
 		w = w.WithImageLookup(reg.ImageFor)

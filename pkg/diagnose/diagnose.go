@@ -48,6 +48,9 @@ func Findings(s *snapshot.Snapshot) []snapshot.Finding {
 			k := findingKey{f.Revision, f.Reason, f.Cause}
 			if at, seen := byKey[k]; seen {
 				out[at].Pods = append(out[at].Pods, p.Name)
+				if out[at].LastWords == nil {
+					out[at].LastWords = f.LastWords
+				}
 				continue
 			}
 			byKey[k] = len(out)
@@ -66,7 +69,7 @@ func Findings(s *snapshot.Snapshot) []snapshot.Finding {
 
 // podFinding diagnoses one pod; on is where the hint's commands act.
 func podFinding(s *snapshot.Snapshot, on string, rev *snapshot.Revision, p *snapshot.Pod) (snapshot.Finding, bool) {
-	f := snapshot.Finding{Revision: rev.Number, Reason: p.Reason, Pods: []string{p.Name}, Message: p.Message}
+	f := snapshot.Finding{Revision: rev.Number, Reason: p.Reason, Pods: []string{p.Name}, Message: p.Message, LastWords: p.LastWords}
 	switch {
 	case p.State == snapshot.PodPending && p.Reason == "Unschedulable":
 		f.Hint = "no node can take the pod (see the scheduler's message): check nodeSelector/affinity, taints and tolerations, and resource requests; `kubectl describe pod " + shellQuote(p.Name) + " " + on + "`"

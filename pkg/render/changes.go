@@ -331,6 +331,18 @@ func (l *Log) NextLines(cur *snapshot.Snapshot) []Line {
 		}
 		out = append(out, Line{Warning, plainText(line)})
 	}
+	// What a failing container said, beneath its finding: once per crash
+	// that said something new.
+	for _, f := range cur.Findings {
+		lw := f.LastWords
+		if lw == nil || len(lw.Lines) == 0 || !l.first("words|"+f.Key()+"|"+strings.Join(lw.Lines, "\n"), present) {
+			continue
+		}
+		out = append(out, Line{Note, plainText("  " + LastWordsTitle(lw))})
+		for _, w := range lw.Lines {
+			out = append(out, Line{Note, plainText("  | " + w)})
+		}
+	}
 	for _, e := range cur.Events {
 		if !l.first("event|"+e.Reason+"|"+e.Message, present) {
 			continue

@@ -254,3 +254,29 @@ func TestLogBigSnapshotNotRepeated(t *testing.T) {
 		}
 	}
 }
+
+// A crash's last words follow the findings in the log, once per crash that
+// said something new: a CI log shows why without a second command.
+func TestLogQuotesTheLastWordsOnce(t *testing.T) {
+	var l Log
+	s := crashLoop()
+	text := func(lines []Line) string {
+		var b strings.Builder
+		for _, ln := range lines {
+			b.WriteString(ln.Text + "\n")
+		}
+		return b.String()
+	}
+	first := text(diagnosedNextLines(&l, s))
+	if !strings.Contains(first, "why: rev 3: CrashLoopBackOff") || !strings.Contains(first, "  uniform's log before its restart:\n  | loading the pockets\n  | panic: scanner has no pocket\n") {
+		t.Fatalf("first crash:\n%s", first)
+	}
+	if again := text(diagnosedNextLines(&l, clone(s))); strings.Contains(again, "panic") {
+		t.Errorf("the same words again:\n%s", again)
+	}
+	next := clone(s)
+	next.Revisions[0].Pods[0].LastWords = &snapshot.LastWords{Container: "uniform", Previous: true, Lines: []string{"panic: still no pocket"}}
+	if got := text(diagnosedNextLines(&l, next)); !strings.Contains(got, "  | panic: still no pocket") || strings.Contains(got, "why:") {
+		t.Errorf("a new crash's words, without its finding again:\n%s", got)
+	}
+}

@@ -103,6 +103,29 @@ func failedRollout() *snapshot.Snapshot {
 	return s
 }
 
+// crashLoop is a rollout whose new pods crash, one of them with its
+// previous container's last words read.
+func crashLoop() *snapshot.Snapshot {
+	s := deployment(3, snapshot.PhaseUpdating, `Waiting for deployment "clerk-squad" rollout to finish: 1 out of 3 new replicas have been updated...`, 2*time.Minute)
+	w := &s.Workload
+	w.Current, w.Updated, w.Ready, w.Available = 4, 1, 3, 3
+	crash := failedPod("clerk-squad-9f8e7d6c5-a1b2c", "CrashLoopBackOff")
+	crash.Container, crash.Restarts, crash.Exited, crash.ExitCode = "uniform", 4, true, 2
+	crash.Message = "back-off 1m20s restarting failed container=uniform"
+	crash.LastWords = &snapshot.LastWords{Container: "uniform", Previous: true, Lines: []string{
+		"loading the pockets", "panic: scanner has no pocket", "goroutine 1 [running]:", "main.main()",
+	}}
+	s.Revisions = []snapshot.Revision{
+		newRevision(3, "9f8e7d6c5", "uniform:no-pockets", true, 1, crash),
+		newRevision(2, "1a2b3c4d5", "uniform:spring-2024", false, 3,
+			pod("clerk-squad-1a2b3c4d5-q6r7s", snapshot.PodReady, t0.Add(-time.Hour)),
+			pod("clerk-squad-1a2b3c4d5-t8u9v", snapshot.PodReady, t0.Add(-time.Hour)),
+			pod("clerk-squad-1a2b3c4d5-w0x1y", snapshot.PodReady, t0.Add(-time.Hour)),
+		),
+	}
+	return s
+}
+
 func singlePod() *snapshot.Snapshot {
 	s := deployment(1, snapshot.PhaseComplete, `deployment "clerk-squad" successfully rolled out`, 5*time.Second)
 	w := &s.Workload

@@ -53,6 +53,7 @@ type glyphs struct {
 	sep   string
 	more  string // ellipsis
 	cross string // in front of a failure reason
+	quote string // in front of a quoted log line
 }
 
 // Filled means ready, half filled running, hollow not started, dotted on its
@@ -67,6 +68,7 @@ var unicodeGlyphs = glyphs{
 	sep:   " · ",
 	more:  "…",
 	cross: "✗",
+	quote: "│",
 }
 
 var asciiGlyphs = glyphs{
@@ -81,6 +83,7 @@ var asciiGlyphs = glyphs{
 	sep:   " | ",
 	more:  "...",
 	cross: "x",
+	quote: "|",
 }
 
 // SGR parameters of the theme's styles, taken once: the frame's cell writer

@@ -45,6 +45,8 @@ func TestFrameGolden(t *testing.T) {
 		{"failed-color", failedRollout(), 100, 30, colour, "ImagePullBackOff"},
 		{"failed-nocolor", failedRollout(), 100, 30, mono, "✗ clerk-squad-6b7c8d9e0-k2l3m +1 more: ImagePullBackOff"},
 		{"single-pod", singlePod(), 80, 24, mono, "rev 1 (new) · uniform:spring-2024 · 1/1 ready"},
+		{"crashloop-last-words", crashLoop(), 100, 30, mono, "  │ panic: scanner has no pocket"},
+		{"crashloop-last-words-ascii", crashLoop(), 100, 30, ascii, "  | panic: scanner has no pocket"},
 		{"1000-pods", manyPods(1000), 120, 40, mono, "rev 7 (new)"},
 		{"1000-pods-ascii", manyPods(1000), 120, 40, ascii, "rev 6"},
 		{"counts", manyPods(1000), 60, 8, mono, "rev 7 (new): "},

@@ -13,7 +13,8 @@ import (
 
 // SummaryLines tell the end of a watch in three lines, so that a CI log
 // says what happened without scrolling: the outcome, the pods replaced
-// (and the slowest to become ready), and what went wrong on the way.
+// (and the slowest to become ready), and what went wrong on the way; then,
+// for a rollout that failed, what its failing container said last.
 func SummaryLines(sum *summary.Summary) []string {
 	name := plainText(sum.Workload)
 	var first string
@@ -52,7 +53,14 @@ func SummaryLines(sum *summary.Summary) []string {
 	if sum.Slowest != "" {
 		third = fmt.Sprintf("slowest to ready: %s in %s · %s", plainText(sum.Slowest), duration(sum.SlowestTook), third)
 	}
-	return []string{first, second, third}
+	out := []string{first, second, third}
+	if lw := sum.LastWords; lw != nil {
+		out = append(out, plainText(LastWordsTitle(lw)))
+		for _, l := range lw.Lines {
+			out = append(out, "| "+plainText(l))
+		}
+	}
+	return out
 }
 
 // SummaryLog draws the summary for a log at t: timestamped like every

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/summary"
 )
 
@@ -30,6 +31,15 @@ func failedSummary() *summary.Summary {
 	}
 }
 
+// crashedSummary is a failure whose crashing container's last words were
+// read.
+func crashedSummary() *summary.Summary {
+	s := failedSummary()
+	s.Target = "rev 3 (uniform:no-pockets)"
+	s.LastWords = &snapshot.LastWords{Container: "uniform", Previous: true, Lines: []string{"panic: scanner has no pocket", "goroutine 1 [running]:"}}
+	return s
+}
+
 func log(s *summary.Summary) string {
 	return SummaryLog(time.Date(2026, 11, 30, 9, 16, 16, 0, time.UTC), s)
 }
@@ -49,11 +59,17 @@ func TestSummaryGolden(t *testing.T) {
 		{"summary-box-nocolor", rolledOut(), false, func(s *summary.Summary) string { return SummaryBox(s, 80, Style{Unicode: true}) }},
 		{"summary-box-color", rolledOut(), true, func(s *summary.Summary) string { return SummaryBox(s, 80, Style{Color: true, Unicode: true}) }},
 		{"summary-box-ascii-40", failedSummary(), false, func(s *summary.Summary) string { return SummaryBox(s, 40, Style{}) }},
+		{"summary-log-crashed-nocolor", crashedSummary(), false, log},
+		{"summary-box-crashed-nocolor", crashedSummary(), false, func(s *summary.Summary) string { return SummaryBox(s, 80, Style{Unicode: true}) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			styled(t, Style{Color: c.color})
 			got := c.draw(c.sum)
-			if n := strings.Count(got, "\n") + 1; n > 5 {
+			lines := 5
+			if lw := c.sum.LastWords; lw != nil {
+				lines += 1 + len(lw.Lines) // the quote
+			}
+			if n := strings.Count(got, "\n") + 1; n > lines {
 				t.Errorf("%d lines", n)
 			}
 			if strings.ContainsRune(got, '\x1b') != c.color {

@@ -36,6 +36,17 @@ func (r *renderer) why(findings []snapshot.Finding, events []snapshot.Event, max
 				lines = append(lines, "  "+l)
 			}
 		}
+		// The evidence: what the failing container said, beneath what
+		// to do about it.
+		if lw := f.LastWords; lw != nil && len(lw.Lines) > 0 && len(lines) <= max {
+			lines = append(lines, r.paint(sgrLegend, truncate("  "+r.text(LastWordsTitle(lw)), r.w, r.g.more)))
+			for _, l := range lw.Lines {
+				if len(lines) > max {
+					break
+				}
+				lines = append(lines, r.paint(sgrLegend, truncate("  "+r.g.quote+" "+r.text(l), r.w, r.g.more)))
+			}
+		}
 	}
 	var evs []string
 	for i, e := range events {
@@ -110,4 +121,12 @@ func wrap(s string, w, n int, more string) []string {
 		out = append(out, cur)
 	}
 	return out
+}
+
+// LastWordsTitle introduces a quoted log: whose, and of which restart.
+func LastWordsTitle(lw *snapshot.LastWords) string {
+	if lw.Previous {
+		return lw.Container + "'s log before its restart:"
+	}
+	return lw.Container + "'s log ends:"
 }

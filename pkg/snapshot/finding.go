@@ -14,6 +14,9 @@ type Finding struct {
 	// Cause tells apart findings with one reason but different fixes
 	// (a missing tag, a missing pull Secret, refused credentials).
 	Cause string
+	// LastWords is the evidence: the end of the log of one of Pods' failing
+	// container, when it was read.
+	LastWords *LastWords
 }
 
 // Key identifies a finding across snapshots, so that a log prints it once.

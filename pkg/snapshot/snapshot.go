@@ -268,6 +268,20 @@ type Pod struct {
 	// Label names the pod's place where it has one: a StatefulSet pod's
 	// ordinal, a DaemonSet pod's node.
 	Label string
+	// LastWords is the end of Container's log, for a failing pod of the
+	// newest revision; nil until read (in the background, never for a
+	// frame), or when logs are not read.
+	LastWords *LastWords
+}
+
+// LastWords is the end of a failing container's log: what it said before
+// it died, or what it says while it never gets ready.
+type LastWords struct {
+	Container string
+	// Previous: the log of the container that died, before its restart
+	// (the current one has not said anything yet).
+	Previous bool
+	Lines    []string // the last few lines, oldest first, made inert
 }
 
 // RunningImage is what a container runs: the image as asked, and the

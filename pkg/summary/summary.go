@@ -38,6 +38,9 @@ type Summary struct {
 	Restarts     int // container restarts seen during the watch
 	Findings     int // distinct reasons for being stuck
 	WarningCount int // Warning events seen (repeats counted)
+	// LastWords is what a failing container of the newest revision said
+	// last, for a rollout that failed or timed out: why, in its own words.
+	LastWords *snapshot.LastWords
 }
 
 // Replaced counts one revision's pods that came (became ready) or went
@@ -67,6 +70,7 @@ type Recorder struct {
 	pods      map[podKey]*podSeen
 	revisions map[string]int64 // ReplicaSet name → revision number
 	findings  map[string]bool
+	lastWords *snapshot.LastWords // the latest read, of the current revision
 	events    map[string]int32 // reason|message → highest count seen
 }
 
@@ -141,6 +145,9 @@ func (r *Recorder) Observe(s *snapshot.Snapshot) {
 		if len(r.findings) < maxKept {
 			r.findings[f.Key()] = true
 		}
+		if f.LastWords != nil && len(f.LastWords.Lines) > 0 {
+			r.lastWords = f.LastWords
+		}
 	}
 	for _, e := range s.Events {
 		k := e.Reason + "|" + e.Message
@@ -155,6 +162,9 @@ func (r *Recorder) Summary(outcome Outcome, reason string, end time.Time) Summar
 	sum := Summary{Outcome: outcome, Reason: reason}
 	if !r.seen {
 		return sum
+	}
+	if outcome == Failed || outcome == TimedOut {
+		sum.LastWords = r.lastWords
 	}
 	current := r.current
 	sum.Workload, sum.Target = r.workload, r.target

@@ -106,3 +106,21 @@ func TestRecorderCountsTheSnapshotsFindings(t *testing.T) {
 		t.Errorf("%d findings of a healthy rollout, want 0", sum.Findings)
 	}
 }
+
+// A failed rollout's summary ends with what its failing container said
+// last; a complete one does not.
+func TestSummaryOfAFailureQuotesTheLastWords(t *testing.T) {
+	var r Recorder
+	p := pod("web-b-1", snapshot.PodFailed, t0, t0, 3)
+	p.Reason, p.Container, p.Restarts = "CrashLoopBackOff", "uniform", 3
+	p.LastWords = &snapshot.LastWords{Container: "uniform", Previous: true, Lines: []string{"panic: scanner has no pocket"}}
+	s := snap(0, rev(2, "web-b", true, p))
+	diagnose.Diagnose(s)
+	r.Observe(s)
+	if sum := r.Summary(Failed, "deadline", t0.Add(time.Minute)); sum.LastWords == nil || sum.LastWords.Lines[0] != "panic: scanner has no pocket" {
+		t.Errorf("failed: %+v", sum.LastWords)
+	}
+	if sum := r.Summary(Complete, "", t0.Add(time.Minute)); sum.LastWords != nil {
+		t.Errorf("complete: %+v", sum.LastWords)
+	}
+}

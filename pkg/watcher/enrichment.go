@@ -10,11 +10,12 @@ import (
 
 // enrichment is what a watcher learns beyond the API objects it watches, to
 // explain a stuck pod and a new revision: what the registry holds for the
-// images (images.go), whether the pull Secrets that stuck pods name exist,
-// what their ServiceAccounts list, and what the registry says of each
-// Secret (credentials.go). The watcher's own loop asks (ask), each question
-// in the background, bounded and rechecked; a snapshot only reads what was
-// learnt so far (fill), so that it never waits on a registry.
+// images (images.go), what the failing containers said (logs.go), whether
+// the pull Secrets that stuck pods name exist, what their ServiceAccounts
+// list, and what the registry says of each Secret (credentials.go). The
+// watcher's own loop asks (ask), each question in the background, bounded
+// and rechecked; a snapshot only reads what was learnt so far (fill), so
+// that it never waits on a registry or a log.
 type enrichment struct {
 	namespace string
 	ctx       context.Context // the watch's lifetime; set by Start
@@ -34,6 +35,10 @@ type enrichment struct {
 
 	serviceAccountLookup ServiceAccountLookup
 	serviceAccounts      recheck[[]string] // pull Secrets by name
+
+	logLookup   LogLookup
+	logs        map[logKey]*snapshot.LastWords // nil while being read
+	logsRefused string                         // why logs may not be read
 }
 
 func newEnrichment(namespace string) enrichment {
@@ -43,6 +48,7 @@ func newEnrichment(namespace string) enrichment {
 		pullSecrets:     recheck[string]{},
 		secrets:         recheck[bool]{},
 		serviceAccounts: recheck[[]string]{},
+		logs:            map[logKey]*snapshot.LastWords{},
 	}
 }
 
@@ -53,6 +59,7 @@ func (e *enrichment) ask(s *snapshot.Snapshot) {
 	e.lookupImages(s)
 	e.checkPullSecrets(s)
 	e.lookupServiceAccounts(s)
+	e.lookupLogs(s)
 }
 
 // fill writes into s what has been learnt.
@@ -61,4 +68,5 @@ func (e *enrichment) fill(s *snapshot.Snapshot) {
 	s.PullSecrets = e.knownPullSecrets(s)
 	s.ServiceAccounts = e.knownServiceAccounts(s)
 	e.knownImages(s)
+	e.knownLogs(s)
 }
