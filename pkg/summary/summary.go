@@ -71,7 +71,7 @@ type Recorder struct {
 	revisions map[string]int64 // ReplicaSet name → revision number
 	findings  map[string]bool
 	lastWords *snapshot.LastWords // the latest read, of the current revision
-	events    map[string]int32 // reason|message → highest count seen
+	events    map[string]int32    // reason|message → highest count seen
 }
 
 type podKey struct{ revision, name string }
