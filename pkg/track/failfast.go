@@ -76,10 +76,30 @@ func (f *FailFast) Check(s *snapshot.Snapshot) error {
 		}
 	}
 	// A pod that recovers, or a new revision, starts the count again.
-	for key := range f.since {
-		if !seen[key] {
-			delete(f.since, key)
+	// A stuck pod starts the count again only once a pod of the revision
+	// is ready: between two crashes a crash-looping pod runs for a while,
+	// unready, and the loop goes on.
+	if readyIn(s, current) {
+		for key := range f.since {
+			if !seen[key] {
+				delete(f.since, key)
+			}
 		}
 	}
 	return nil
+}
+
+// readyIn tells whether a pod of revision number is ready.
+func readyIn(s *snapshot.Snapshot, number int64) bool {
+	for i := range s.Revisions {
+		if s.Revisions[i].Number != number {
+			continue
+		}
+		for j := range s.Revisions[i].Pods {
+			if s.Revisions[i].Pods[j].State == snapshot.PodReady {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -54,6 +54,17 @@ func TestFailAfterEndsOnlyHopelessWaits(t *testing.T) {
 		t.Errorf("the count did not restart after a recovery: %v", err)
 	}
 
+	// Between two crashes the pod runs, unready, for a while (a kubelet's
+	// back-off, kwok's stages): the loop goes on, and so does the count.
+	f = &FailFast{After: time.Minute}
+	_ = f.Check(stuckAt(t0, true, "CrashLoopBackOff", ""))
+	running := stuckAt(t0.Add(30*time.Second), true, "", "")
+	running.Revisions[0].Pods[0].State = snapshot.PodRunning
+	_ = f.Check(running)
+	if err := f.Check(stuckAt(t0.Add(70*time.Second), true, "CrashLoopBackOff", "")); err == nil || !strings.Contains(err.Error(), "stuck for 1m10s") {
+		t.Errorf("a crash loop that runs between its crashes: %v", err)
+	}
+
 	for _, tc := range []struct {
 		name            string
 		current         bool
