@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,17 +88,29 @@ func documentedRBAC(t *testing.T) map[string]*rbacv1.Role {
 // ns that holds only the documented Roles named, each bound in ns.
 func restrictedKubeconfig(t *testing.T, ns, user string, roleNames ...string) string {
 	t.Helper()
-	ctx := context.Background()
-	c := cluster.Client
-	roles := documentedRBAC(t)
-	if _, err := c.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: user}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	documented := documentedRBAC(t)
+	var roles []*rbacv1.Role
 	for _, name := range roleNames {
-		role := roles[name]
+		role := documented[name]
 		if role == nil {
 			t.Fatalf("docs/rbac.yaml has no Role %s", name)
 		}
+		roles = append(roles, role)
+	}
+	return restrictedKubeconfigWith(t, ns, user, roles...)
+}
+
+// restrictedKubeconfigWith writes a kubeconfig for a new ServiceAccount
+// user in ns that holds only roles, each bound in ns.
+func restrictedKubeconfigWith(t *testing.T, ns, user string, roles ...*rbacv1.Role) string {
+	t.Helper()
+	ctx := context.Background()
+	c := cluster.Client
+	if _, err := c.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: user}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range roles {
+		name := role.Name
 		if _, err := c.RbacV1().Roles(ns).Create(ctx, role.DeepCopy(), metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 			t.Fatal(err)
 		}
@@ -173,6 +186,15 @@ func TestViewerRoleCoversWhatTheViewsRead(t *testing.T) {
 	requireAll(t, w.Stdout, `imagePullSecrets names Secret "regcred", which does not exist in namespace `+ns, "event ×", "Failed Pod/vip-")
 	if strings.Contains(w.Stdout+w.Stderr, "forbidden") {
 		t.Errorf("the viewer was refused something:\n%s%s", w.Stdout, w.Stderr)
+	}
+
+	// The last words of a crash loop need get on pods/log.
+	crashLogs(t, ns, []string{"panic: scanner has no pocket"}, nil)
+	createDeployment(t, ns, deployment("pocketless", deployOpts{replicas: 1, image: "registry.example/crash:v1", maxSurge: 1}))
+	crash := env.Mannequin(ctx, "watch", "deploy/pocketless", "--kubeconfig", kc, "--until-done", "--fail-after", "5s", "--timeout", "40s")
+	requireAll(t, crash.Stdout, "why: rev 1: CrashLoopBackOff", "  | panic: scanner has no pocket")
+	if crash.Code != 1 || strings.Contains(crash.Stdout+crash.Stderr, "forbidden") {
+		t.Errorf("a crash loop as the viewer: exit %d\n%s%s", crash.Code, crash.Stdout, crash.Stderr)
 	}
 
 	// No ClusterRole: in a namespace where the user holds no Role, the
@@ -251,5 +273,37 @@ func TestOperatorRoleRollsBackPausesAndRestarts(t *testing.T) {
 	_ = term.Send("q")
 	if code, _ := term.Wait(10 * time.Second); code != 0 {
 		t.Errorf("q: exit %d", code)
+	}
+}
+
+// A user whose Role lacks pods/log is told once that the logs may not be
+// read, and the view explains the crash loop without them.
+func TestLogsForbiddenSaidOnce(t *testing.T) {
+	ns := namespace(t)
+	crashLogs(t, ns, []string{"panic: scanner has no pocket"}, nil)
+	createDeployment(t, ns, deployment("pocketless", deployOpts{replicas: 1, image: "registry.example/crash:v1", maxSurge: 1}))
+	viewer := documentedRBAC(t)[viewerRole].DeepCopy()
+	viewer.Name = "viewer-without-logs"
+	var rules []rbacv1.PolicyRule
+	for _, r := range viewer.Rules {
+		if !slices.Contains(r.Resources, "pods/log") {
+			rules = append(rules, r)
+		}
+	}
+	if len(rules) == len(viewer.Rules) {
+		t.Fatalf("docs/rbac.yaml's %s grants no pods/log", viewerRole)
+	}
+	viewer.Rules = rules
+	kc := restrictedKubeconfigWith(t, ns, "nologs", viewer)
+	w := env.Mannequin(ctxFor(t, 2*time.Minute), "watch", "deploy/pocketless", "--kubeconfig", kc, "--until-done", "--fail-after", "5s", "--timeout", "40s")
+	if w.Code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", w.Code, w.Stdout, w.Stderr)
+	}
+	requireAll(t, w.Stdout, "why: rev 1: CrashLoopBackOff")
+	if n := strings.Count(w.Stdout, "cannot read the failing pods' logs in namespace "+ns+": forbidden (needs get on pods/log)"); n != 1 {
+		t.Errorf("the refusal said %d times, want once:\n%s", n, w.Stdout)
+	}
+	if strings.Contains(w.Stdout, "scanner") {
+		t.Errorf("a log was quoted without pods/log:\n%s", w.Stdout)
 	}
 }
