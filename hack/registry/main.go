@@ -269,6 +269,9 @@ func stock(addr string) error {
 		{"uniform:winter-2024", []layer{base, runtime, app("winter-2024", 420<<10, 4)}},
 		{"uniform:autumn-2024", []layer{base, runtime, app("autumn-2024", 380<<10, 5)}},
 		{"private/uniform:winter-2024", []layer{base, runtime, app("winter-2024", 420<<10, 4)}},
+		// The demo's broken uniform: its name makes kwok crash it (see
+		// hack/kwok/stages.yaml), and hack/kwok/logs holds what it says.
+		{"uniform:crash-no-pockets", []layer{base, runtime, app("crash-no-pockets", 360<<10, 6)}},
 	}
 	key := authn.FromConfig(authn.AuthConfig{Username: keyUser, Password: keyPassword})
 	for _, im := range images {
