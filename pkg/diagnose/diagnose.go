@@ -64,7 +64,33 @@ func Findings(s *snapshot.Snapshot) []snapshot.Finding {
 		})
 	}
 	out = append(out, imageTruth(s)...)
+	if f, ok := nothingToGoBackTo(s, on); ok {
+		out = append(out, f)
+	}
 	return out
+}
+
+// nothingToGoBackTo says, before the user reaches for u, when the newest
+// revision's pods fail and no earlier revision is kept to roll back to: the
+// comic's backroom is empty (revisionHistoryLimit 0, or the old revisions
+// pruned), or this is the first revision.
+func nothingToGoBackTo(s *snapshot.Snapshot, on string) (snapshot.Finding, bool) {
+	if len(s.Revisions) != 1 || !s.Revisions[0].Current {
+		return snapshot.Finding{}, false
+	}
+	rev := &s.Revisions[0]
+	failing := false
+	for i := range rev.Pods {
+		failing = failing || rev.Pods[i].State == snapshot.PodFailed
+	}
+	if !failing {
+		return snapshot.Finding{}, false
+	}
+	hint := fmt.Sprintf("rev %d is the first revision: there is none before it to roll back to; fix it forward", rev.Number)
+	if rev.Number > 1 {
+		hint = fmt.Sprintf("no revision before rev %d is kept (revisionHistoryLimit 0, or the old ones were pruned): u and undo have nothing to go back to; fix it forward, or apply the last good manifest again; see `kubectl mannequin history %s %s`", rev.Number, shellQuote(ref(s)), on)
+	}
+	return snapshot.Finding{Revision: rev.Number, Reason: "NoEarlierRevision", Hint: hint}, true
 }
 
 // podFinding diagnoses one pod; on is where the hint's commands act.

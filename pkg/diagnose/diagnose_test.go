@@ -352,3 +352,28 @@ func TestHintCommandsWithoutFlagsAndHostileWords(t *testing.T) {
 		t.Errorf("the host is not one inert word: the shell reads %q from %s", got, cmds[0])
 	}
 }
+
+// A failing newest revision with nothing kept before it says so before the
+// user reaches for u; with an earlier revision, or healthy pods, nothing.
+func TestNothingToGoBackTo(t *testing.T) {
+	one := func(number int64, st snapshot.PodState) *snapshot.Snapshot {
+		s := &snapshot.Snapshot{Workload: snapshot.Workload{Kind: "Deployment", Short: "deploy", Namespace: "shop", Name: "till"}}
+		s.Revisions = []snapshot.Revision{{Revision: revision.Revision{Number: number, Current: true},
+			Pods: []snapshot.Pod{{Name: "till-a", State: st, Reason: "CrashLoopBackOff", Container: "uniform"}}}}
+		return s
+	}
+	if f := find(Findings(one(4, snapshot.PodFailed)), "NoEarlierRevision"); f == nil || !strings.Contains(f.Hint, "no revision before rev 4 is kept (revisionHistoryLimit 0") || !strings.Contains(f.Hint, "kubectl mannequin history deploy/till -n shop") {
+		t.Errorf("pruned: %+v", f)
+	}
+	if f := find(Findings(one(1, snapshot.PodFailed)), "NoEarlierRevision"); f == nil || !strings.HasPrefix(f.Hint, "rev 1 is the first revision") {
+		t.Errorf("first: %+v", f)
+	}
+	if f := find(Findings(one(4, snapshot.PodReady)), "NoEarlierRevision"); f != nil {
+		t.Errorf("healthy: %+v", f)
+	}
+	kept := one(4, snapshot.PodFailed)
+	kept.Revisions = append(kept.Revisions, snapshot.Revision{Revision: revision.Revision{Number: 3}})
+	if f := find(Findings(kept), "NoEarlierRevision"); f != nil {
+		t.Errorf("with rev 3 kept: %+v", f)
+	}
+}

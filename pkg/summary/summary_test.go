@@ -91,7 +91,7 @@ func TestRecorderCountsTheSnapshotsFindings(t *testing.T) {
 			p.Reason = "CrashLoopBackOff"
 			ps = append(ps, p)
 		}
-		s := snap(now, rev(2, "web-b", true, ps...))
+		s := snap(now, rev(2, "web-b", true, ps...), rev(1, "web-a", false))
 		diagnose.Diagnose(s)
 		return s
 	}
