@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // crashLogs makes kwok serve, for every pod of ns, a log for the uniform
@@ -84,5 +87,37 @@ func TestLogsOffReadsNone(t *testing.T) {
 	requireAll(t, r.Stdout, "why: rev 1: CrashLoopBackOff")
 	if strings.Contains(r.Stdout, "scanner") || strings.Contains(r.Stderr, "/log?") {
 		t.Errorf("--logs=off read a log:\n%s\n%s", r.Stdout, r.Stderr)
+	}
+}
+
+// The backroom is empty: a Recreate Deployment that keeps no old revision
+// (revisionHistoryLimit 0) rolls to a crashing uniform, and the view says
+// there is nothing to roll back to, before anyone reaches for u; undo
+// refuses, changing nothing.
+func TestNothingToRollBackToIsSaid(t *testing.T) {
+	ns := namespace(t)
+	d := deployment("bare", deployOpts{replicas: 1, image: summer})
+	zero := int32(0)
+	d.Spec.RevisionHistoryLimit = &zero
+	d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
+	createDeployment(t, ns, d)
+	waitRolledOut(t, ns, "bare", time.Minute)
+	setImage(t, ns, "bare", "registry.example/crash:v1")
+	r := env.Mannequin(ctxFor(t, 2*time.Minute), "watch", "deploy/bare", "-n", ns, "--until-done", "--fail-after", "5s", "--timeout", "40s")
+	if r.Code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	requireAll(t, r.Stdout, "why: rev 2: NoEarlierRevision", "no revision before rev 2 is kept (revisionHistoryLimit 0")
+	before, err := cluster.Client.AppsV1().Deployments(ns).Get(ctxFor(t, 10*time.Second), "bare", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := env.Mannequin(ctxFor(t, 30*time.Second), "undo", "deploy/bare", "-n", ns, "--yes")
+	after, err := cluster.Client.AppsV1().Deployments(ns).Get(ctxFor(t, 10*time.Second), "bare", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Code == 0 || after.Generation != before.Generation {
+		t.Errorf("undo with nothing to go back to: exit %d, generation %d → %d\n%s%s", u.Code, before.Generation, after.Generation, u.Stdout, u.Stderr)
 	}
 }
