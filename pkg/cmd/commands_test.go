@@ -13,7 +13,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/internal/fixtures"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/output"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -73,7 +75,7 @@ func TestUndoCommand(t *testing.T) {
 	if _, err := runUndo(t, c, func(o *UndoOptions) { o.Yes, o.ToRevision = true, 5 }); err == nil || err.Error() != "unable to find specified revision 5 in history" {
 		t.Errorf("to a missing revision: %v", err)
 	}
-	out, err := runUndo(t, c, func(o *UndoOptions) { o.dryRun = dryRunClient })
+	out, err := runUndo(t, c, func(o *UndoOptions) { o.dryRun = action.DryRunClient })
 	if err != nil || !strings.HasPrefix(out, "deployment.apps/steer will roll back to rev 1 (summer) (dry run)\n") || !strings.Contains(out, "image: summer") {
 		t.Errorf("client dry run: %v\n%s", err, out)
 	}
@@ -198,15 +200,15 @@ func TestWatchSaysAMissingWorkload(t *testing.T) {
 func TestDryRunFlagIsKubectls(t *testing.T) {
 	for _, tc := range []struct {
 		args    []string
-		want    dryRunStrategy
+		want    action.DryRun
 		warning string
 		err     string
 	}{
-		{[]string{"--dry-run", "--kubeconfig", "x"}, dryRunClient, "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n", ""},
-		{[]string{"--dry-run=server"}, dryRunServer, "", ""},
-		{[]string{"--dry-run=true"}, dryRunClient, "Warning: --dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.\n", ""},
-		{[]string{}, dryRunNone, "", ""},
-		{[]string{"--dry-run=maybe"}, dryRunNone, "", `Invalid dry-run value (maybe). Must be "none", "server", or "client".`},
+		{[]string{"--dry-run", "--kubeconfig", "x"}, action.DryRunClient, "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n", ""},
+		{[]string{"--dry-run=server"}, action.DryRunServer, "", ""},
+		{[]string{"--dry-run=true"}, action.DryRunClient, "Warning: --dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.\n", ""},
+		{[]string{}, action.DryRunNone, "", ""},
+		{[]string{"--dry-run=maybe"}, action.DryRunNone, "", `Invalid dry-run value (maybe). Must be "none", "server", or "client".`},
 	} {
 		cmd := NewCmdUndo(genericclioptions.NewConfigFlags(false), genericiooptions.NewTestIOStreamsDiscard())
 		genericclioptions.NewConfigFlags(false).AddFlags(cmd.Flags())
@@ -214,7 +216,7 @@ func TestDryRunFlagIsKubectls(t *testing.T) {
 			t.Fatalf("%v: %v", tc.args, err)
 		}
 		var warn strings.Builder
-		got, err := dryRunOf(cmd, &warn)
+		got, err := output.DryRunOf(cmd, &warn)
 		if got != tc.want || warn.String() != tc.warning || (err == nil) != (tc.err == "") || err != nil && err.Error() != tc.err {
 			t.Errorf("%v: %v %q %v", tc.args, got, warn.String(), err)
 		}
@@ -225,15 +227,15 @@ func TestUndoPrintsAsKubectlDoes(t *testing.T) {
 	d, rss := fixtures.TwoRevisions()
 	for _, tc := range []struct {
 		output string
-		dryRun dryRunStrategy
+		dryRun action.DryRun
 		check  func(out string) bool
 	}{
-		{"name", dryRunNone, func(out string) bool { return out == "deployment.apps/steer\n" }},
-		{"json", dryRunNone, func(out string) bool {
+		{"name", action.DryRunNone, func(out string) bool { return out == "deployment.apps/steer\n" }},
+		{"json", action.DryRunNone, func(out string) bool {
 			var got appsv1.Deployment
 			return json.Unmarshal([]byte(out), &got) == nil && got.Kind == "Deployment" && got.Spec.Template.Spec.Containers[0].Image == "summer"
 		}},
-		{"yaml", dryRunClient, func(out string) bool {
+		{"yaml", action.DryRunClient, func(out string) bool {
 			var got appsv1.Deployment
 			return yaml.Unmarshal([]byte(out), &got) == nil && got.Name == "steer" && got.Spec.Template.Spec.Containers[0].Image == "summer"
 		}},
@@ -246,7 +248,7 @@ func TestUndoPrintsAsKubectlDoes(t *testing.T) {
 		if err != nil || !tc.check(out) {
 			t.Errorf("-o %s: %v\n%s", tc.output, err, out)
 		}
-		if want := map[bool]string{true: "winter", false: "summer"}[tc.dryRun == dryRunClient]; image(t, c) != want {
+		if want := map[bool]string{true: "winter", false: "summer"}[tc.dryRun == action.DryRunClient]; image(t, c) != want {
 			t.Errorf("-o %s: image %s, want %s", tc.output, image(t, c), want)
 		}
 	}

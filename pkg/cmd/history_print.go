@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/output"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/revision"
@@ -109,7 +110,7 @@ func (o *HistoryOptions) printList(st *history.State) error {
 
 // print writes obj as -o asks, escaped for a terminal, the data kept.
 func (o *HistoryOptions) print(obj runtime.Object) error {
-	return printEscaped(o.Out, o.printer, o.Output, obj)
+	return output.PrintEscaped(o.Out, o.printer, o.Output, obj)
 }
 
 // printDiff compares A and B; B defaults to the current revision and A to

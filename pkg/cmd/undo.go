@@ -15,6 +15,7 @@ import (
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/action"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/history"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/output"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/terminal"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
@@ -46,7 +47,7 @@ type UndoOptions struct {
 	images registry.Lookup
 
 	printFlags *genericclioptions.PrintFlags
-	dryRun     dryRunStrategy
+	dryRun     action.DryRun
 	ask        bool
 }
 
@@ -73,13 +74,13 @@ prints the workload as kubectl does.
 		ValidArgsFunction: workloadCompletion(configFlags),
 		// kubectl's own reading of --dry-run, a bare one included.
 		PreRunE: func(cmd *cobra.Command, _ []string) (err error) {
-			o.dryRun, err = dryRunOf(cmd, o.ErrOut)
+			o.dryRun, err = output.DryRunOf(cmd, o.ErrOut)
 			return usageError(err)
 		},
 		RunE: runOptions(o),
 	}
 	cmd.Flags().Int64Var(&o.ToRevision, "to-revision", 0, "The revision to roll back to; 0 means the previous one")
-	addDryRunFlag(cmd)
+	output.AddDryRunFlag(cmd)
 	o.printFlags.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation")
 	cmd.Flags().BoolVar(&o.Force, "force", false, "Without a terminal, roll back even when the registry no longer holds the target's images")
@@ -126,7 +127,7 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	}
 	plan, skip, err := action.PlanFor(st.Kind, st.Object, st.Revisions, o.ToRevision)
 	// kubectl prints the target of a client dry run before any refusal.
-	if o.dryRun == dryRunClient && plan != nil {
+	if o.dryRun == action.DryRunClient && plan != nil {
 		return o.printClientDryRun(plan)
 	}
 	if err != nil {
@@ -135,20 +136,20 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 	if skip != "" {
 		return o.print(skip, st.Object.(runtime.Object))
 	}
-	if !o.ask && !o.Yes && o.dryRun == dryRunNone {
+	if !o.ask && !o.Yes && o.dryRun == action.DryRunNone {
 		return errors.New("cannot ask for confirmation: standard input and standard error must be a terminal; pass --yes to roll back without asking")
 	}
 	// The registry is asked before the question, so that the question can
 	// say what it holds; an unreachable registry never blocks a rollback,
 	// an image certainly gone blocks only an unattended one.
-	if o.images != nil && o.dryRun == dryRunNone {
+	if o.images != nil && o.dryRun == action.DryRunNone {
 		plan.CheckImages(ctx, o.client, o.images)
 		if err := plan.Preflight.GoneError(plan); err != nil && !o.ask && !o.Force {
 			return err
 		}
 
 	}
-	if o.ask && o.dryRun == dryRunNone {
+	if o.ask && o.dryRun == action.DryRunNone {
 		yes, err := terminal.Confirm(o.In, o.ErrOut, plan.Question())
 		if errors.Is(err, terminal.ErrInterrupted) {
 			return &ExitError{Code: 130, Err: errors.New("interrupted: nothing was changed")}
@@ -162,7 +163,7 @@ func (o *UndoOptions) Run(ctx context.Context) error {
 		}
 	}
 	dryRun := action.DryRunNone
-	if o.dryRun == dryRunServer {
+	if o.dryRun == action.DryRunServer {
 		dryRun = action.DryRunServer
 	}
 	result, err := action.Undo(ctx, o.client, plan, dryRun)
@@ -199,14 +200,7 @@ func (o *UndoOptions) printClientDryRun(plan *action.Plan) error {
 
 // printer is kubectl's for -o, saying operation ("rolled back") by default.
 func (o *UndoOptions) printer(operation string) (printers.ResourcePrinter, error) {
-	// kubectl's suffixes for a dry run.
-	switch o.dryRun {
-	case dryRunClient:
-		operation += " (dry run)"
-	case dryRunServer:
-		operation += " (server dry run)"
-	}
-	o.printFlags.NamePrintFlags.Operation = operation
+	o.printFlags.NamePrintFlags.Operation = output.Operation(operation, o.dryRun)
 	return o.printFlags.ToPrinter()
 }
 
@@ -218,5 +212,5 @@ func (o *UndoOptions) print(operation string, obj runtime.Object) error {
 	if err != nil {
 		return err
 	}
-	return printEscaped(o.Out, p, *o.printFlags.OutputFormat, obj)
+	return output.PrintEscaped(o.Out, p, *o.printFlags.OutputFormat, obj)
 }

@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/discovery"
 
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/output"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/version"
 )
@@ -123,7 +124,7 @@ func (o *VersionOptions) Run() error {
 		}
 		// The server's version is the server's (or a proxy's) words: kept
 		// exact, as escapes a terminal does not act on.
-		if err := printEscaped(o.Out, o.printer, o.Output, &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}); err != nil {
+		if err := output.PrintEscaped(o.Out, o.printer, o.Output, &runtime.Unknown{Raw: raw, ContentType: runtime.ContentTypeJSON}); err != nil {
 			return fmt.Errorf("print the version: %w", err)
 		}
 		return o.serverErr

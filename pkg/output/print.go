@@ -1,4 +1,4 @@
-package cmd
+package output
 
 import (
 	"bytes"
@@ -11,12 +11,12 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/sanitize"
 )
 
-// printEscaped prints obj, which holds text from the cluster, with p (a
+// PrintEscaped prints obj, which holds text from the cluster, with p (a
 // cli-runtime printer for format) to w. The data stays exact, but nothing
 // in it can act on a terminal: the JSON and YAML encoders leave bidi and
 // some C1 characters raw, which are escaped so that the document means
 // the same; other formats (a name, a line) are sanitized as text.
-func printEscaped(w io.Writer, p printers.ResourcePrinter, format string, obj runtime.Object) error {
+func PrintEscaped(w io.Writer, p printers.ResourcePrinter, format string, obj runtime.Object) error {
 	var buf bytes.Buffer
 	if err := p.PrintObj(obj, &buf); err != nil {
 		return err
