@@ -21,18 +21,6 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/workload"
 )
 
-// manyWorkloads tells whether args name more than one workload: kubectl's
-// `deploy/a sts/b` or `deploy a b`.
-func manyWorkloads(args []string) bool {
-	slashed := 0
-	for _, a := range args {
-		if strings.Contains(a, "/") {
-			slashed++
-		}
-	}
-	return slashed > 1 || slashed == 0 && len(args) > 2
-}
-
 // releaseMembers finds the workloads a release view follows, as kubectl
 // rollout status finds them: by arguments, -l and -f, through cli-runtime's
 // resource builder. Objects of other kinds (a Service in a manifest) are
@@ -56,23 +44,9 @@ func (o *WatchOptions) releaseMembers() (members []release.Member, ignored int, 
 		}
 		return nil, 0, fmt.Errorf("find the release's workloads: %w", err)
 	}
-	seen := map[release.Member]bool{}
-	for _, info := range infos {
-		kind, kerr := workloadKind(info.Mapping.Resource.GroupResource(), "watching")
-		if kerr != nil {
-			ignored++
-			continue
-		}
-		m := release.Member{Kind: kind, Namespace: info.Namespace, Name: info.Name}
-		if !seen[m] {
-			seen[m] = true
-			members = append(members, m)
-		}
-	}
-	if len(members) == 0 {
+	if members, ignored = release.FromInfos(infos); len(members) == 0 {
 		return nil, ignored, usageError(fmt.Errorf("no %s found to watch: check the arguments, -l and -f", workload.Names("or")))
 	}
-	release.Sort(members)
 	return members, ignored, nil
 }
 

@@ -157,19 +157,3 @@ func TestRegistryFlagsAreChecked(t *testing.T) {
 		}
 	}
 }
-
-// Several workloads make a release, as kubectl reads its arguments.
-func TestManyWorkloads(t *testing.T) {
-	for args, want := range map[string]bool{
-		"deploy/a":               false,
-		"deploy a":               false,
-		"deploy/a sts/b":         true,
-		"deploy a b":             true,
-		"deploy/a sts/b ds/c":    true,
-		"deployment clerk-squad": false,
-	} {
-		if got := manyWorkloads(strings.Fields(args)); got != want {
-			t.Errorf("%q: %v, want %v", args, got, want)
-		}
-	}
-}

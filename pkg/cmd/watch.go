@@ -14,6 +14,7 @@ import (
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/explain"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/podlog"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/pullsecret"
+	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/ref"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/registry"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/release"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
@@ -119,7 +120,7 @@ func (o *WatchOptions) Complete(args []string) error {
 	if err := o.completeTarget(args); err != nil {
 		return err
 	}
-	o.release = o.Selector != "" || len(o.Filenames) > 0 || manyWorkloads(args)
+	o.release = o.Selector != "" || len(o.Filenames) > 0 || ref.Many(args)
 	o.tty = !o.Plain && terminal.IsTerminal(o.Out)
 	// --plain on a terminal still earns colour; a pipe never does.
 	color := colorOn(o.Color, terminal.IsTerminal(o.Out))

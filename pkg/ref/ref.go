@@ -76,3 +76,15 @@ func Parse(args []string, isType func(string) bool) (typ, name string, err error
 	}
 	return typ, name, nil
 }
+
+// Many tells whether args name more than one workload: kubectl's
+// `deploy/a sts/b` or `deploy a b`.
+func Many(args []string) bool {
+	slashed := 0
+	for _, a := range args {
+		if strings.Contains(a, "/") {
+			slashed++
+		}
+	}
+	return slashed > 1 || slashed == 0 && len(args) > 2
+}

@@ -62,3 +62,19 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// Several workloads make a release, as kubectl reads its arguments.
+func TestMany(t *testing.T) {
+	for args, want := range map[string]bool{
+		"deploy/a":               false,
+		"deploy a":               false,
+		"deploy/a sts/b":         true,
+		"deploy a b":             true,
+		"deploy/a sts/b ds/c":    true,
+		"deployment clerk-squad": false,
+	} {
+		if got := Many(strings.Fields(args)); got != want {
+			t.Errorf("%q: %v, want %v", args, got, want)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"k8s.io/cli-runtime/pkg/resource"
+
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/render"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/snapshot"
 	"github.com/kubectl-mannequin/kubectl-mannequin/pkg/track"
@@ -31,6 +33,27 @@ func (m Member) Who(allNamespaces bool) string {
 		return m.Namespace + "/" + w
 	}
 	return w
+}
+
+// FromInfos are the workloads among what cli-runtime's builder found (from
+// arguments, -l or -f), once each and sorted; ignored counts the objects
+// of other kinds (a Service in a manifest).
+func FromInfos(infos []*resource.Info) (members []Member, ignored int) {
+	seen := map[Member]bool{}
+	for _, info := range infos {
+		kind, ok := workload.ForResource(info.Mapping.Resource.GroupResource())
+		if !ok {
+			ignored++
+			continue
+		}
+		m := Member{Kind: kind, Namespace: info.Namespace, Name: info.Name}
+		if !seen[m] {
+			seen[m] = true
+			members = append(members, m)
+		}
+	}
+	Sort(members)
+	return members, ignored
 }
 
 // Sort orders members as the views list them: by namespace, kind and name.

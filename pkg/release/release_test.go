@@ -8,9 +8,11 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/cli-runtime/pkg/resource"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
@@ -164,5 +166,27 @@ func TestFollowedEnds(t *testing.T) {
 	}
 	if got := Pending(all, false); len(got) != 1 || got[0] != "deployment/d" {
 		t.Errorf("pending %q", got)
+	}
+}
+
+// What the builder found becomes the release's members: our kinds, once
+// each, sorted; the rest counted.
+func TestFromInfos(t *testing.T) {
+	info := func(group, res, ns, name string) *resource.Info {
+		return &resource.Info{Namespace: ns, Name: name, Mapping: &meta.RESTMapping{Resource: schema.GroupVersionResource{Group: group, Version: "v1", Resource: res}}}
+	}
+	members, ignored := FromInfos([]*resource.Info{
+		info("apps", "statefulsets", "shop", "depot"),
+		info("", "services", "shop", "front"),
+		info("apps", "deployments", "shop", "hall"),
+		info("apps", "deployments", "shop", "hall"), // -f and -l may both name it
+		info("apps", "deployments", "back", "till"),
+	})
+	var got []string
+	for _, m := range members {
+		got = append(got, m.Who(true))
+	}
+	if strings.Join(got, " ") != "back/deployment/till shop/deployment/hall shop/statefulset/depot" || ignored != 1 {
+		t.Errorf("members %q, ignored %d", got, ignored)
 	}
 }
