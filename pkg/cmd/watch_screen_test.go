@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes/fake"
 
@@ -20,19 +22,7 @@ import (
 func TestWatchOnATerminalLeavesTheLastFrame(t *testing.T) {
 	d, rss := fixtures.TwoRevisions()
 	d.Status.ObservedGeneration = d.Generation
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ptmx.Close()
-	defer tty.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 100}); err != nil {
-		t.Fatal(err)
-	}
-	screen := &fixtures.Buffer{}
-	go func() { _, _ = io.Copy(screen, ptmx) }()
-	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(fake.NewClientset(d, rss[0], rss[1]))},
-		IOStreams: genericiooptions.IOStreams{In: tty, Out: tty, ErrOut: tty}, Color: "never", UntilDone: true, Timeout: 20 * time.Second}
+	o, screen, _ := watchOnAPty(t, d, rss[0], rss[1])
 	if err := runAll(context.Background(), o, []string{"deploy/steer"}); err != nil {
 		t.Fatalf("a finished rollout on a terminal: %v\n%s", err, screen)
 	}
@@ -58,19 +48,7 @@ func TestWatchTimesOut(t *testing.T) {
 // then prints no summary (it said "rolled out" for a rollout that had not).
 func TestWatchQuitBeforeTheEndSaysNoSummary(t *testing.T) {
 	d, rss := fixtures.TwoRevisions() // the controller never observes it
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ptmx.Close()
-	defer tty.Close()
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 100}); err != nil {
-		t.Fatal(err)
-	}
-	screen := &fixtures.Buffer{}
-	go func() { _, _ = io.Copy(screen, ptmx) }()
-	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(fake.NewClientset(d, rss[0], rss[1]))},
-		IOStreams: genericiooptions.IOStreams{In: tty, Out: tty, ErrOut: tty}, Color: "never", UntilDone: true, Timeout: 20 * time.Second}
+	o, screen, ptmx := watchOnAPty(t, d, rss[0], rss[1])
 	done := make(chan error, 1)
 	go func() { done <- runAll(context.Background(), o, []string{"deploy/steer"}) }()
 	screen.WaitFor(t, "quit")
@@ -90,4 +68,23 @@ func TestWatchQuitBeforeTheEndSaysNoSummary(t *testing.T) {
 	if s := screen.String(); strings.Contains(s, "rolled out") || strings.Contains(s, "SUCCESS") {
 		t.Errorf("a summary after quitting an unfinished rollout:\n%s", s)
 	}
+}
+
+// watchOnAPty is `watch --until-done` of objs' cluster on a 100×24
+// terminal: the options, what the terminal shows, and its keyboard.
+func watchOnAPty(t *testing.T, objs ...runtime.Object) (*WatchOptions, *fixtures.Buffer, *os.File) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ptmx.Close(); tty.Close() })
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 24, Cols: 100}); err != nil {
+		t.Fatal(err)
+	}
+	screen := &fixtures.Buffer{}
+	go func() { _, _ = io.Copy(screen, ptmx) }()
+	o := &WatchOptions{target: target{configFlags: testFlags(t), newClient: fakeFactory(fake.NewClientset(objs...))},
+		IOStreams: genericiooptions.IOStreams{In: tty, Out: tty, ErrOut: tty}, Color: "never", UntilDone: true, Timeout: 20 * time.Second}
+	return o, screen, ptmx
 }
