@@ -40,7 +40,7 @@ type logKey struct {
 
 // logTargets are the logs s needs read, and the pods they are for: the
 // first failing pod of each container of the newest revision whose
-// container ran and ended (a crash loop, an error, OOM).
+// container ran and ended (a crash loop, an OOM kill).
 func logTargets(s *snapshot.Snapshot) map[logKey]*snapshot.Pod {
 	out := map[logKey]*snapshot.Pod{}
 	for i := range s.Revisions {
