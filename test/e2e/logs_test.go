@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -90,24 +89,20 @@ func TestLogsOffReadsNone(t *testing.T) {
 	}
 }
 
-// The backroom is empty: a Recreate Deployment that keeps no old revision
-// (revisionHistoryLimit 0) rolls to a crashing uniform, and the view says
-// there is nothing to roll back to, before anyone reaches for u; undo
-// refuses, changing nothing.
+// The backroom is empty: a Deployment whose first revision crashes has no
+// revision before it, and the view says there is nothing to roll back to,
+// before anyone reaches for u; undo refuses, changing nothing. (The
+// controller keeps the old ReplicaSet until a rollout completes, even with
+// revisionHistoryLimit 0: a pruned backroom shows only after a completed
+// rollout, and pkg/diagnose's test covers it.)
 func TestNothingToRollBackToIsSaid(t *testing.T) {
 	ns := namespace(t)
-	d := deployment("bare", deployOpts{replicas: 1, image: summer})
-	zero := int32(0)
-	d.Spec.RevisionHistoryLimit = &zero
-	d.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RecreateDeploymentStrategyType}
-	createDeployment(t, ns, d)
-	waitRolledOut(t, ns, "bare", time.Minute)
-	setImage(t, ns, "bare", "registry.example/crash:v1")
+	createDeployment(t, ns, deployment("bare", deployOpts{replicas: 1, image: "registry.example/crash:v1", maxSurge: 1}))
 	r := env.Mannequin(ctxFor(t, 2*time.Minute), "watch", "deploy/bare", "-n", ns, "--until-done", "--fail-after", "5s", "--timeout", "40s")
 	if r.Code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
-	requireAll(t, r.Stdout, "why: rev 2: NoEarlierRevision", "no revision before rev 2 is kept (revisionHistoryLimit 0")
+	requireAll(t, r.Stdout, "why: rev 1: NoEarlierRevision", "rev 1 is the first revision: there is none before it to roll back to")
 	before, err := cluster.Client.AppsV1().Deployments(ns).Get(ctxFor(t, 10*time.Second), "bare", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
