@@ -79,11 +79,7 @@ func nothingToGoBackTo(s *snapshot.Snapshot, on string) (snapshot.Finding, bool)
 		return snapshot.Finding{}, false
 	}
 	rev := &s.Revisions[0]
-	failing := false
-	for i := range rev.Pods {
-		failing = failing || rev.Pods[i].State == snapshot.PodFailed
-	}
-	if !failing {
+	if rev.Counts()[snapshot.PodFailed] == 0 {
 		return snapshot.Finding{}, false
 	}
 	hint := fmt.Sprintf("rev %d is the first revision: there is none before it to roll back to; fix it forward", rev.Number)

@@ -53,10 +53,10 @@ func (f *FailFast) Check(s *snapshot.Snapshot) error {
 	if f.since == nil {
 		f.since = map[string]time.Time{}
 	}
-	current := int64(-1)
+	current, ready := int64(-1), false
 	for i := range s.Revisions {
-		if s.Revisions[i].Current {
-			current = s.Revisions[i].Number
+		if r := &s.Revisions[i]; r.Current {
+			current, ready = r.Number, r.Counts()[snapshot.PodReady] > 0
 		}
 	}
 	seen := map[string]bool{}
@@ -79,7 +79,7 @@ func (f *FailFast) Check(s *snapshot.Snapshot) error {
 	// A stuck pod starts the count again only once a pod of the revision
 	// is ready: between two crashes a crash-looping pod runs for a while,
 	// unready, and the loop goes on.
-	if readyIn(s, current) {
+	if ready {
 		for key := range f.since {
 			if !seen[key] {
 				delete(f.since, key)
@@ -87,19 +87,4 @@ func (f *FailFast) Check(s *snapshot.Snapshot) error {
 		}
 	}
 	return nil
-}
-
-// readyIn tells whether a pod of revision number is ready.
-func readyIn(s *snapshot.Snapshot, number int64) bool {
-	for i := range s.Revisions {
-		if s.Revisions[i].Number != number {
-			continue
-		}
-		for j := range s.Revisions[i].Pods {
-			if s.Revisions[i].Pods[j].State == snapshot.PodReady {
-				return true
-			}
-		}
-	}
-	return false
 }
