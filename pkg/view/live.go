@@ -321,17 +321,12 @@ func (v *Live) key(ctx context.Context, k terminal.Key) error {
 	if k == terminal.KeyCtrlC {
 		return ErrInterrupted
 	}
-	b, ok := v.lookupKey(k)
+	b, ok := lookup(v.bindings(), k)
 	// One question at a time, and none without a client to act with.
 	if !ok || b.Help.Writes && (v.Client == nil || v.planning) {
 		return nil
 	}
 	return b.Do(v, ctx)
-}
-
-// lookupKey is the binding k presses in the view as it is now.
-func (v *Live) lookupKey(k terminal.Key) (liveBinding, bool) {
-	return lookup(v.bindings(), k)
 }
 
 func (v *Live) quit(context.Context) error { return ErrQuit }

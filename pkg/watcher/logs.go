@@ -101,7 +101,8 @@ func (e *enrichment) readLog(k logKey) {
 	case apierrors.IsForbidden(err):
 		// Said once, and never asked again: the view carries on without.
 		e.logsRefused = fmt.Sprintf("cannot read the failing pods' logs in namespace %s: forbidden (needs get on pods/log)", e.namespace)
-	case err == nil && e.logs != nil:
+	case err == nil:
+		// A read of an earlier crash, forgotten meanwhile, is dropped.
 		if _, wanted := e.logs[k]; wanted {
 			e.logs[k] = &snapshot.LastWords{Container: k.container, Previous: k.previous, Lines: lines}
 		}
