@@ -322,18 +322,15 @@ func (l *Log) NextLines(cur *snapshot.Snapshot) []Line {
 	l.prev = cur
 	present := map[string]bool{}
 	for _, f := range cur.Findings {
-		if !l.first("finding|"+f.Key(), present) {
-			continue
+		if l.first("finding|"+f.Key(), present) {
+			line := "why: " + f.Summary() + ": " + f.Hint
+			if f.Message != "" && !strings.Contains(f.Hint, f.Message) {
+				line += " (" + f.Message + ")"
+			}
+			out = append(out, Line{Warning, plainText(line)})
 		}
-		line := "why: " + f.Summary() + ": " + f.Hint
-		if f.Message != "" && !strings.Contains(f.Hint, f.Message) {
-			line += " (" + f.Message + ")"
-		}
-		out = append(out, Line{Warning, plainText(line)})
-	}
-	// What a failing container said, beneath its finding: once per crash
-	// that said something new.
-	for _, f := range cur.Findings {
+		// What a failing container said, beneath its finding: once per
+		// crash that said something new.
 		lw := f.LastWords
 		if lw == nil || len(lw.Lines) == 0 || !l.first("words|"+f.Key()+"|"+strings.Join(lw.Lines, "\n"), present) {
 			continue
